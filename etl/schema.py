@@ -1,0 +1,227 @@
+"""The data contract: every final table, its columns and what they mean.
+
+Declared as data so that the DDL, the README's schema section and the tests
+all come from one place. Pages, metrics and tests read only these tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Age bands of the population columns, in order: (column, lower age, upper age or None).
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("pop_0_2", 0, 2),
+    ("pop_3_5", 3, 5),
+    ("pop_6_11", 6, 11),
+    ("pop_12_14", 12, 14),
+    ("pop_15_17", 15, 17),
+    ("pop_18_59", 18, 59),
+    ("pop_60_64", 60, 64),
+    ("pop_65_plus", 65, None),
+)
+POP_COLUMNS: tuple[str, ...] = tuple(b[0] for b in AGE_BANDS)
+
+DOMAINS: tuple[str, ...] = ("education", "health", "elderly_care", "culture")
+
+#: Facility types: type -> (domain, tier, Chinese label, English label).
+FACILITY_TYPES: dict[str, tuple[str, str, str, str]] = {
+    # education
+    "kindergarten": ("education", "township", "幼儿园", "Kindergarten"),
+    "teaching_point": ("education", "village", "村小/教学点", "Village teaching point"),
+    "primary": ("education", "township", "中心校(小学)", "Central primary school"),
+    "nine_year": ("education", "township", "九年一贯制学校", "Nine-year school"),
+    "junior": ("education", "township", "初级中学", "Junior middle school"),
+    "senior_high": ("education", "county", "普通高中", "Senior high school"),
+    "vocational": ("education", "county", "职业高中", "Vocational high school"),
+    "special": ("education", "county", "特殊教育学校", "Special education school"),
+    "teacher_training": ("education", "county", "教师进修校", "Teacher training school"),
+    # health
+    "county_hospital": ("health", "county", "县级医院", "County hospital"),
+    "central_health_centre": ("health", "township", "中心卫生院", "Central township health centre"),
+    "health_centre": ("health", "township", "乡镇卫生院", "Township health centre"),
+    "community_health_centre": ("health", "township", "社区卫生服务中心", "Community health centre"),
+    "village_clinic": ("health", "village", "村卫生室", "Village clinic"),
+    # elderly and child care
+    "care_home": ("elderly_care", "township", "敬老院/公办养老机构", "Public care home"),
+    "day_care": ("elderly_care", "village", "日间照料中心", "Elderly day-care centre"),
+    "medical_elderly": ("elderly_care", "county", "医养结合中心", "Medical-elderly care centre"),
+    "infant_care": ("elderly_care", "township", "托育机构(0-2岁)", "Infant-care institution (0-2)"),
+    # culture: the four tiers of the pilot plan, plus the library/culture-centre system
+    "county_stage": ("culture", "county", "田园大舞台", "County rural stage"),
+    "township_complex": ("culture", "township", "乡镇文化综合体", "Township cultural complex"),
+    "village_centre": ("culture", "village", "村级文化服务中心", "Village cultural service centre"),
+    "courtyard_post": ("culture", "group", "院坝文化驿家", "Courtyard cultural post"),
+    "library": ("culture", "county", "图书馆(总馆)", "County library"),
+    "library_branch": ("culture", "township", "图书馆分馆", "Library branch"),
+    "culture_centre": ("culture", "county", "文化馆(总馆)", "County cultural centre"),
+    "culture_branch": ("culture", "township", "文化馆分馆", "Cultural centre branch"),
+}
+
+#: Register kinds accepted by ``python -m etl load --kind`` and the facility types each may hold.
+REGISTER_KINDS: dict[str, tuple[str, ...]] = {
+    "schools": ("teaching_point", "primary", "nine_year", "junior", "senior_high",
+                "vocational", "special", "teacher_training"),
+    "kindergartens": ("kindergarten",),
+    "hospitals": ("county_hospital", "central_health_centre", "health_centre",
+                  "community_health_centre"),
+    "clinics": ("village_clinic",),
+    "elderly_care": ("care_home", "day_care", "medical_elderly", "infant_care"),
+    "culture": ("county_stage", "township_complex", "village_centre", "courtyard_post",
+                "library", "library_branch", "culture_centre", "culture_branch"),
+    "population": (),
+    "boundaries": (),
+}
+FACILITY_KINDS: tuple[str, ...] = tuple(k for k, v in REGISTER_KINDS.items() if v)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    zh: str
+    en: str
+
+
+def _c(name: str, sql_type: str, zh: str, en: str) -> Column:
+    return Column(name, sql_type, zh, en)
+
+
+_POP_COLS = [
+    _c(col, "INTEGER", f"常住人口 {lo}{'-' + str(hi) if hi is not None else '+'} 岁",
+       f"Residents aged {lo}{'-' + str(hi) if hi is not None else '+'}")
+    for col, lo, hi in AGE_BANDS
+]
+
+CAPACITY_COLUMNS: tuple[str, ...] = (
+    "students", "teachers", "boarding_beds", "beds", "doctors", "nurses",
+    "care_beds", "places", "seats", "area_m2", "hours_per_week",
+)
+
+TABLES: dict[str, list[Column]] = {
+    "townships": [
+        _c("code", "VARCHAR PRIMARY KEY", "乡镇（街道）9 位统计代码", "9-digit statistical code"),
+        _c("code_12", "VARCHAR", "12 位统计代码", "12-digit statistical code"),
+        _c("name", "VARCHAR", "名称", "Name"),
+        _c("short_name", "VARCHAR", "简称（去掉镇/乡/街道）", "Short name (without 镇/乡/街道)"),
+        _c("kind", "VARCHAR", "街道/镇/乡", "Kind: 街道, 镇 or 乡"),
+        _c("zone", "VARCHAR", "所属片区（县乡镇级片区规划）", "Planning zone (片区)"),
+        _c("lon", "DOUBLE", "代表点经度 WGS-84", "Representative point longitude, WGS-84"),
+        _c("lat", "DOUBLE", "代表点纬度 WGS-84", "Representative point latitude, WGS-84"),
+        _c("point_basis", "VARCHAR", "代表点来源说明", "Where the point comes from"),
+        _c("n_communities", "INTEGER", "社区数", "Number of communities"),
+        _c("n_villages", "INTEGER", "村数", "Number of villages"),
+    ],
+    "units": [
+        _c("code", "VARCHAR PRIMARY KEY", "村（社区）12 位统计代码", "12-digit code of the village or community"),
+        _c("name", "VARCHAR", "名称", "Name"),
+        _c("short_name", "VARCHAR", "简称", "Short name"),
+        _c("township_code", "VARCHAR", "所属乡镇 9 位代码", "Township code (9 digits)"),
+        _c("unit_type", "VARCHAR", "社区 或 村", "社区 (community) or 村 (village)"),
+        _c("urban_rural", "VARCHAR", "urban 城镇 / rural 乡村", "urban or rural"),
+        _c("urban_rural_rule", "VARCHAR",
+           "分类依据：2016 城乡分类代码代理（ur2016:代码）或类型规则（type:社区→城镇, 村→乡村）",
+           "Rule applied: 2016 urban-rural code proxy (ur2016:CODE) or type rule (type)"),
+        _c("lon", "DOUBLE", "村委会/居委会位置经度 WGS-84", "Longitude of the unit point, WGS-84"),
+        _c("lat", "DOUBLE", "纬度 WGS-84", "Latitude, WGS-84"),
+        *_POP_COLS,
+        _c("population", "INTEGER", "常住人口合计", "Total residents"),
+        _c("pop_year", "INTEGER", "人口数据年份", "Year of the population figures"),
+        _c("is_synthetic", "BOOLEAN", "位置与人口为示例（合成）数据", "Point and population are synthetic"),
+        _c("source", "VARCHAR", "来源", "Source"),
+    ],
+    "facilities": [
+        _c("id", "VARCHAR PRIMARY KEY", "设施编号（登记表编号，或由类型+名称+乡镇生成）",
+           "Facility id (register code, or derived from type, name and township)"),
+        _c("domain", "VARCHAR", "领域：education/health/elderly_care/culture", "Domain"),
+        _c("type", "VARCHAR", "设施类型（见类型表）", "Facility type (see the type table)"),
+        _c("tier", "VARCHAR", "层级：county/township/village/group", "Tier: county, township, village, group"),
+        _c("name", "VARCHAR", "名称", "Name"),
+        _c("township_code", "VARCHAR", "所属乡镇代码", "Township code"),
+        _c("unit_code", "VARCHAR", "所在村（社区）代码，可为空", "Unit code, may be empty"),
+        _c("lon", "DOUBLE", "经度 WGS-84", "Longitude, WGS-84"),
+        _c("lat", "DOUBLE", "纬度 WGS-84", "Latitude, WGS-84"),
+        _c("location_method", "VARCHAR",
+           "定位方式：register:wgs84/gcj02/bd09（登记坐标）、gazetteer:unit/township（按村或乡镇代表点）、geocoder:名称",
+           "How the point was obtained: register coordinates (with CRS), gazetteer point, or online geocoder"),
+        _c("location_precision_m", "DOUBLE", "定位精度（米，估计）", "Location precision in metres (estimate)"),
+        _c("students", "INTEGER", "在校生数（人）", "Students enrolled"),
+        _c("teachers", "INTEGER", "专任教师数（人）", "Full-time teachers"),
+        _c("boarding_beds", "INTEGER", "寄宿床位（张）", "Boarding beds"),
+        _c("beds", "INTEGER", "开放床位（张）", "Open hospital beds"),
+        _c("doctors", "INTEGER", "执业（助理）医师数（人）", "Licensed (assistant) doctors"),
+        _c("nurses", "INTEGER", "注册护士数（人）", "Registered nurses"),
+        _c("care_beds", "INTEGER", "养老床位（张）", "Elderly-care beds"),
+        _c("places", "INTEGER", "学位/托位（个）", "Places (kindergarten or infant care)"),
+        _c("seats", "INTEGER", "座位/容纳人数", "Seats"),
+        _c("area_m2", "DOUBLE", "建筑面积（平方米）", "Floor area, m²"),
+        _c("hours_per_week", "DOUBLE", "周开放时长（小时）", "Opening hours per week"),
+        _c("school_group", "VARCHAR", "所属教育集团/学区（\"4+1\"）", "School group (\"4+1\")"),
+        _c("year", "INTEGER", "数据年份", "Year of the record"),
+        _c("source", "VARCHAR", "来源（登记表文件）", "Source (register file)"),
+        _c("load_id", "INTEGER", "导入批次", "Load that wrote the row"),
+        _c("is_synthetic", "BOOLEAN", "示例（合成）数据", "Synthetic record"),
+    ],
+    "loads": [
+        _c("load_id", "INTEGER PRIMARY KEY", "导入批次号", "Load id"),
+        _c("file_name", "VARCHAR", "文件名", "File name"),
+        _c("sha256", "VARCHAR", "文件 SHA-256", "SHA-256 of the file"),
+        _c("kind", "VARCHAR", "登记表类型", "Register kind"),
+        _c("crs", "VARCHAR", "坐标系", "Coordinate system of the file"),
+        _c("rows_read", "INTEGER", "读取行数", "Rows read"),
+        _c("rows_loaded", "INTEGER", "导入行数", "Rows loaded"),
+        _c("rows_rejected", "INTEGER", "拒绝行数", "Rows rejected"),
+        _c("loaded_at", "TIMESTAMP", "导入时间（UTC）", "Time of the load (UTC)"),
+        _c("raw_path", "VARCHAR", "原始文件保存位置（相对 data/）", "Where the raw file is kept (relative to data/)"),
+    ],
+    "rejects": [
+        _c("load_id", "INTEGER", "导入批次号", "Load id"),
+        _c("row_number", "INTEGER", "源文件行号（含表头，从 1 起）", "Row number in the source file (1-based, header rows counted)"),
+        _c("sheet", "VARCHAR", "工作表", "Sheet"),
+        _c("column_name", "VARCHAR", "出错的列（源文件列名）", "Offending column (as written in the file)"),
+        _c("raw", "VARCHAR", "原始值（JSON）", "Raw values of the row (JSON)"),
+        _c("reason_zh", "VARCHAR", "原因", "Reason (Chinese)"),
+        _c("reason_en", "VARCHAR", "原因（英文）", "Reason (English)"),
+    ],
+    "township_aliases": [
+        _c("alias", "VARCHAR", "名称写法（全称、简称、撤并前旧名、代码）", "A way of writing the township"),
+        _c("township_code", "VARCHAR", "对应现乡镇代码", "Current township code"),
+        _c("rule", "VARCHAR", "name/short/old_name/code", "Which rule produced the alias"),
+    ],
+    "census": [
+        _c("indicator", "VARCHAR", "指标", "Indicator"),
+        _c("value", "DOUBLE", "数值", "Value"),
+        _c("unit", "VARCHAR", "单位", "Unit"),
+        _c("source", "VARCHAR", "来源", "Source"),
+    ],
+    "census_age": [
+        _c("age_group", "VARCHAR", "年龄组", "Age group"),
+        _c("male", "INTEGER", "男", "Male"),
+        _c("female", "INTEGER", "女", "Female"),
+        _c("total", "INTEGER", "合计", "Total"),
+    ],
+    "boundaries": [
+        _c("level", "VARCHAR", "county/township/unit", "Level"),
+        _c("code", "VARCHAR", "代码", "Code"),
+        _c("name", "VARCHAR", "名称", "Name"),
+        _c("geojson", "VARCHAR", "GeoJSON 几何（WGS-84）", "GeoJSON geometry, WGS-84"),
+        _c("source", "VARCHAR", "来源", "Source"),
+        _c("is_synthetic", "BOOLEAN", "生成的区域（如 Voronoi）", "Generated area"),
+    ],
+    "facts": [
+        _c("metric", "VARCHAR", "指标", "Metric"),
+        _c("value", "VARCHAR", "数值", "Value"),
+        _c("unit", "VARCHAR", "单位", "Unit"),
+        _c("as_of", "VARCHAR", "时间", "As of"),
+        _c("source", "VARCHAR", "来源（二手来源，约 2020 年）", "Source (secondary, about 2020)"),
+        _c("note", "VARCHAR", "备注", "Note"),
+    ],
+}
+
+
+def ddl() -> list[str]:
+    """CREATE TABLE statements for every table of the contract."""
+    out = []
+    for table, cols in TABLES.items():
+        body = ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols)
+        out.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)")
+    return out
