@@ -93,7 +93,7 @@ _POP_COLS = [
 ]
 
 CAPACITY_COLUMNS: tuple[str, ...] = (
-    "students", "teachers", "boarding_beds", "beds", "doctors", "nurses",
+    "students", "teachers", "boarders", "boarding_beds", "beds", "doctors", "nurses",
     "care_beds", "places", "seats", "area_m2", "hours_per_week",
 )
 
@@ -146,6 +146,7 @@ TABLES: dict[str, list[Column]] = {
         _c("location_precision_m", "DOUBLE", "定位精度（米，估计）", "Location precision in metres (estimate)"),
         _c("students", "INTEGER", "在校生数（人）", "Students enrolled"),
         _c("teachers", "INTEGER", "专任教师数（人）", "Full-time teachers"),
+        _c("boarders", "INTEGER", "寄宿生数（人）", "Boarding pupils"),
         _c("boarding_beds", "INTEGER", "寄宿床位（张）", "Boarding beds"),
         _c("beds", "INTEGER", "开放床位（张）", "Open hospital beds"),
         _c("doctors", "INTEGER", "执业（助理）医师数（人）", "Licensed (assistant) doctors"),
@@ -156,6 +157,7 @@ TABLES: dict[str, list[Column]] = {
         _c("area_m2", "DOUBLE", "建筑面积（平方米）", "Floor area, m²"),
         _c("hours_per_week", "DOUBLE", "周开放时长（小时）", "Opening hours per week"),
         _c("school_group", "VARCHAR", "所属教育集团/学区（\"4+1\"）", "School group (\"4+1\")"),
+        _c("ownership", "VARCHAR", "举办性质：公办/民办", "Ownership: public (公办) or private (民办)"),
         _c("year", "INTEGER", "数据年份", "Year of the record"),
         _c("source", "VARCHAR", "来源（登记表文件）", "Source (register file)"),
         _c("load_id", "INTEGER", "导入批次", "Load that wrote the row"),
@@ -225,3 +227,17 @@ def ddl() -> list[str]:
         body = ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols)
         out.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)")
     return out
+
+
+def markdown() -> str:
+    """The data contract as Markdown tables (the README's schema section is this text)."""
+    parts = []
+    for table, cols in TABLES.items():
+        parts.append(f"#### `{table}`\n\n| column | type | 说明 | meaning |\n|---|---|---|---|")
+        for c in cols:
+            parts.append(f"| `{c.name}` | {c.sql_type.split()[0]} | {c.zh} | {c.en} |")
+        parts.append("")
+    parts.append("#### Facility types 设施类型\n\n| type | domain | tier | 中文 | English |\n|---|---|---|---|---|")
+    for t, (domain, tier, zh, en) in FACILITY_TYPES.items():
+        parts.append(f"| `{t}` | {domain} | {tier} | {zh} | {en} |")
+    return "\n".join(parts) + "\n"

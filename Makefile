@@ -1,0 +1,42 @@
+# Two commands on a fresh machine:  make run   |   make test
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-dev browser build lint bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.dev-installed
+
+## Install, build the database from data/ if missing (with progress), start the app on 127.0.0.1:8501
+run: install
+	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.headless true
+
+## Install (plus Chromium and CJK fonts for the browser tests when root), then run every test
+test: install-dev browser
+	$(BIN)/python -m pytest -n 2 -q -rfE
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+
+build: install
+	$(BIN)/python -m etl build
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+bench: install-dev
+	$(BIN)/python bench/bench_etl.py

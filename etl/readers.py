@@ -1,0 +1,599 @@
+"""Read bureau registers (CSV, Excel, GeoJSON) as text, exactly as written.
+
+A register written by people has title rows above the header, Chinese column
+names that vary between bureaus, two-row headers with merged cells, several
+sheets, GBK/GB18030 or UTF-8 with BOM. :func:`read_register` finds the header
+row with the aliases of :mod:`etl.aliases`, keeps every value as a stripped
+string (parsing is the job of :mod:`etl.values` and :mod:`etl.coords`) and
+records the source row number of every row.
+
+The CSV path is vectorised (pyarrow.csv); Python per-row code runs only for
+files pyarrow cannot read as a regular table (ragged rows).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from etl import aliases
+
+#: Header rows are looked for among the first rows of a sheet.
+HEADER_SEARCH_ROWS = 20
+#: A header row has at least this many cells that are aliases of the kind's fields.
+MIN_HEADER_MATCHES = 2
+#: Cell texts that mark a totals row (dropped, with a note).
+TOTAL_TOKENS: tuple[str, ...] = ("合计", "总计", "小计", "全县合计", "全县", "总数", "total", "sum")
+#: A row whose only cell starts with one of these is a footnote (dropped, with a note).
+NOTE_PREFIXES: tuple[str, ...] = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源",
+                                  "来源：", "单位负责人")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_XLSX_READ_ONLY_BYTES = 20_000_000
+
+
+class RegisterReadError(Exception):
+    """A file that cannot be read at all; ``str()`` gives ``'zh / en'``."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+@dataclass
+class RawSheet:
+    """One sheet of a register, all values as text.
+
+    ``row_numbers`` are 1-based source rows: the physical CSV line (title and
+    header lines counted), the Excel row number, or the 1-based feature number
+    for GeoJSON (``header_row`` 0).
+    """
+
+    file_name: str
+    sheet: str | None
+    columns: list[str]
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    encoding: str | None
+    header_row: int
+    skipped: list[str]
+    titles: list[str] = field(default_factory=list)
+
+
+def read_register(path: str | Path, kind: str, *, sheet: str | None = None) -> list[RawSheet]:
+    """Read a register file into one :class:`RawSheet` per sheet with a recognisable header.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv``/``.txt`` (comma, tab, semicolon or ``|`` separated), ``.xlsx``/``.xlsm``
+        (cached values; formulas are not evaluated), ``.geojson``/``.json`` (Point
+        features: properties plus ``lon``/``lat`` columns from the geometry).
+    kind : str
+        Register kind (key of ``etl.schema.REGISTER_KINDS``); its header aliases find
+        the header row.
+    sheet : str, optional
+        Read only this Excel sheet.
+
+    Returns
+    -------
+    list of RawSheet
+
+    Raises
+    ------
+    RegisterReadError
+        The file is missing, of an unsupported type, undecodable, corrupt, or no
+        sheet has a header with at least two recognisable column names.
+    """
+    path = Path(path)
+    aliases.valid_fields(kind)  # ValueError for an unknown kind
+    if not path.is_file():
+        raise RegisterReadError(f"找不到文件“{path.name}”", f'file "{path.name}" not found')
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return [_read_csv(path, kind)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, kind, sheet)
+    if suffix in (".geojson", ".json"):
+        return [_read_geojson(path, kind)]
+    if suffix in (".xls", ".et", ".wps"):
+        raise RegisterReadError(
+            f"“{path.name}”是旧版 Excel/WPS 格式，请另存为 .xlsx 或 .csv 后再导入",
+            f'"{path.name}" is an old Excel/WPS format; save it as .xlsx or .csv first')
+    raise RegisterReadError(
+        f"不支持的文件类型“{path.name}”：可用 .csv、.txt、.xlsx、.xlsm、.geojson、.json",
+        f'unsupported file type "{path.name}": use .csv, .txt, .xlsx, .xlsm, .geojson or .json')
+
+
+# --- header detection --------------------------------------------------------
+
+@dataclass
+class _Header:
+    index: int          # 0-based index (in the rows given) of the last header row
+    n_rows: int         # 1 or 2
+    columns: list[str]  # one per source column; "" where blank
+    titles: list[str]
+
+
+def _clean_text(v: object) -> str:
+    return " ".join(str(v).split()) if v is not None else ""
+
+
+def _looks_numeric(text: str) -> bool:
+    t = text.replace(",", "").replace(".", "", 1).lstrip("-+")
+    return t.isdigit()
+
+
+def _find_header(rows: list[list[str | None]], kind: str,
+                 merged_above: set[int] | None = None) -> _Header | None:
+    """Header row (and optional sub-header row) among the first rows of a sheet.
+
+    `merged_above` holds the column indices covered by a horizontal merge in a
+    row (Excel), keyed as ``row_index * 100000 + column``.
+    """
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [_clean_text(c) for c in row]
+        if aliases.count_matches(texts, kind) < MIN_HEADER_MATCHES:
+            continue
+        titles = [" ".join(dict.fromkeys(t for t in map(_clean_text, r) if t)) for r in rows[:i]]
+        upper = texts
+        n_rows = 1
+        if i + 1 < len(rows):
+            lower = [_clean_text(c) for c in rows[i + 1]]
+            lower += [""] * (len(upper) - len(lower))
+            upper += [""] * (len(lower) - len(upper))
+            has_merge = bool(merged_above) and any(i * 100000 + j in merged_above
+                                                   for j in range(len(upper)))
+            filled = _fill_right(upper, lower)
+            joined = [_join(u, lo) for u, lo in zip(filled, lower, strict=True)]
+            sub_hits = sum(1 for j, lo in enumerate(lower)
+                           if lo and lo != filled[j]
+                           and aliases.count_matches([joined[j]], kind))
+            numeric = any(_looks_numeric(lo) for lo in lower if lo)
+            blank_over_sub = any(not u and lo for u, lo in zip(upper, lower, strict=True))
+            if not numeric and (sub_hits >= 1 or has_merge) and (
+                    sub_hits >= 1 or blank_over_sub):
+                return _Header(i + 1, 2, joined, titles)
+        return _Header(i, n_rows, upper, titles)
+    return None
+
+
+def _fill_right(upper: list[str], lower: list[str]) -> list[str]:
+    """Carry a merged upper header cell to the right over blanks that have sub-headers."""
+    out, last = [], ""
+    for u, lo in zip(upper, lower, strict=True):
+        if u:
+            last = u
+            out.append(u)
+        elif lo and last:
+            out.append(last)
+        else:
+            last = ""
+            out.append("")
+    return out
+
+
+def _join(upper: str, lower: str) -> str:
+    if upper and lower and upper != lower:
+        return f"{upper}/{lower}"
+    return upper or lower
+
+
+def _unique_columns(names: list[str]) -> list[str]:
+    """Blank names become 列N; repeats get #2, #3."""
+    out, seen = [], {}
+    for j, name in enumerate(names):
+        name = name or f"列{j + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}#{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _header_error(file_name: str, kind: str, where: str = "") -> RegisterReadError:
+    req = [r.split("|") for r in aliases.REQUIRED.get(kind, ())]
+    expected = [aliases.FIELD_BY_NAME[f].aliases[0] for alts in req for f in alts]
+    for f in ("township", "lon", "lat"):
+        expected.append(aliases.FIELD_BY_NAME[f].aliases[0])
+    exp = "、".join(dict.fromkeys(expected))
+    return RegisterReadError(
+        f"“{file_name}”{where}前 {HEADER_SEARCH_ROWS} 行中找不到表头：表头至少要有 "
+        f"{MIN_HEADER_MATCHES} 个可识别的列名，例如 {exp}（可用 --map 源列=字段 指定）",
+        f'no header found in the first {HEADER_SEARCH_ROWS} rows of "{file_name}"{where}: '
+        f"at least {MIN_HEADER_MATCHES} recognisable column names are needed, e.g. {exp} "
+        "(or use --map source=field)")
+
+
+# --- CSV --------------------------------------------------------------------
+
+def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
+    """UTF-8 bytes of the content and the detected encoding."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:], "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best).encode("utf-8"), best.encoding
+    raise RegisterReadError(
+        f"无法识别“{file_name}”的文字编码（已尝试 UTF-8、GB18030 和自动检测），请另存为 UTF-8 CSV",
+        f'cannot decode "{file_name}" (tried UTF-8, GB18030 and charset-normalizer); '
+        "save it as UTF-8 CSV")
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, kind: str) -> RawSheet:
+    raw = path.read_bytes()
+    # a UTF-8 head is checked strictly here; the rest is validated by pyarrow while parsing
+    try:
+        if raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnicodeError
+        codecs.getincrementaldecoder("utf-8")("strict").decode(raw[:65536],
+                                                              final=len(raw) <= 65536)
+    except UnicodeError:
+        data, encoding = _decode(raw, path.name)
+        return _read_csv_data(path.name, kind, data, encoding)
+    try:
+        return _read_csv_data(path.name, kind, raw, "utf-8")
+    except pa.ArrowInvalid as exc:
+        if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
+            raise
+        data, encoding = _decode(raw, path.name)
+        return _read_csv_data(path.name, kind, data, encoding)
+
+
+def _read_csv_data(name: str, kind: str, data: bytes, encoding: str) -> RawSheet:
+    """Parse UTF-8 CSV content: header detection on the head, pyarrow on the body."""
+    if not data[:65536].strip() and not data.strip():
+        raise RegisterReadError(f"“{name}”是空文件", f'"{name}" is empty')
+    head_text = data[:_nth_newline(data, 200)].decode("utf-8", errors="replace")
+    delim = _sniff_delimiter(head_text.splitlines()[:HEADER_SEARCH_ROWS])
+    reader = csv.reader(io.StringIO(head_text), delimiter=delim)
+    rows, ends = [], []
+    for rec in reader:
+        rows.append(rec)
+        ends.append(reader.line_num)
+        if len(rows) >= HEADER_SEARCH_ROWS + 1:
+            break
+    header = _find_header(rows, kind)
+    if header is None:
+        raise _header_error(name, kind)
+    header_line = ends[header.index]  # physical line of the last header row
+    offset = _nth_newline(data, header_line)
+    width = len(header.columns)
+    try:
+        table, row_numbers = _parse_fast(data, offset, width, delim, header_line)
+    except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
+            raise
+        table, row_numbers, width = _parse_slow(data, offset, width, delim, header_line)
+    names = header.columns + [""] * (width - len(header.columns))
+    return _finish(name, None, names, table, row_numbers, encoding, header_line, header.titles)
+
+
+def _nth_newline(data: bytes, n: int) -> int:
+    """Byte offset just after the n-th newline (or the end of the data)."""
+    pos = 0
+    for _ in range(n):
+        nxt = data.find(b"\n", pos)
+        if nxt < 0:
+            return len(data)
+        pos = nxt + 1
+    return pos
+
+
+def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: int
+                ) -> tuple[pa.Table, np.ndarray]:
+    """pyarrow parse of the body; row numbers exact when lines and records agree."""
+    body = memoryview(data)[offset:]
+    cols = [f"c{j}" for j in range(width)]
+    quoted_newlines = _has_quoted_newline(data, offset)
+    table = pcsv.read_csv(
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pcsv.ReadOptions(column_names=cols),
+        parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted_newlines),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    )
+    n_lines = data.count(b"\n", offset) + (0 if data.endswith(b"\n") or len(body) == 0 else 1)
+    if table.num_rows == n_lines:
+        return table, np.arange(header_line + 1, header_line + 1 + n_lines, dtype=np.int64)
+    # blank lines (skipped by pyarrow) or quoted newlines: map records to lines exactly
+    return table, _record_lines(bytes(body), delim, header_line, table.num_rows)
+
+
+def _has_quoted_newline(data: bytes, offset: int) -> bool:
+    """Cheap test whether a quoted field may span lines (a quote next to a line break)."""
+    if data.find(b'"', offset) < 0:
+        return False
+    return data.find(b'"\n', offset) >= 0 or data.find(b'"\r\n', offset) >= 0 or \
+        data.find(b'\n"', offset) >= 0
+
+
+def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> np.ndarray:
+    arr = np.frombuffer(body, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(arr)]])
+    lengths = ends - starts
+    has_cr = (lengths == 1) & (arr[np.minimum(starts, len(arr) - 1)] == 13) if len(arr) else lengths
+    nonempty = np.flatnonzero((lengths > 0) & ~has_cr)
+    if b'"' not in body and len(nonempty) == n_records:
+        return (nonempty + header_line + 1).astype(np.int64)
+    # quoted newlines: the csv module knows where each record starts
+    text = body.decode("utf-8")
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    out, prev = [], 0
+    for rec in reader:
+        if rec:
+            out.append(header_line + prev + 1)
+        prev = reader.line_num
+    return np.asarray(out[:n_records], dtype=np.int64)
+
+
+def _parse_slow(data: bytes, offset: int, width: int, delim: str, header_line: int
+                ) -> tuple[pa.Table, np.ndarray, int]:
+    """Python csv parse for ragged files: short rows padded, extra cells kept as new columns."""
+    text = data[offset:].decode("utf-8")
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    recs, lines, prev = [], [], 0
+    for rec in reader:
+        if rec:
+            recs.append(rec)
+            lines.append(header_line + prev + 1)
+        prev = reader.line_num
+    width = max([width, *(len(r) for r in recs)]) if recs else width
+    cols = [[r[j] if j < len(r) else "" for r in recs] for j in range(width)]
+    table = pa.table({f"c{j}": pa.array(c, pa.large_string()) for j, c in enumerate(cols)})
+    return table, np.asarray(lines, dtype=np.int64), width
+
+
+_TOTALS = pa.array([*TOTAL_TOKENS, *(t.upper() for t in TOTAL_TOKENS),
+                    *(t.title() for t in TOTAL_TOKENS), "合 计", "总 计", "小 计"], pa.large_string())
+
+
+def _strip_blank(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Trim surrounding ASCII whitespace and make empty strings null.
+
+    Full-width spaces (U+3000) are left to the value parsers, which apply NFKC.
+    """
+    col = pc.ascii_trim_whitespace(col)
+    empty = pc.equal(col, "")
+    if pc.any(empty).as_py():
+        col = pc.if_else(empty, pa.scalar(None, col.type), col)
+    return col
+
+
+def _finish(file_name: str, sheet: str | None, names: list[str], table: pa.Table,
+            row_numbers: np.ndarray, encoding: str | None, header_row: int,
+            titles: list[str]) -> RawSheet:
+    """Strip, blank -> NA, drop blank rows/columns and totals/footnote rows; build the frame."""
+    skipped: list[str] = []
+    arrays = [_strip_blank(col) for col in table.columns]
+    keep_cols = [j for j, a in enumerate(arrays) if names[j] or a.null_count < len(a)]
+    names = [names[j] for j in keep_cols]
+    arrays = [arrays[j] for j in keep_cols]
+    n = table.num_rows
+    if arrays:
+        filled = np.zeros(n, dtype=np.int32)
+        for a in arrays:
+            filled += pc.is_valid(a).to_numpy(zero_copy_only=False)
+        keep = filled > 0
+        totals = np.zeros(n, dtype=bool)
+        for a in arrays[:3]:
+            totals |= pc.fill_null(pc.is_in(a, value_set=_TOTALS), False).to_numpy(
+                zero_copy_only=False)
+        notes = np.zeros(n, dtype=bool)
+        single = np.flatnonzero(filled == 1)
+        if len(single):
+            for a in arrays:
+                sub = a.take(pa.array(single))
+                hit = pc.fill_null(pc.starts_with(sub, NOTE_PREFIXES[0]), False)
+                for p in NOTE_PREFIXES[1:]:
+                    hit = pc.or_(hit, pc.fill_null(pc.starts_with(sub, p), False))
+                notes[single[hit.to_numpy(zero_copy_only=False)]] = True
+        for mask, what_zh, what_en in ((totals & keep, "合计行", "totals row"),
+                                       (notes & keep, "表尾说明行", "footnote row")):
+            if mask.any():
+                rows = ", ".join(map(str, row_numbers[mask][:10]))
+                skipped.append(f"已跳过{what_zh} / skipped {what_en}(s): row {rows}")
+        keep &= ~totals & ~notes
+    else:
+        keep = np.zeros(n, dtype=bool)
+    columns = _unique_columns(names)
+    idx = None if keep.all() else pa.array(np.flatnonzero(keep))
+    data = {}
+    for c, a in zip(columns, arrays, strict=True):
+        a = a if idx is None else a.take(idx)
+        data[c] = pd.Series(a.to_pandas(types_mapper={pa.string(): _STR,
+                                                      pa.large_string(): _STR}.get))
+    frame = pd.DataFrame(data, columns=columns)
+    frame.index = pd.RangeIndex(len(frame))
+    rn = row_numbers if idx is None else row_numbers[keep]
+    return RawSheet(file_name, sheet, columns, frame, rn.astype(np.int64), encoding,
+                    header_row, skipped, titles)
+
+
+# --- Excel ------------------------------------------------------------------
+
+def _cell_text(value: object, number_format: str | None = None) -> str | None:
+    """A cell value as the text a person sees (no evaluation, no rounding of decimals)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        v = float(value)
+        if number_format and "%" in number_format:
+            pct = round(v * 100, 10)
+            return (str(int(pct)) if pct.is_integer() else repr(pct)) + "%"
+        if isinstance(value, int) or (v.is_integer() and abs(v) < 1e15):
+            return str(int(v))
+        return repr(v)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _read_xlsx(path: Path, kind: str, only: str | None) -> list[RawSheet]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    read_only = path.stat().st_size > _XLSX_READ_ONLY_BYTES
+    try:
+        wb = load_workbook(path, data_only=True, read_only=read_only)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise RegisterReadError(f"“{path.name}”不是有效的 Excel 文件（{exc}）",
+                                f'"{path.name}" is not a valid Excel file ({exc})') from exc
+    try:
+        names = wb.sheetnames
+        if only is not None and only not in names:
+            raise RegisterReadError(f"“{path.name}”中没有工作表“{only}”；现有：{'、'.join(names)}",
+                                    f'no sheet "{only}" in "{path.name}"; sheets: {", ".join(names)}')
+        out, skipped = [], []
+        for ws in wb.worksheets:
+            if only is not None and ws.title != only:
+                continue
+            sheet = _read_worksheet(ws, path.name, kind, read_only)
+            if sheet is None:
+                skipped.append(f"已跳过工作表“{ws.title}”：未找到表头 / "
+                               f'skipped sheet "{ws.title}": no header found')
+            else:
+                out.append(sheet)
+    finally:
+        wb.close()
+    if not out:
+        where = f"（工作表：{'、'.join(names) if only is None else only}）"
+        raise _header_error(path.name, kind, where)
+    out[0].skipped[:0] = skipped
+    return out
+
+
+def _read_worksheet(ws, file_name: str, kind: str, read_only: bool) -> RawSheet | None:
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    if read_only:
+        ws.reset_dimensions()
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            rows.append([_cell_text(c.value, getattr(c, "number_format", None)) for c in row])
+            numbers.append(r)
+        merged_above: set[int] = set()
+    else:
+        for row in ws.iter_rows():
+            rows.append([_cell_text(c.value, c.number_format) for c in row])
+            numbers.append(row[0].row if row else len(numbers) + 1)
+        merged_above = set()
+        for rng in ws.merged_cells.ranges:
+            anchor = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if r - 1 < len(rows):
+                        row = rows[r - 1]
+                        row += [None] * (c - len(row))
+                        row[c - 1] = anchor
+                        if rng.max_col > rng.min_col:
+                            merged_above.add((r - 1) * 100000 + (c - 1))
+    if not rows:
+        return None
+    header = _find_header(rows, kind, merged_above)
+    if header is None:
+        return None
+    body = rows[header.index + 1:]
+    width = max([len(header.columns), *(len(r) for r in body)]) if body else len(header.columns)
+    cols = [pa.array([r[j] if j < len(r) else None for r in body], pa.large_string())
+            for j in range(width)]
+    table = pa.table({f"c{j}": c for j, c in enumerate(cols)}) if cols else pa.table({})
+    names = header.columns + [""] * (width - len(header.columns))
+    row_numbers = np.asarray(numbers[header.index + 1:], dtype=np.int64)
+    return _finish(file_name, ws.title, names, table, row_numbers, None,
+                   numbers[header.index], header.titles)
+
+
+# --- GeoJSON ----------------------------------------------------------------
+
+def _json_text(v: object) -> str | None:
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False)
+    return _cell_text(v)
+
+
+def _read_geojson(path: Path, kind: str) -> RawSheet:
+    raw = path.read_bytes()
+    data, encoding = _decode(raw, path.name)
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RegisterReadError(f"“{path.name}”不是有效的 JSON（{exc}）",
+                                f'"{path.name}" is not valid JSON ({exc})') from exc
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        features = [doc]
+    elif isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+        features = doc.get("features") or []
+    else:
+        raise RegisterReadError(f"“{path.name}”不是 GeoJSON FeatureCollection",
+                                f'"{path.name}" is not a GeoJSON FeatureCollection')
+    keys: dict[str, None] = {}
+    for f in features:
+        keys.update(dict.fromkeys((f.get("properties") or {}).keys()))
+    names = [str(k) for k in keys]
+    cols = {k: [] for k in keys}
+    lon, lat, skipped = [], [], []
+    for i, f in enumerate(features, start=1):
+        props = f.get("properties") or {}
+        for k in keys:
+            cols[k].append(_json_text(props.get(k)))
+        geom = f.get("geometry") or {}
+        coords = geom.get("coordinates")
+        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+            lon.append(_cell_text(coords[0]))
+            lat.append(_cell_text(coords[1]))
+        else:
+            lon.append(None)
+            lat.append(None)
+            skipped.append(f"要素 {i} 不是点，无坐标 / feature {i} is not a Point: no coordinates")
+    columns = [*names, "lon", "lat"]
+    if aliases.count_matches(columns, kind) < MIN_HEADER_MATCHES:
+        raise _header_error(path.name, kind, "（GeoJSON 属性）")
+    arrays = [pa.array(v, pa.large_string()) for v in (*(cols[k] for k in keys), lon, lat)]
+    table = pa.table({f"c{j}": a for j, a in enumerate(arrays)})
+    sheet = _finish(path.name, None, columns, table, np.arange(1, len(features) + 1), encoding,
+                    0, [])
+    sheet.encoding = None
+    sheet.skipped[:0] = skipped
+    return sheet

@@ -1,0 +1,245 @@
+"""The load pipeline on real files and a real DuckDB database (no mocks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from etl import coords, db, pipeline, reference
+from etl.readers import RegisterReadError
+
+
+@pytest.fixture
+def con(tmp_path):
+    """A database holding only the real reference data (no population, no facilities)."""
+    c = db.connect(tmp_path / "t.duckdb")
+    db.init_schema(c)
+    with db.transaction(c):
+        db.load_reference(c)
+    yield c
+    c.close()
+
+
+def _town_point(name: str) -> tuple[float, float]:
+    t = reference.townships().set_index("name")
+    return float(t.loc[name, "lon"]), float(t.loc[name, "lat"])
+
+
+def _snapshot(con) -> dict:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("facilities", "loads", "rejects", "units")} | {
+        "pop": con.execute("SELECT sum(population) FROM units").fetchone()[0]}
+
+
+def _write_gbk_clinics(path: Path) -> dict:
+    """A clinic register as a bureau writes it: title row, GBK, GCJ-02 points, an old township
+    name, a short township name, one broken row. Returns the true WGS-84 points."""
+    lon_w = np.array([_town_point("回龙镇")[0] + 0.01, _town_point("任市镇")[0] - 0.005,
+                      _town_point("甘棠镇")[0]])
+    lat_w = np.array([_town_point("回龙镇")[1] + 0.004, _town_point("任市镇")[1] + 0.003,
+                      _town_point("甘棠镇")[1] - 0.002])
+    glon, glat = coords.wgs84_to_gcj02(lon_w, lat_w)
+    lines = [
+        "开江县村卫生室基本情况表（2024年）,,,,,,",
+        "序号,机构名称,乡镇,所属村,经度,纬度,乡村医生数",
+        f"1,天师社区卫生室,天师镇,天师社区,{glon[0]:.6f},{glat[0]:.6f},2人",
+        f"2,凉风垭村卫生室,任市,凉风垭村,{glon[1]:.6f},{glat[1]:.6f},１",
+        f"3,甘棠社区卫生室,甘棠镇,甘棠社区,{glon[2]:.6f},{glat[2]:.6f},3",
+        "4,无名卫生室,北京镇,某村,107.0,31.0,abc",
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return {"lon": lon_w, "lat": lat_w}
+
+
+def test_messy_gbk_register_loads_good_rows_and_quarantines_the_bad(con, tmp_path):
+    path = tmp_path / "村卫生室.csv"
+    truth = _write_gbk_clinics(path)
+    res = pipeline.load_file(con, path, "clinics", crs="gcj02", data_dir=tmp_path / "data")
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (4, 3, 1)
+    got = con.execute("SELECT name, township_code, unit_code, lon, lat, doctors, location_method "
+                      "FROM facilities ORDER BY name").df().set_index("name")
+    assert got.loc["天师社区卫生室", "township_code"] == "511723102"  # old name → 回龙镇
+    assert got.loc["天师社区卫生室", "unit_code"] == "511723102002"
+    assert got.loc["凉风垭村卫生室", "township_code"] == "511723107"  # short name 任市
+    assert got.loc["凉风垭村卫生室", "doctors"] == 1  # full-width digit
+    assert got.loc["天师社区卫生室", "doctors"] == 2  # "2人"
+    order = ["天师社区卫生室", "凉风垭村卫生室", "甘棠社区卫生室"]
+    np.testing.assert_allclose(got.loc[order, "lon"], truth["lon"], atol=1e-6)
+    np.testing.assert_allclose(got.loc[order, "lat"], truth["lat"], atol=1e-6)
+    assert set(got["location_method"]) == {"register:gcj02"}
+    rej = con.execute("SELECT * FROM rejects").df()
+    assert len(rej) == 1
+    assert rej.loc[0, "row_number"] == 6  # title row and header counted
+    assert "北京镇" in rej.loc[0, "reason_zh"]
+    assert json.loads(rej.loc[0, "raw"])["机构名称"] == "无名卫生室"
+    load = con.execute("SELECT * FROM loads").df().iloc[0]
+    assert (load["rows_read"], load["rows_loaded"], load["rows_rejected"]) == (4, 3, 1)
+    # the raw file is kept unchanged under its hash
+    kept = tmp_path / "data" / "raw" / f"{res.sha256}.csv"
+    assert kept.read_bytes() == path.read_bytes()
+
+
+def test_same_file_twice_adds_nothing(con, tmp_path):
+    path = tmp_path / "c.csv"
+    _write_gbk_clinics(path)
+    pipeline.load_file(con, path, "clinics", crs="gcj02", data_dir=tmp_path / "data")
+    before = _snapshot(con)
+    again = pipeline.load_file(con, path, "clinics", crs="gcj02", data_dir=tmp_path / "data")
+    assert again.already_loaded
+    assert _snapshot(con) == before
+
+
+def test_unreadable_file_writes_nothing(con, tmp_path):
+    before = _snapshot(con)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(RegisterReadError):
+        pipeline.load_file(con, empty, "clinics", data_dir=tmp_path / "data")
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(RegisterReadError):
+        pipeline.load_file(con, junk, "schools", data_dir=tmp_path / "data")
+    assert _snapshot(con) == before
+    assert not (tmp_path / "data" / "raw").exists()
+
+
+def test_failure_midway_rolls_back(con, tmp_path):
+    """The rows are inserted, then keeping the raw file fails: the transaction rolls back."""
+    path = tmp_path / "c.csv"
+    _write_gbk_clinics(path)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "raw").write_text("a file where the raw folder should be")
+    before = _snapshot(con)
+    with pytest.raises(OSError):
+        pipeline.load_file(con, path, "clinics", crs="gcj02", data_dir=data_dir)
+    assert _snapshot(con) == before
+
+
+def test_validate_changes_nothing(con, tmp_path):
+    path = tmp_path / "c.csv"
+    _write_gbk_clinics(path)
+    before = _snapshot(con)
+    res = pipeline.process_file(con, path, "clinics", crs="gcj02")
+    assert (res.rows_loaded, res.rows_rejected) == (3, 1)
+    assert _snapshot(con) == before
+
+
+def _xlsx(path: Path, rows: list[list]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "学校"
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+def test_rows_without_coordinates_are_located_from_the_gazetteer(con, tmp_path):
+    path = tmp_path / "schools.xlsx"
+    _xlsx(path, [
+        ["开江县学校统计表"],
+        ["学校名称", "学校类型", "乡镇（街道）", "村（社区）", "在校生数", "专任教师数"],
+        ["任市镇中心小学", "中心校", "任市镇", "新康社区", "1,200", "60"],
+        ["某村小", "村小", "讲治", None, "35人", "3"],
+        ["合计", None, None, None, "1235", "63"],
+    ])
+    res = pipeline.load_file(con, path, "schools", data_dir=tmp_path / "data")
+    assert res.rows_loaded == 2
+    f = con.execute("SELECT * FROM facilities ORDER BY name").df().set_index("name")
+    assert f.loc["任市镇中心小学", "students"] == 1200
+    assert f.loc["任市镇中心小学", "type"] == "primary"
+    assert f.loc["某村小", "type"] == "teaching_point"
+    assert f.loc["某村小", "township_code"] == "511723105"
+    # units have no points in this database: both fall back to the township point
+    assert f.loc["某村小", "location_method"] == "gazetteer:township"
+    assert (f.loc["某村小", "lon"], f.loc["某村小", "lat"]) == pytest.approx(_town_point("讲治镇"))
+    # the totals row is not a facility: skipped by the reader and reported in the notes
+    assert any("row 5" in n and "total" in n for n in res.notes), res.notes
+
+
+def test_unknown_township_suggests_the_closest(con, tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("名称,乡镇,学位数\n甲幼儿园,任事镇,100\n", encoding="utf-8")
+    res = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert res.rows_loaded == 0
+    assert "任市镇" in res.rejects.loc[0, "reason_zh"]
+    assert res.rejects.loc[0, "column_name"] == "乡镇"
+
+
+def test_map_override_and_missing_required(con, tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("园所全称,乡镇,学位数\n甲幼儿园,任市镇,100\n", encoding="utf-8")
+    with pytest.raises(RegisterReadError) as exc:
+        pipeline.process_file(con, path, "kindergartens")
+    assert "--map" in str(exc.value)
+    res = pipeline.process_file(con, path, "kindergartens", overrides={"园所全称": "name"})
+    assert res.rows_loaded == 1
+    assert res.clean.iloc[0]["places"] == 100
+
+
+def test_swapped_and_outside_points(con, tmp_path):
+    lon, lat = _town_point("甘棠镇")
+    path = tmp_path / "k.csv"
+    path.write_text(
+        "名称,乡镇,经度,纬度\n"
+        f"甲幼儿园,甘棠镇,{lat},{lon}\n"  # swapped
+        "乙幼儿园,甘棠镇,104.06,30.67\n",  # Chengdu
+        encoding="utf-8")
+    res = pipeline.process_file(con, path, "kindergartens")
+    assert res.rows_loaded == 1
+    assert (res.clean.iloc[0]["lon"], res.clean.iloc[0]["lat"]) == pytest.approx((lon, lat))
+    assert res.clean.iloc[0]["location_method"].endswith("swapped")
+    assert res.rejects.loc[0, "row_number"] == 3
+
+
+def test_duplicate_ids_keep_the_first(con, tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("编号,名称,乡镇\nK1,甲幼儿园,任市镇\nK1,乙幼儿园,任市镇\n", encoding="utf-8")
+    res = pipeline.process_file(con, path, "kindergartens")
+    assert res.rows_loaded == 1
+    assert res.clean.iloc[0]["name"] == "甲幼儿园"
+    assert res.rejects.loc[0, "row_number"] == 3
+
+
+def test_population_register_updates_units(con, tmp_path):
+    units = reference.units().head(2)
+    head = "村（社区）代码,村（社区）,0-2岁,3-5岁,6-11岁,12-14岁,15-17岁,18-59岁,60-64岁,65岁及以上,合计"
+    rows = [f"{units.iloc[0]['code']},{units.iloc[0]['name']},1,2,3,4,5,60,10,15,100",
+            f"{units.iloc[1]['code']},{units.iloc[1]['name']},1,2,3,4,5,60,10,15,999"]
+    path = tmp_path / "pop.csv"
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8-sig")
+    res = pipeline.load_file(con, path, "population", data_dir=tmp_path / "data")
+    assert (res.rows_loaded, res.rows_rejected) == (1, 1)
+    got = con.execute("SELECT code, population, pop_65_plus FROM units WHERE population IS NOT NULL").df()
+    assert got.to_dict("records") == [{"code": units.iloc[0]["code"], "population": 100, "pop_65_plus": 15}]
+    assert "100" in res.rejects.loc[0, "reason_en"]  # the bands sum to 100, not 999
+
+
+def test_boundaries_replace_generated_areas(con, tmp_path):
+    sq = {"type": "Polygon", "coordinates": [[[107.7, 30.9], [107.8, 30.9], [107.8, 31.0],
+                                              [107.7, 31.0], [107.7, 30.9]]]}
+    path = tmp_path / "towns.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "511723107", "name": "任市镇"}, "geometry": sq}]}))
+    pipeline.load_file(con, path, "boundaries", data_dir=tmp_path / "data")
+    got = con.execute("SELECT level, code, is_synthetic FROM boundaries WHERE code = '511723107'").df()
+    assert got.to_dict("records") == [{"level": "township", "code": "511723107", "is_synthetic": False}]
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "123"}, "geometry": sq}]}))
+    with pytest.raises(RegisterReadError):
+        pipeline.load_file(con, bad, "boundaries", data_dir=tmp_path / "data")
+
+
+def test_ids_are_stable_when_the_register_has_none(con, tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("名称,乡镇\n甲幼儿园,任市镇\n", encoding="utf-8")
+    a = pipeline.process_file(con, path, "kindergartens").clean["id"].iloc[0]
+    b = pipeline.process_file(con, path, "kindergartens").clean["id"].iloc[0]
+    assert a == b and a.startswith("KIN-")
+    assert isinstance(pd.Series([a]).iloc[0], str)

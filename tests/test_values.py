@@ -1,0 +1,77 @@
+"""Number and boolean parsing, table-driven."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from etl.values import REASONS, parse_bool, parse_numbers, reason_text
+
+NUMBERS = [
+    ("120", 120.0, None), ("120人", 120.0, None), ("120 张", 120.0, None), ("１２０", 120.0, None),
+    ("1,200", 1200.0, None), ("1，200", 1200.0, None), ("3.5万", 35000.0, None),
+    ("  7 ", 7.0, None), ("200平方米", 200.0, None), ("1.2E+03", 1200.0, None),
+    ("—", None, None), ("-", None, None), ("--", None, None), ("/", None, None), ("无", None, None),
+    ("NULL", None, None), ("", None, None), (None, None, None),
+    ("abc", None, "not_a_number"), ("1.2.3", None, "not_a_number"), ("1,2", None, "not_a_number"),
+    ("-3", None, "below_min"), ("nan", None, "not_finite"), ("inf", None, "not_finite"),
+    ("12.5%", None, "percent_not_allowed"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "error"), NUMBERS)
+def test_parse_numbers(text, value, error):
+    v, e = parse_numbers(pd.Series([text], dtype=object))
+    assert (np.isnan(v[0]) if value is None else v[0] == pytest.approx(value))
+    assert (pd.isna(e[0]) if error is None else e[0] == error)
+
+
+@pytest.mark.parametrize(("text", "kwargs", "value", "error"), [
+    ("12.5", {"integer": True}, None, "not_integer"),
+    ("12.0", {"integer": True}, 12.0, None),
+    ("1.15万", {"integer": True}, 11500.0, None),
+    ("12.5%", {"percent": True}, 12.5, None),
+    ("12.5", {"percent": True}, 12.5, None),
+    ("101", {"max_value": 100}, None, "above_max"),
+    ("-3", {"min_value": None}, -3.0, None),
+])
+def test_parse_numbers_options(text, kwargs, value, error):
+    v, e = parse_numbers(pd.Series([text]), **kwargs)
+    assert (np.isnan(v[0]) if value is None else v[0] == pytest.approx(value))
+    assert (pd.isna(e[0]) if error is None else e[0] == error)
+
+
+def test_parse_numbers_keeps_index_and_matches_naive_loop():
+    rng = np.random.default_rng(1)
+    texts = [str(x) for x in rng.integers(0, 999, 200)] + ["12人", "—", "x"]
+    s = pd.Series(texts, index=range(100, 100 + len(texts)))
+    v, e = parse_numbers(s, integer=True)
+    assert list(v.index) == list(s.index) and list(e.index) == list(s.index)
+    naive = [float(t) if t.isdigit() else np.nan for t in texts]
+    np.testing.assert_array_equal(v.to_numpy()[:200], naive[:200])
+    assert v.iloc[200] == 12 and e.iloc[-1] == "not_a_number" and pd.isna(e.iloc[-2])
+
+
+@pytest.mark.parametrize(("text", "value", "error"), [
+    ("是", True, None), ("否", False, None), ("示例数据（合成）", True, None), ("示例", True, None),
+    ("合成", True, None), ("synthetic", True, None), ("TRUE", True, None), ("0", False, None),
+    ("", None, None), (None, None, None), ("也许", None, "not_a_bool"),
+])
+def test_parse_bool(text, value, error):
+    v, e = parse_bool(pd.Series([text], dtype=object))
+    assert (pd.isna(v[0]) if value is None else bool(v[0]) is value)
+    assert (pd.isna(e[0]) if error is None else e[0] == error)
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_every_reason_renders(code):
+    zh, en = reason_text(code, "在校生数", "abc")
+    assert "在校生数" in zh and "在校生数" in en and "{" not in zh + en
+
+
+def test_docs_contain_reason_table():
+    from pathlib import Path
+
+    from etl.values import reasons_markdown
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "etl-parsers.md").read_text("utf-8")
+    assert reasons_markdown() in doc
