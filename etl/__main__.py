@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             result = pipeline.process_file(con, Path(args.file), args.kind, crs=args.crs,
                                            overrides=overrides)
         else:
+            # the raw file is kept beside the database, under raw/<sha256>
             result = pipeline.load_file(con, Path(args.file), args.kind, crs=args.crs,
-                                        overrides=overrides)
+                                        overrides=overrides, data_dir=Path(args.db).parent)
     except RegisterReadError as exc:
         print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
         return 1

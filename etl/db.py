@@ -130,7 +130,8 @@ def build(db_path: str | Path = paths.DEFAULT_DB, *, data_dir: Path = paths.DATA
         p.unlink(missing_ok=True)
     registers = data_dir / "registers"
     manifest = read_manifest(registers / "manifest.csv")
-    user_loads = pipeline.read_raw_index(data_dir / "raw")
+    raw_dir = db_path.parent / "raw"  # user loads are kept beside the database
+    user_loads = pipeline.read_raw_index(raw_dir)
     steps = 1 + len(manifest) + len(user_loads)
     try:
         con = connect(tmp)
@@ -148,7 +149,7 @@ def build(db_path: str | Path = paths.DEFAULT_DB, *, data_dir: Path = paths.DATA
                 done += 1
             for entry in user_loads:
                 progress(done / steps, entry["file_name"])
-                pipeline.load_file(con, data_dir / "raw" / entry["raw_name"], entry["kind"],
+                pipeline.load_file(con, raw_dir / entry["raw_name"], entry["kind"],
                                    crs=entry["crs"], overrides=json.loads(entry["overrides"] or "{}"),
                                    data_dir=data_dir, keep_raw=False,
                                    raw_path=f"raw/{entry['raw_name']}",

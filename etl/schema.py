@@ -130,7 +130,7 @@ TABLES: dict[str, list[Column]] = {
         _c("source", "VARCHAR", "来源", "Source"),
     ],
     "facilities": [
-        _c("id", "VARCHAR PRIMARY KEY", "设施编号（登记表编号，或由类型+名称+乡镇生成）",
+        _c("id", "VARCHAR", "设施编号，唯一（登记表编号，或由类型+名称+乡镇生成；再次导入同一编号即更新）",
            "Facility id (register code, or derived from type, name and township)"),
         _c("domain", "VARCHAR", "领域：education/health/elderly_care/culture", "Domain"),
         _c("type", "VARCHAR", "设施类型（见类型表）", "Facility type (see the type table)"),

@@ -1,0 +1,833 @@
+"""The indicator catalogue of the four pilot-plan domains, and its fast recomputation.
+
+Every indicator is declared as data (:class:`Indicator`): what it measures, for which
+age band, from which facility types, by which travel mode, against which threshold and
+target of :mod:`metrics.settings`. Computing is split so a change of a speed, the detour
+factor or a threshold is cheap:
+
+* :func:`prepare` does the threshold-independent work once: great-circle distance from
+  every unit to the nearest facility of each type group, the unit-facility pairs within
+  ``max_radius_km`` for the 2SFCA indicators, the distance quintiles to the county town,
+  and every indicator that no setting changes (provision, ratios, coverage) with its
+  summaries.
+* :func:`evaluate` turns distances into minutes with the settings (and ``overrides``),
+  applies the thresholds, runs the 2SFCA and summarises each indicator by urban/rural, by
+  township and by distance quintile with :func:`metrics.inequality.summarise`.
+
+Unit values by kind (unit *i* = village or community, P_i its population in the
+indicator's age band):
+
+* ``time_to_nearest``: t_i = d_i × detour ÷ v × 60 (minutes), d_i the great-circle km to
+  the nearest facility of the types, v the speed of the indicator's mode.
+* ``share_within``: 100 · [t_i ≤ t0] (%); its population-weighted mean is the share of
+  the band within the standard, Σ P_i [t_i ≤ t0] / Σ P_i. A unit with no facility of the
+  types anywhere counts as outside.
+* ``provision``: per · Σ_f a_fi q_f / P_i, q_f the facility's capacity (missing = 0) and
+  a_fi the share of facility f placed on unit i by the *catchment rule*: a county-tier
+  facility serves the whole county (shared by population), a township-tier facility its
+  township (shared by the band population of its units), a village- or group-tier
+  facility its own unit (:func:`metrics.provision.allocate_to_units`). The weighted mean
+  over a group equals per · Σ capacity / Σ population of the group.
+* ``ratio``: Σ_f a_fi n_f / Σ_f a_fi d_f over facilities where both columns are known
+  (same catchment rule); with no denominator column, each facility counts 1 (the mean of
+  the numerator, e.g. opening hours). NaN where no facility serves the unit.
+* ``coverage``: 100 · [the unit has a facility of the types] (``weight="unit"``: every
+  unit counts 1, the mean is the share of units) or 100 · [the unit's township has one]
+  (``weight="township"``: every township counts 1, split equally over its units, so the
+  county mean is the share of townships).
+* ``fca``: per · A_i of the two-step floating catchment (Luo & Wang 2003),
+  R_j = S_j / Σ_{k: t_kj ≤ t0} P_k, A_i = Σ_{j: t_ij ≤ t0} R_j.
+
+Group values are population-weighted means of unit values (weights as above), exactly
+what :func:`metrics.inequality.summarise` reports, so the tables and the gap measures
+agree. Pure: no files, no database; inputs are never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics import settings
+from metrics.access import travel_time_min, two_step_fca_arrays
+from metrics.geo import haversine_km, nearest_km, pairs_within_km
+from metrics.inequality import summarise
+from metrics.provision import allocate_to_units, compare_target, coverage_by_tier
+
+__all__ = [
+    "CATALOGUE",
+    "COUNTY_TOWN_CODE",
+    "DOMAINS",
+    "GROUPINGS",
+    "INDICATORS",
+    "KINDS",
+    "QUINTILES_ORDERED",
+    "Indicator",
+    "IndicatorTable",
+    "Prepared",
+    "evaluate",
+    "indicators_markdown",
+    "prepare",
+]
+
+KINDS: tuple[str, ...] = ("time_to_nearest", "share_within", "provision", "ratio", "coverage", "fca")
+#: Domains in display order: key -> (zh, en).
+DOMAINS: dict[str, tuple[str, str]] = {
+    "education": ("教育", "Education"),
+    "health": ("医疗卫生", "Health"),
+    "elderly_care": ("养老托育", "Elderly and child care"),
+    "culture": ("文化", "Culture"),
+}
+#: Unit groupings summarised for every indicator: key -> (zh, en).
+GROUPINGS: dict[str, tuple[str, str]] = {
+    "urban_rural": ("城乡", "urban / rural"),
+    "township_code": ("乡镇（街道）", "township"),
+    "distance_quintile": ("距县城距离五分位", "distance-to-county-town quintile"),
+}
+#: Distance quintiles from most disadvantaged (farthest, Q5) to most advantaged (nearest, Q1).
+QUINTILES_ORDERED: tuple[str, ...] = ("Q5", "Q4", "Q3", "Q2", "Q1")
+#: Statistical code of 淙城街道, the county town of Kaijiang.
+COUNTY_TOWN_CODE = "511723001"
+_WEIGHTS = ("population", "unit", "township")
+_STATIC_KINDS = ("provision", "ratio", "coverage")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator, declared as data.
+
+    ``population``: the demand band (unit columns summed) — the denominator of a
+    provision, the demand of a 2SFCA and the weight of every summary when
+    ``weight == "population"``. ``threshold`` and ``target`` are keys of
+    :data:`metrics.settings.SETTINGS`; ``numerator``/``denominator`` are facility columns.
+    """
+
+    key: str
+    domain: str
+    kind: str
+    zh: str
+    en: str
+    unit_zh: str
+    unit_en: str
+    higher_is_better: bool
+    facility_types: tuple[str, ...]
+    population: tuple[str, ...] = ("population",)
+    weight: str = "population"
+    mode: str | None = None
+    threshold: str | None = None
+    target: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    per: float = 1000.0
+    headline: bool = False
+    help_zh: str = ""
+    help_en: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.domain not in DOMAINS or self.weight not in _WEIGHTS:
+            raise ValueError(f"{self.key}: bad kind, domain or weight")
+        for key in (self.threshold, self.target):
+            if key is not None and key not in settings.SETTINGS:
+                raise ValueError(f"{self.key}: unknown setting {key!r}")
+        needs_mode = self.kind in ("time_to_nearest", "share_within", "fca")
+        if needs_mode != (self.mode is not None) or (self.mode and self.mode not in settings.MODES):
+            raise ValueError(f"{self.key}: a travel mode is needed exactly for travel-time kinds")
+        if self.kind in ("share_within", "fca") and self.threshold is None:
+            raise ValueError(f"{self.key}: {self.kind} needs a threshold setting")
+        if self.kind in ("provision", "ratio", "fca") and self.numerator is None:
+            raise ValueError(f"{self.key}: {self.kind} needs a numerator column")
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """Settings that change the unit values (targets only change the verdict).
+
+        Examples
+        --------
+        >>> INDICATORS["health_centre_share_15min"].depends_on
+        ('speed_car_kmh', 'detour_factor', 'medical_circle_min')
+        """
+        if self.kind in _STATIC_KINDS:
+            return ()
+        keys = [settings.speed_key(self.mode), "detour_factor"]  # type: ignore[arg-type]
+        if self.kind != "time_to_nearest":
+            keys.append(self.threshold)  # type: ignore[arg-type]
+        return tuple(keys)
+
+
+def _formula(kind: str, lang: str, per: float, denominator: str | None, weight: str) -> str:
+    """Formula text of a kind, in Chinese or English."""
+    zh = lang == "zh"
+    if kind == "time_to_nearest":
+        return ("t = 最近设施直线距离(km) × 绕行系数 ÷ 速度 × 60" if zh
+                else "t = great-circle km to the nearest facility × detour ÷ speed × 60")
+    if kind == "share_within":
+        return ("100 · Σ P·[t ≤ t0] / Σ P（无此类设施者计为不达标）" if zh
+                else "100 · Σ P·[t ≤ t0] / Σ P (no facility of the types = outside)")
+    if kind == "provision":
+        return (f"{per:g} · Σ 分摊容量 / P（县级设施全县共享，乡镇级本乡镇共享，村级归本村）" if zh
+                else f"{per:g} · Σ allocated capacity / P (county tier shared by the county, "
+                     "township tier by its township, village tier by its unit)")
+    if kind == "ratio":
+        if denominator is None:
+            return ("服务本单元设施的平均值 Σ a·n / Σ a" if zh
+                    else "mean over the facilities serving the unit, Σ a·n / Σ a")
+        return ("Σ a·分子 / Σ a·分母（两列均有值的设施）" if zh
+                else "Σ a·numerator / Σ a·denominator (facilities with both known)")
+    if kind == "coverage":
+        if weight == "township":
+            return ("100 · 有此设施的乡镇数 / 乡镇数" if zh
+                    else "100 · townships having one / townships")
+        return "100 · 有此设施的村（社区）数 / 村（社区）数" if zh else "100 · units having one / units"
+    return (f"{per:g} · A，A_i = Σ_(t_ij ≤ t0) S_j / Σ_(t_kj ≤ t0) P_k（两步移动搜索法）" if zh
+            else f"{per:g} · A, A_i = Σ_(t_ij ≤ t0) S_j / Σ_(t_kj ≤ t0) P_k (2SFCA)")
+
+
+def _ind(note_zh: str = "", note_en: str = "", method: str = "", **kw: Any) -> Indicator:
+    """Build an :class:`Indicator`, composing its help text from the kind's formula."""
+    kind, per = kw["kind"], kw.get("per", 1000.0)
+    den, weight = kw.get("denominator"), kw.get("weight", "population")
+    sources = [settings.SETTINGS[k].source for k in (kw.get("threshold"), kw.get("target")) if k]
+    source = "；".join(dict.fromkeys([*sources, *([method] if method else [])])) or "—"
+    help_zh = f"{_formula(kind, 'zh', per, den, weight)}。{note_zh}".rstrip()
+    help_en = f"{_formula(kind, 'en', per, den, weight)}. {note_en}".rstrip()
+    return Indicator(help_zh=help_zh, help_en=help_en, source=source, **kw)
+
+
+_PRIMARY = ("primary", "nine_year", "teaching_point")
+_JUNIOR = ("junior", "nine_year")
+_CENTRES = ("central_health_centre", "health_centre", "community_health_centre")
+_HEALTH = ("county_hospital", *_CENTRES, "village_clinic")
+_AGED = ("pop_60_64", "pop_65_plus")
+_LUO_WANG = "Luo & Wang (2003), Environment and Planning B 30(6):865-884"
+
+CATALOGUE: tuple[Indicator, ...] = (
+    # -- education (task 13) ----------------------------------------------------------------
+    _ind(key="edu_primary_walk_min", domain="education", kind="time_to_nearest",
+         zh="到最近小学（含九年一贯制、教学点）步行时间", en="Walk to the nearest primary-level school",
+         unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=_PRIMARY,
+         population=("pop_6_11",), mode="walk", threshold="primary_lower_max_min",
+         note_zh="步行：国办发〔2018〕27号要求1—3年级就近走读，成人步速，儿童更慢。",
+         note_en="Walking: grades 1-3 are to attend a nearby school without boarding "
+                 "(国办发〔2018〕27号); adult speed, children are slower."),
+    _ind(key="edu_primary_share_30min", domain="education", kind="share_within",
+         zh="6—11岁儿童步行30分钟内可达小学的比例", en="Children 6-11 within a 30-min walk of a primary-level school",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=_PRIMARY,
+         population=("pop_6_11",), mode="walk", threshold="primary_lower_max_min", headline=True,
+         note_zh="标准为单程不超过半小时；按步行计（寄宿生与校车不计）。",
+         note_en="The standard is a one-way trip of at most half an hour, taken as walking "
+                 "(boarding and school buses not counted)."),
+    _ind(key="edu_junior_bus_min", domain="education", kind="time_to_nearest",
+         zh="到最近初中（含九年一贯制）校车时间", en="School-bus time to the nearest junior-level school",
+         unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=_JUNIOR,
+         population=("pop_12_14",), mode="school_bus", headline=True,
+         note_zh="初中生多寄宿或乘校车，按校车速度计。",
+         note_en="Junior pupils mostly board or ride the school bus; school-bus speed."),
+    _ind(key="edu_kindergarten_walk_min", domain="education", kind="time_to_nearest",
+         zh="到最近幼儿园步行时间", en="Walk to the nearest kindergarten",
+         unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=("kindergarten",),
+         population=("pop_3_5",), mode="walk"),
+    _ind(key="edu_kindergarten_places_per_1000", domain="education", kind="provision",
+         zh="每千名3—5岁儿童幼儿园学位", en="Kindergarten places per 1,000 children aged 3-5",
+         unit_zh="个/千名3—5岁儿童", unit_en="places / 1,000 aged 3-5", higher_is_better=True,
+         facility_types=("kindergarten",), population=("pop_3_5",), numerator="places",
+         note_zh="普惠性学位（ownership）未区分。", note_en="Public and private places alike."),
+    _ind(key="edu_primary_students_per_teacher", domain="education", kind="ratio",
+         zh="小学生师比（专任教师）", en="Primary students per teacher",
+         unit_zh="生/师", unit_en="students / teacher", higher_is_better=False,
+         facility_types=("primary", "teaching_point"), population=("pop_6_11",),
+         numerator="students", denominator="teachers", target="students_per_staff_primary",
+         headline=True,
+         note_zh="九年一贯制学校学生未分学段，不计入；标准按教职工计，专任教师少于教职工，"
+                 "以专任教师比较更严。",
+         note_en="Nine-year schools are left out (students not split by level). The standard "
+                 "counts all staff; comparing teachers only is stricter."),
+    _ind(key="edu_junior_students_per_teacher", domain="education", kind="ratio",
+         zh="初中生师比（专任教师）", en="Junior students per teacher",
+         unit_zh="生/师", unit_en="students / teacher", higher_is_better=False,
+         facility_types=("junior",), population=("pop_12_14",), numerator="students",
+         denominator="teachers", target="students_per_staff_junior",
+         note_zh="九年一贯制学校不计入；标准按教职工计。",
+         note_en="Nine-year schools left out; the standard counts all staff."),
+    _ind(key="edu_boarding_beds_per_boarder", domain="education", kind="ratio",
+         zh="寄宿生人均寄宿床位", en="Boarding beds per boarder",
+         unit_zh="床/人", unit_en="beds / boarder", higher_is_better=True,
+         facility_types=("primary", "nine_year", "junior"), population=("pop_6_11", "pop_12_14"),
+         numerator="boarding_beds", denominator="boarders", target="boarding_beds_per_boarder",
+         note_zh="试点方案：任市、长岭、甘棠建寄宿制学校。",
+         note_en="The pilot plan builds boarding schools at 任市, 长岭 and 甘棠."),
+    # -- health (task 15) -------------------------------------------------------------------
+    _ind(key="health_centre_car_min", domain="health", kind="time_to_nearest",
+         zh="到最近乡镇卫生院/社区卫生服务中心车程", en="Drive to the nearest township health centre",
+         unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=_CENTRES,
+         mode="car", threshold="medical_circle_min",
+         note_zh="标准未规定出行方式，按小汽车计（较宽松）。",
+         note_en="The standard names no mode; car is used (a lenient reading)."),
+    _ind(key="health_centre_share_15min", domain="health", kind="share_within",
+         zh="15分钟车程内可达乡镇卫生院的人口比例", en="Residents within a 15-min drive of a township health centre",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=_CENTRES,
+         mode="car", threshold="medical_circle_min", headline=True),
+    _ind(key="health_hospital_car_min", domain="health", kind="time_to_nearest",
+         zh="到最近县级医院车程", en="Drive to the nearest county hospital",
+         unit_zh="分钟", unit_en="min", higher_is_better=False,
+         facility_types=("county_hospital",), mode="car"),
+    _ind(key="health_beds_per_1000", domain="health", kind="provision",
+         zh="每千常住人口医疗机构床位", en="Hospital beds per 1,000 residents",
+         unit_zh="张/千人", unit_en="beds / 1,000 residents", higher_is_better=True,
+         facility_types=_CENTRES + ("county_hospital",), numerator="beds",
+         target="hospital_beds_per_1000", headline=True),
+    _ind(key="health_doctors_per_1000", domain="health", kind="provision",
+         zh="每千常住人口执业（助理）医师", en="Doctors per 1,000 residents",
+         unit_zh="人/千人", unit_en="doctors / 1,000 residents", higher_is_better=True,
+         facility_types=_HEALTH, numerator="doctors"),
+    _ind(key="health_clinic_coverage", domain="health", kind="coverage",
+         zh="有村卫生室的村（社区）比例", en="Units with a village clinic",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("village_clinic",),
+         population=(), weight="unit",
+         note_zh="社区多由社区卫生服务站覆盖，城镇单元偏低属正常。",
+         note_en="Urban communities are served by community health stations instead."),
+    _ind(key="health_doctors_2sfca_per_1000", domain="health", kind="fca",
+         zh="医生空间可达性（两步移动搜索法，30分钟车程）",
+         en="Spatial access to doctors (2SFCA, 30-min drive)",
+         unit_zh="人/千人", unit_en="doctors / 1,000 residents", higher_is_better=True,
+         facility_types=_HEALTH, numerator="doctors", mode="car", threshold="fca_catchment_min",
+         headline=True, method=_LUO_WANG),
+    # -- elderly and child care (task 16) ------------------------------------------------------
+    _ind(key="elderly_care_beds_per_1000_60plus", domain="elderly_care", kind="provision",
+         zh="每千名60岁及以上老人养老床位", en="Care beds per 1,000 residents aged 60+",
+         unit_zh="张/千名老人", unit_en="beds / 1,000 aged 60+", higher_is_better=True,
+         facility_types=("care_home", "day_care", "medical_elderly"), population=_AGED,
+         numerator="care_beds", target="care_beds_per_1000_60plus", headline=True),
+    _ind(key="elderly_care_walk_min", domain="elderly_care", kind="time_to_nearest",
+         zh="60岁及以上老人到最近敬老院/日间照料中心步行时间",
+         en="Walk for residents 60+ to the nearest care home or day-care centre",
+         unit_zh="分钟", unit_en="min", higher_is_better=False,
+         facility_types=("care_home", "day_care"), population=_AGED, mode="walk", headline=True,
+         note_zh="成人步速；老人更慢，可调低步行速度。",
+         note_en="Adult walking speed; lower it for older people."),
+    _ind(key="infant_care_places_per_1000_0_2", domain="elderly_care", kind="provision",
+         zh="每千名0—2岁婴幼儿托位", en="Infant-care places per 1,000 children aged 0-2",
+         unit_zh="个/千名0—2岁", unit_en="places / 1,000 aged 0-2", higher_is_better=True,
+         facility_types=("infant_care",), population=("pop_0_2",), numerator="places",
+         headline=True, note_zh="试点方案：托育机构试点。",
+         note_en="The pilot plan pilots infant-care institutions."),
+    # -- culture (task 14) ----------------------------------------------------------------------
+    _ind(key="culture_complex_ebike_min", domain="culture", kind="time_to_nearest",
+         zh="到最近乡镇文化综合体电动车时间", en="E-bike ride to the nearest township cultural complex",
+         unit_zh="分钟", unit_en="min", higher_is_better=False,
+         facility_types=("township_complex",), mode="ebike", headline=True,
+         note_zh="乡村居民常用电动自行车。", note_en="E-bikes are the usual rural means."),
+    _ind(key="culture_village_centre_coverage", domain="culture", kind="coverage",
+         zh="有村级文化服务中心的村（社区）比例", en="Units with a village cultural service centre",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("village_centre",),
+         population=(), weight="unit", headline=True),
+    _ind(key="culture_courtyard_post_coverage", domain="culture", kind="coverage",
+         zh="有院坝文化驿家的村（社区）比例", en="Units with a courtyard cultural post",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("courtyard_post",),
+         population=(), weight="unit"),
+    _ind(key="culture_complex_coverage", domain="culture", kind="coverage",
+         zh="有乡镇文化综合体的乡镇比例", en="Townships with a township cultural complex",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("township_complex",),
+         population=(), weight="township", headline=True),
+    _ind(key="culture_library_branch_coverage", domain="culture", kind="coverage",
+         zh="有图书馆分馆的乡镇比例", en="Townships with a library branch",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("library_branch",),
+         population=(), weight="township"),
+    _ind(key="culture_culture_branch_coverage", domain="culture", kind="coverage",
+         zh="有文化馆分馆的乡镇比例", en="Townships with a cultural-centre branch",
+         unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("culture_branch",),
+         population=(), weight="township"),
+    _ind(key="culture_branch_hours_per_week", domain="culture", kind="ratio",
+         zh="图书馆/文化馆分馆周开放时长", en="Weekly opening hours of library and cultural branches",
+         unit_zh="小时/周", unit_en="h / week", higher_is_better=True,
+         facility_types=("library_branch", "culture_branch"), numerator="hours_per_week",
+         target="branch_hours_per_week",
+         note_zh="无分馆的乡镇无值（见覆盖率指标）。",
+         note_en="No value where the township has no branch (see the coverage indicators)."),
+)
+
+#: Indicators by key (read-only).
+INDICATORS: Mapping[str, Indicator] = MappingProxyType({i.key: i for i in CATALOGUE})
+
+
+# -- prepared state ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Catchment:
+    """Unit-facility pairs within ``radius_km`` for one 2SFCA indicator (positions)."""
+
+    origin: np.ndarray
+    dest: np.ndarray
+    dist_km: np.ndarray
+    supply: np.ndarray
+    radius_km: float
+    fac_lat: np.ndarray
+    fac_lon: np.ndarray
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Threshold-independent state of :func:`prepare`; read it, never modify it.
+
+    ``units``: one row per unit (index ``code``) with ``urban_rural``, ``township_code``,
+    ``dist_town_km`` and ``distance_quintile`` (Q1 nearest the county town). ``weights``:
+    the summary weight of every indicator per unit. ``nearest_km``: km to the nearest
+    facility of each type group (column ``"+".join(types)``; inf when there is none, NaN
+    when the unit has no point). ``static_values``/``static_summaries``: indicators no
+    setting changes. ``base_values``/``base_summaries``: the travel-time indicators at
+    the default settings, reused by :func:`evaluate` when an indicator's own settings
+    (:attr:`Indicator.depends_on`) are unchanged or its unit values come out the same.
+    ``notes``: what was left out, for the reader.
+    """
+
+    catalogue: tuple[Indicator, ...]
+    units: pd.DataFrame = field(repr=False)
+    weights: pd.DataFrame = field(repr=False)
+    nearest_km: pd.DataFrame = field(repr=False)
+    static_values: pd.DataFrame = field(repr=False)
+    static_summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
+    base_values: pd.DataFrame = field(repr=False)
+    base_summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
+    catchments: Mapping[str, _Catchment] = field(repr=False)
+    unit_lat: np.ndarray = field(repr=False)
+    unit_lon: np.ndarray = field(repr=False)
+    max_radius_km: float = 50.0
+    notes: tuple[str, ...] = ()
+
+
+def _group_label(types: Sequence[str]) -> str:
+    return "+".join(types)
+
+
+def _units_table(units: pd.DataFrame) -> pd.DataFrame:
+    u = units.set_index("code", drop=True) if "code" in units.columns else units.copy()
+    u.index = u.index.astype(str)
+    u.index.name = "code"
+    if not u.index.is_unique:
+        raise ValueError("unit codes must be unique")
+    for col in ("lat", "lon", "township_code", "urban_rural"):
+        if col not in u.columns:
+            raise ValueError(f"units lack column {col!r}")
+    return u
+
+
+def _band(u: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    missing = [c for c in columns if c not in u.columns]
+    if missing:
+        raise ValueError(f"units lack population columns {missing}")
+    return u[list(columns)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(float).sum(axis=1)
+
+
+def _nearest(u: pd.DataFrame, fac: pd.DataFrame) -> np.ndarray:
+    """Km to the nearest facility: inf when there is none, NaN for units without a point."""
+    out = np.full(len(u), np.nan)
+    ok = (u["lat"].notna() & u["lon"].notna()).to_numpy()
+    f_ok = (fac["lat"].notna() & fac["lon"].notna()).to_numpy()
+    if ok.any():
+        d, _ = nearest_km(u["lat"].to_numpy(float)[ok], u["lon"].to_numpy(float)[ok],
+                          fac["lat"].to_numpy(float)[f_ok], fac["lon"].to_numpy(float)[f_ok])
+        out[ok] = d
+    return out
+
+
+def _placeable(u: pd.DataFrame, fac: pd.DataFrame) -> pd.DataFrame:
+    """Facilities under the catchment rule: only village/group tiers keep their unit."""
+    f = fac.copy()
+    tier = f["tier"] if "tier" in f.columns else pd.Series("township", index=f.index)
+    if "unit_code" not in f.columns:
+        f["unit_code"] = None
+    f["unit_code"] = f["unit_code"].where(tier.isin(["village", "group"]), None)
+    known_unit = f["unit_code"].astype("string").isin(u.index).fillna(False)
+    known_town = f["township_code"].astype("string").isin(
+        u["township_code"].dropna().astype(str)).fillna(False)
+    return f.loc[(tier == "county") | known_unit | known_town]
+
+
+def _allocated(u: pd.DataFrame, fac: pd.DataFrame, columns: list[str],
+               pop: Sequence[str]) -> pd.DataFrame:
+    """Σ share and Σ share·column per unit (rows = units, zeros where nothing falls)."""
+    alloc = allocate_to_units(u, fac, columns, pop_columns=pop or ("population",))
+    sums = alloc.groupby("unit")[["share", *columns]].sum(min_count=0)
+    return sums.reindex(u.index).astype(float).fillna(0.0)
+
+
+def _distance_quintiles(dist: np.ndarray, pop: np.ndarray) -> np.ndarray:
+    """Population quintiles of distance: Q1 nearest; a unit's quintile holds its mid-point."""
+    out = np.full(dist.shape, None, dtype=object)
+    ok = np.isfinite(dist)
+    if not ok.any():
+        return out
+    d, p = dist[ok], pop[ok]
+    if p.sum() <= 0:
+        p = np.ones_like(p)
+    order = np.argsort(d, kind="stable")
+    cum = np.cumsum(p[order])
+    mid = (cum - p[order] / 2.0) / cum[-1]
+    q = np.empty(d.shape, dtype=object)
+    q[order] = np.array([f"Q{int(min(m * 5, 4)) + 1}" for m in mid], dtype=object)
+    out[ok] = q
+    return out
+
+
+def _summaries(ind: Indicator, values: np.ndarray, weights: np.ndarray,
+               groupings: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any] | None]:
+    """:func:`summarise` by every grouping; None where no unit has a value."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for by, groups in groupings.items():
+        ordered = QUINTILES_ORDERED if by == "distance_quintile" else None
+        try:
+            out[by] = summarise(values, weights, groups, ind.higher_is_better, ordered=ordered)
+        except ValueError:
+            out[by] = None
+    return out
+
+
+def _static_values(u: pd.DataFrame, fac: pd.DataFrame, ind: Indicator) -> np.ndarray:
+    """Unit values of a provision, ratio or coverage indicator."""
+    of_type = fac.loc[fac["type"].isin(ind.facility_types)]
+    if ind.kind == "coverage":
+        level = "township" if ind.weight == "township" else "unit"
+        cov = coverage_by_tier(u, of_type, dict.fromkeys(ind.facility_types, level))
+        if level == "unit":
+            has = cov.units[[f"has_{t}" for t in ind.facility_types]].any(axis=1)
+        else:
+            town = cov.townships[[f"has_{t}" for t in ind.facility_types]].any(axis=1)
+            has = u["township_code"].astype("string").map(town).fillna(False).astype(bool)
+        return 100.0 * has.to_numpy(dtype=float)
+    placed = _placeable(u, of_type)
+    if ind.kind == "provision":
+        sums = _allocated(u, placed, [ind.numerator], ind.population)  # type: ignore[list-item]
+        pop = _band(u, ind.population)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(pop > 0, ind.per * sums[ind.numerator].to_numpy() / pop, np.nan)
+    cols = [c for c in (ind.numerator, ind.denominator) if c is not None]
+    complete = placed.loc[placed[cols].notna().all(axis=1)]
+    sums = _allocated(u, complete, cols, ind.population)
+    den = sums["share"] if ind.denominator is None else sums[ind.denominator]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, sums[ind.numerator] / den.where(den > 0, 1.0), np.nan)
+
+
+def _weights(u: pd.DataFrame, ind: Indicator) -> np.ndarray:
+    if ind.weight == "unit":
+        return np.ones(len(u))
+    if ind.weight == "township":
+        return 1.0 / u.groupby("township_code")["township_code"].transform("size").to_numpy(float)
+    return _band(u, ind.population)
+
+
+def _pairs(lat: np.ndarray, lon: np.ndarray, f_lat: np.ndarray, f_lon: np.ndarray,
+           radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    pos = np.flatnonzero(ok)
+    o, d, km = pairs_within_km(lat[ok], lon[ok], f_lat, f_lon, radius_km)
+    return pos[o], d, km
+
+
+def prepare(
+    units: pd.DataFrame,
+    facilities: pd.DataFrame,
+    *,
+    county_town: tuple[float, float] | None = None,
+    max_radius_km: float = 50.0,
+    catalogue: Sequence[Indicator] = CATALOGUE,
+) -> Prepared:
+    """Threshold-independent work for every indicator of ``catalogue``, done once.
+
+    Parameters
+    ----------
+    units, facilities : DataFrame
+        Tables of the schema (``units`` with ``code``, ``lat``, ``lon``,
+        ``township_code``, ``urban_rural`` and the population columns; ``facilities``
+        with ``type``, ``tier``, ``unit_code``, ``township_code``, ``lat``, ``lon`` and
+        the capacity columns).
+    county_town : (lat, lon), optional
+        The county-town point for the distance quintiles; default the
+        population-weighted centre of the units of 淙城街道 (:data:`COUNTY_TOWN_CODE`),
+        else of the urban units.
+    max_radius_km : float
+        Radius of the unit-facility pairs kept for the 2SFCA. :func:`evaluate` finds
+        new pairs itself when a catchment needs more (correct, just slower).
+    catalogue : sequence of Indicator
+        The indicators to prepare.
+
+    Returns
+    -------
+    Prepared
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"code": ["a", "b"], "lat": [31.0, 31.0], "lon": [108.0, 108.1],
+    ...                       "township_code": ["t", "t"], "urban_rural": ["urban", "rural"],
+    ...                       "population": [100, 300], "pop_6_11": [10, 30]})
+    >>> fac = pd.DataFrame({"id": ["s"], "type": ["primary"], "tier": ["township"],
+    ...                     "unit_code": ["a"], "township_code": ["t"],
+    ...                     "lat": [31.0], "lon": [108.0], "students": [40], "teachers": [4]})
+    >>> p = prepare(units, fac, catalogue=[INDICATORS["edu_primary_walk_min"]])
+    >>> p.nearest_km.round(2).iloc[:, 0].tolist()  # 0.1° of longitude at 31° N
+    [0.0, 9.53]
+    """
+    u = _units_table(units)
+    fac = facilities.reset_index(drop=True)
+    cat = tuple(catalogue)
+    # capacity columns a register did not provide count as unknown
+    needed = {c for i in cat for c in (i.numerator, i.denominator) if c is not None}
+    fac = fac.assign(**dict.fromkeys(sorted(needed - set(fac.columns)), np.nan))
+    lat = pd.to_numeric(u["lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(u["lon"], errors="coerce").to_numpy(float)
+    notes: list[str] = []
+
+    # county town and distance quintiles (by total population when present)
+    pop_all = _band(u, ("population",)) if "population" in u.columns else np.ones(len(u))
+    if county_town is None:
+        pick = (u["township_code"].astype(str) == COUNTY_TOWN_CODE).to_numpy()
+        if not pick.any():
+            pick = (u["urban_rural"] == "urban").to_numpy()
+        ok = pick & np.isfinite(lat) & np.isfinite(lon)
+        if ok.any():
+            w = pop_all[ok] if pop_all[ok].sum() > 0 else np.ones(ok.sum())
+            county_town = (float(np.average(lat[ok], weights=w)),
+                           float(np.average(lon[ok], weights=w)))
+    if county_town is not None:
+        dist_town = haversine_km(lat, lon, county_town[0], county_town[1])
+    else:
+        dist_town = np.full(len(u), np.nan)
+        notes.append("no county-town point: distance quintiles left out")
+    frame = pd.DataFrame({
+        "urban_rural": u["urban_rural"].to_numpy(object),
+        "township_code": u["township_code"].astype("string").to_numpy(object),
+        "dist_town_km": dist_town,
+        "distance_quintile": _distance_quintiles(dist_town, pop_all),
+    }, index=u.index)
+    frame.attrs["county_town"] = county_town
+    groupings = {by: frame[by].to_numpy(object) for by in GROUPINGS}
+
+    nearest_cols: dict[str, np.ndarray] = {}
+    weights: dict[str, np.ndarray] = {}
+    static_values: dict[str, np.ndarray] = {}
+    static_summaries: dict[str, dict[str, dict[str, Any] | None]] = {}
+    catchments: dict[str, _Catchment] = {}
+    located = fac["lat"].notna() & fac["lon"].notna()
+    for ind in cat:
+        weights[ind.key] = _weights(u, ind)
+        of_type = fac.loc[fac["type"].isin(ind.facility_types)]
+        if ind.kind in _STATIC_KINDS:
+            values = _static_values(u, fac, ind)
+            static_values[ind.key] = values
+            static_summaries[ind.key] = _summaries(ind, values, weights[ind.key], groupings)
+            continue
+        label = _group_label(ind.facility_types)
+        if label not in nearest_cols:
+            nearest_cols[label] = _nearest(u, of_type)
+        if ind.kind == "fca":
+            sup = of_type.loc[located]
+            f_lat, f_lon = sup["lat"].to_numpy(float), sup["lon"].to_numpy(float)
+            o, d, km = _pairs(lat, lon, f_lat, f_lon, max_radius_km)
+            supply = pd.to_numeric(sup[ind.numerator], errors="coerce").fillna(0).to_numpy(float)
+            catchments[ind.key] = _Catchment(o, d, km, supply, float(max_radius_km), f_lat, f_lon)
+        n_lost = int((~located.loc[of_type.index]).sum())
+        if n_lost:
+            notes.append(f"{ind.key}: {n_lost} facilities without coordinates left out")
+    index = u.index
+    partial = Prepared(
+        catalogue=cat, units=frame,
+        weights=pd.DataFrame(weights, index=index),
+        nearest_km=pd.DataFrame(nearest_cols, index=index),
+        static_values=pd.DataFrame(static_values, index=index),
+        static_summaries=MappingProxyType(static_summaries),
+        base_values=pd.DataFrame(index=index), base_summaries=MappingProxyType({}),
+        catchments=MappingProxyType(catchments), unit_lat=lat, unit_lon=lon,
+        max_radius_km=float(max_radius_km), notes=tuple(dict.fromkeys(notes)),
+    )
+    # the travel-time indicators at the default settings, for evaluate to reuse
+    base_values: dict[str, np.ndarray] = {}
+    base_summaries: dict[str, dict[str, dict[str, Any] | None]] = {}
+    for ind in cat:
+        if ind.kind not in _STATIC_KINDS:
+            base_values[ind.key] = _dynamic_values(partial, ind, {})
+            base_summaries[ind.key] = _summaries(ind, base_values[ind.key],
+                                                 weights[ind.key], groupings)
+    return replace(partial, base_values=pd.DataFrame(base_values, index=index),
+                   base_summaries=MappingProxyType(base_summaries))
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """Result of :func:`evaluate`; shared pieces (static summaries) must not be modified.
+
+    ``values``/``weights``: unit × indicator. ``summaries[key][by]``: the
+    :func:`metrics.inequality.summarise` dict of indicator ``key`` by grouping ``by``
+    (``urban_rural``, ``township_code``, ``distance_quintile``), or None when no unit has
+    a value. ``county``: per indicator ``value`` (weighted mean), ``n_units`` with a
+    value, ``target``, ``gap``, ``status`` (``met``/``not_met``/``no_data``/None without
+    a target). ``settings``: every setting value used.
+    """
+
+    catalogue: tuple[Indicator, ...]
+    values: pd.DataFrame = field(repr=False)
+    weights: pd.DataFrame = field(repr=False)
+    units: pd.DataFrame = field(repr=False)
+    summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
+    county: pd.DataFrame = field(repr=False)
+    settings: Mapping[str, float] = field(repr=False)
+
+    def by_group(self, by: str = "urban_rural") -> pd.DataFrame:
+        """Group values (weighted means): index group, one column per indicator."""
+        if by not in GROUPINGS:
+            raise ValueError(f"by must be one of {list(GROUPINGS)}")
+        cols = {}
+        for ind in self.catalogue:
+            s = self.summaries[ind.key][by]
+            cols[ind.key] = s["groups"]["mean"] if s is not None else pd.Series(dtype=float)
+        return pd.DataFrame(cols)
+
+
+def _checked(overrides: Mapping[str, float] | None) -> dict[str, float]:
+    over = dict(overrides or {})
+    for key in over:  # validates names and values
+        settings.get(key, over)
+    return over
+
+
+def _dynamic_values(p: Prepared, ind: Indicator, over: Mapping[str, float]) -> np.ndarray:
+    """Unit values of a travel-time indicator under the settings."""
+    if ind.kind == "fca":
+        c = p.catchments[ind.key]
+        t0 = settings.get(ind.threshold, over)  # type: ignore[arg-type]
+        speed = settings.get(settings.speed_key(ind.mode), over)  # type: ignore[arg-type]
+        radius = t0 / 60.0 * speed / settings.get("detour_factor", over)
+        o, d, km = c.origin, c.dest, c.dist_km
+        if radius > c.radius_km:  # catchment beyond the prepared pairs: find them afresh
+            o, d, km = _pairs(p.unit_lat, p.unit_lon, c.fac_lat, c.fac_lon, radius)
+        demand = p.weights[ind.key].to_numpy()
+        res = two_step_fca_arrays(demand, c.supply, o, d, travel_time_min(km, ind.mode, over), t0)
+        located = np.isfinite(p.unit_lat) & np.isfinite(p.unit_lon)
+        return np.where(located, ind.per * res.access, np.nan)
+    km = p.nearest_km[_group_label(ind.facility_types)].to_numpy()
+    minutes = travel_time_min(km, ind.mode, over)  # type: ignore[arg-type]
+    if ind.kind == "time_to_nearest":
+        return np.where(np.isinf(minutes), np.nan, minutes)
+    t0 = settings.get(ind.threshold, over)  # type: ignore[arg-type]
+    return np.where(np.isnan(minutes), np.nan, 100.0 * (minutes <= t0))
+
+
+def evaluate(prepared: Prepared, overrides: Mapping[str, float] | None = None) -> IndicatorTable:
+    """Every indicator under the settings (defaults replaced by ``overrides``).
+
+    Recomputes only what the settings change — the travel-time, share-within and 2SFCA
+    indicators whose own settings differ from the defaults, summarised again only when
+    their unit values changed — and reuses the rest from :func:`prepare`. On Kaijiang a
+    threshold change takes a few milliseconds, a detour-factor change (every travel-time
+    indicator) a few tens (``bench/bench_recompute.py``).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"code": ["a", "b"], "lat": [31.0, 31.0], "lon": [108.0, 108.1],
+    ...                       "township_code": ["t", "t"], "urban_rural": ["urban", "rural"],
+    ...                       "population": [100, 300], "pop_6_11": [10, 30]})
+    >>> fac = pd.DataFrame({"id": ["s"], "type": ["primary"], "tier": ["township"],
+    ...                     "unit_code": ["a"], "township_code": ["t"],
+    ...                     "lat": [31.0], "lon": [108.0], "students": [40], "teachers": [4]})
+    >>> p = prepare(units, fac, catalogue=[INDICATORS["edu_primary_share_30min"]])
+    >>> evaluate(p).values.iloc[:, 0].tolist()  # b: 9.53 km × 1.3 / 4.5 km/h = 165 min
+    [100.0, 0.0]
+    >>> float(evaluate(p, {"primary_lower_max_min": 180}).county.loc["edu_primary_share_30min", "value"])
+    100.0
+    """
+    over = _checked(overrides)
+    groupings = {by: prepared.units[by].to_numpy(object) for by in GROUPINGS}
+    values: dict[str, np.ndarray] = {}
+    summaries: dict[str, Mapping[str, dict[str, Any] | None]] = {}
+    rows = []
+    for ind in prepared.catalogue:
+        w = prepared.weights[ind.key].to_numpy()
+        if ind.key in prepared.static_summaries:
+            v = prepared.static_values[ind.key].to_numpy()
+            summaries[ind.key] = prepared.static_summaries[ind.key]
+        elif all(settings.get(k, over) == settings.get(k) for k in ind.depends_on):
+            v = prepared.base_values[ind.key].to_numpy()
+            summaries[ind.key] = prepared.base_summaries[ind.key]
+        else:
+            v = _dynamic_values(prepared, ind, over)
+            base = prepared.base_values[ind.key].to_numpy()
+            same = np.array_equal(v, base, equal_nan=True)
+            summaries[ind.key] = (prepared.base_summaries[ind.key] if same
+                                  else _summaries(ind, v, w, groupings))
+        values[ind.key] = v
+        ok = ~np.isnan(v) & (w > 0)
+        value = float(np.dot(v[ok], w[ok]) / w[ok].sum()) if ok.any() else float("nan")
+        row = {"key": ind.key, "value": value, "n_units": int(ok.sum()),
+               "target": np.nan, "gap": np.nan, "gap_pct": np.nan, "status": None}
+        if ind.target is not None:
+            cmp = compare_target(None if np.isnan(value) else value,
+                                 settings.get(ind.target, over), ind.higher_is_better)
+            row.update(target=cmp.target, gap=cmp.gap, gap_pct=cmp.gap_pct, status=cmp.status)
+        rows.append(row)
+    used = {k: settings.get(k, over) for k in settings.SETTINGS}
+    return IndicatorTable(
+        catalogue=prepared.catalogue,
+        values=pd.DataFrame(values, index=prepared.units.index),
+        weights=prepared.weights, units=prepared.units,
+        summaries=MappingProxyType(summaries),
+        county=pd.DataFrame(rows).set_index("key"),
+        settings=MappingProxyType(used),
+    )
+
+
+# -- documentation ------------------------------------------------------------------------------
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _population_label(ind: Indicator) -> str:
+    if ind.weight == "unit":
+        return "units (equal weight)"
+    if ind.weight == "township":
+        return "townships (equal weight)"
+    return " + ".join(f"`{c}`" for c in ind.population)
+
+
+def _standard(ind: Indicator) -> str:
+    parts = []
+    for role, key in (("threshold", ind.threshold), ("target", ind.target)):
+        if key is not None:
+            s = settings.SETTINGS[key]
+            flag = "" if s.verified else " (unverified)"
+            parts.append(f"{role} `{key}` = {s.default:g} {s.unit}{flag}")
+    return "; ".join(parts) or "—"
+
+
+def indicators_markdown() -> str:
+    """The catalogue as a Markdown table (``docs/indicators.md`` contains this text).
+
+    Examples
+    --------
+    >>> print(indicators_markdown().splitlines()[0])
+    | Domain | Key | 中文 | English | Unit | Kind | Formula | Population | Facility types | Mode | Standard / target | Source | Higher is better |
+    """
+    lines = [
+        "| Domain | Key | 中文 | English | Unit | Kind | Formula | Population | Facility types "
+        "| Mode | Standard / target | Source | Higher is better |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for ind in CATALOGUE:
+        formula = _formula(ind.kind, "en", ind.per, ind.denominator, ind.weight)
+        if ind.numerator:
+            formula += f"; numerator `{ind.numerator}`"
+        if ind.denominator:
+            formula += f", denominator `{ind.denominator}`"
+        types = ", ".join(f"`{t}`" for t in ind.facility_types)
+        cells = [DOMAINS[ind.domain][1], f"`{ind.key}`", ind.zh, ind.en,
+                 f"{ind.unit_zh} / {ind.unit_en}", ind.kind, formula, _population_label(ind),
+                 types, ind.mode or "—", _standard(ind), ind.source,
+                 "yes" if ind.higher_is_better else "no"]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
