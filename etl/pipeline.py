@@ -269,11 +269,12 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     town_raw = town_raw.reset_index(drop=True)
     uniq = pd.unique(town_raw.dropna())
     town_map = {t: gaz.township(t) for t in uniq}
-    town = town_raw.map(town_map).astype(object).to_numpy()
+    town = _lookup(town_raw, town_map)
     unknown_t = town_raw.notna().to_numpy() & pd.isna(town)
     if unknown_t.any():
-        hints = town_raw.map(lambda t: _hint(gaz.township_suggestions(t)))
-        err.add(unknown_t, tsrc, "unknown_township", town_raw.to_numpy(), hints.to_numpy())
+        hints = _lookup(town_raw, {t: _hint(gaz.township_suggestions(t))
+                                   for t in pd.unique(town_raw[unknown_t])})
+        err.add(unknown_t, tsrc, "unknown_township", town_raw.to_numpy(), hints)
 
     # unit
     usrc, unit_raw = _col(sheet, mapping, "unit")
@@ -289,11 +290,13 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         u = unit_raw.reset_index(drop=True)
         pairs = pd.DataFrame({"t": town, "u": u})
         todo = pairs["u"].notna().to_numpy() & pd.isna(unit) & ~unknown_t
-        key = pairs[todo].drop_duplicates()
-        resolved = {(r.t, r.u): gaz.unit(r.u, r.t if isinstance(r.t, str) else None)
-                    for r in key.itertuples()}
-        got = np.array([resolved.get((t, x)) for t, x in zip(pairs["t"][todo], pairs["u"][todo], strict=True)],
-                       dtype=object)
+        pair_key = pd.Series(pairs["t"].fillna("").astype(str).to_numpy(), dtype=object) + "\x1f" \
+            + pd.Series(pairs["u"].fillna("").astype(str).to_numpy(), dtype=object)
+        resolved = {}
+        for k in pd.unique(pair_key[todo]):
+            t, x = k.split("\x1f", 1)
+            resolved[k] = gaz.unit(x, t or None)
+        got = _lookup(pair_key[todo], resolved)
         unit[todo] = got
         bad_u = np.zeros(n, dtype=bool)
         bad_u[np.flatnonzero(todo)[pd.isna(got)]] = True
@@ -305,7 +308,8 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
             hint_full[bad_u] = hints
             err.add(bad_u, usrc, "unknown_unit", u.to_numpy(), hint_full)
     # a unit gives its township when none was written
-    unit_town = np.array([gaz.township_of_unit(c) if c else None for c in unit], dtype=object)
+    unit_town = _lookup(pd.Series(unit, dtype=object), dict(zip(gaz.units["code"], gaz.units["township_code"],
+                                                               strict=True)))
     town = np.where(pd.isna(town) & ~pd.isna(unit_town), unit_town, town)
     # a unit written with the wrong township: the unit's own township wins only if town is empty
 
@@ -381,24 +385,35 @@ def _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, m
 # -- the load itself --------------------------------------------------------------------
 
 
+def _lookup(values: pd.Series, table: dict) -> np.ndarray:
+    """``table[v]`` for every value (None where absent), mapping each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([table.get(u) for u in uniques] + [None], dtype=object)
+    return mapped[codes]
+
+
 def _facility_ids(clean: pd.DataFrame, kind: str) -> pd.Series:
-    derived = pd.util.hash_pandas_object(
-        clean[["type", "name", "township_code"]].astype("string").fillna(""), index=False)
-    derived = pd.Series([f"{kind[:3].upper()}-{h:016x}" for h in derived.to_numpy()],
-                        index=clean.index, dtype="string")
+    """The register's own id, else a stable id derived from type, name and township."""
     ids = clean["id_raw"].astype("string")
-    return ids.where(ids.notna() & (ids != ""), derived)
+    missing = (ids.isna() | (ids == "")).to_numpy()
+    if missing.any():
+        sub = clean.loc[missing, ["type", "name", "township_code"]].astype("string").fillna("")
+        hashes = pd.util.hash_pandas_object(sub, index=False).to_numpy()
+        ids = ids.copy()
+        ids[missing] = [f"{kind[:3].upper()}-{h:016x}" for h in hashes]
+    return ids
 
 
 def _rejects_frame(sheet: readers.RawSheet, errors: pd.DataFrame) -> pd.DataFrame:
     if errors.empty:
         return pd.DataFrame(columns=["row_number", "sheet", "column_name", "raw", "reason_zh", "reason_en"])
     first = errors.groupby("pos", sort=True).agg(list)
+    raw_rows = sheet.frame.iloc[first.index.to_numpy(dtype=int)].astype(object).to_dict("records")
     rows = []
-    for pos, e in first.iterrows():
+    for (pos, e), raw_values in zip(first.iterrows(), raw_rows, strict=True):
         texts = [_reason(c, col, v, h if isinstance(h, str) else "")
                  for c, col, v, h in zip(e["code"], e["column"], e["value"], e["hint"], strict=True)]
-        raw = {k: (None if pd.isna(v) else str(v)) for k, v in sheet.frame.iloc[pos].items()}
+        raw = {k: (None if pd.isna(v) else str(v)) for k, v in raw_values.items()}
         rows.append({
             "row_number": int(sheet.row_numbers[pos]),
             "sheet": sheet.sheet,
@@ -563,9 +578,9 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
         return
     f = pd.DataFrame({
         "id": c["id"].astype(str),
-        "domain": c["type"].map(lambda t: schema.FACILITY_TYPES[t][0]),
+        "domain": _lookup(c["type"], {t: v[0] for t, v in schema.FACILITY_TYPES.items()}),
         "type": c["type"],
-        "tier": c["type"].map(lambda t: schema.FACILITY_TYPES[t][1]),
+        "tier": _lookup(c["type"], {t: v[1] for t, v in schema.FACILITY_TYPES.items()}),
         "name": c["name"],
         "township_code": c["township_code"],
         "unit_code": c["unit_code"],
