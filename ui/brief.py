@@ -1,0 +1,159 @@
+"""A one-page brief as standalone HTML: opens offline, prints on A4, escapes all data.
+
+plotly.js is inlined once; every title, card, caption, table cell and source line
+goes through :func:`html.escape` (tables through ``DataFrame.to_html(escape=True)``).
+The only markup not escaped is our own template and Plotly's figure divs.
+
+Map figures must be built with ``county_map(..., static=True)``: a WebGL map stays
+blank when the saved file is opened from disk (MapLibre's worker does not start on a
+``file://`` page), so :func:`brief_html` refuses them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from ui.i18n import DEFAULT_LANG, normalise_lang, t
+
+__all__ = ["brief_html"]
+
+_CSS = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       color: #1f2933; margin: 0 auto; max-width: 190mm; padding: 8mm 0; font-size: 10.5pt; }
+h1 { font-size: 17pt; margin: 0 0 2px; }
+.subtitle { color: #52606d; margin: 0 0 8px; }
+.synthetic { border: 1px solid #f0b429; background: #fffbea; padding: 6px 10px;
+             border-radius: 4px; margin: 6px 0 10px; font-size: 9.5pt; }
+.cards { display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
+.card { flex: 1 1 0; min-width: 38mm; border: 1px solid #d9e2ec; border-radius: 6px; padding: 6px 10px; }
+.card .label { color: #52606d; font-size: 9pt; }
+.card .value { font-size: 16pt; font-weight: 700; margin: 2px 0; }
+.card .note { color: #7b8794; font-size: 8.5pt; }
+.figures { display: grid; grid-template-columns: repeat(2, 350px); gap: 8px 18px; }
+.figure { min-width: 0; overflow: hidden; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 4px 0 8px; }
+th, td { border-bottom: 1px solid #d9e2ec; padding: 2px 6px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+caption { text-align: left; font-weight: 700; padding: 4px 0; }
+.sources { color: #52606d; font-size: 8.5pt; border-top: 1px solid #d9e2ec; margin-top: 8px; padding-top: 4px; }
+.sources ul { margin: 2px 0; padding-left: 16px; }
+.meta { color: #9aa5b1; font-size: 8pt; }
+@media print { .noprint { display: none; } body { padding: 0; } }
+"""
+
+_MAP_TRACES = ("scattermap", "choroplethmap", "densitymap", "scattermapbox",
+               "choroplethmapbox", "densitymapbox", "scattergeo", "choropleth")
+
+
+def _e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _figure_div(fig: go.Figure, i: int, height: int, width: int) -> str:
+    bad = sorted({tr.type for tr in fig.data if tr.type in _MAP_TRACES})
+    if bad:
+        raise ValueError(
+            f"figure {i} has {', '.join(bad)} traces: build maps for the brief with "
+            "county_map(..., static=True) (WebGL and geo maps are blank or fetch data offline)")
+    f = go.Figure(fig)
+    # a fixed size: the page is a fixed A4 width and the print must not reflow
+    f.update_layout(height=min(f.layout.height or height, 2 * height), width=width, autosize=False)
+    return f.to_html(
+        full_html=False, include_plotlyjs=False, div_id=f"fig{i}",
+        default_width=f"{width}px", default_height=f"{f.layout.height}px",
+        config={"displaylogo": False, "responsive": False, "displayModeBar": False,
+                "plotlyServerURL": ""},
+    )
+
+
+def brief_html(
+    title: str,
+    subtitle: str,
+    cards: Sequence[dict],
+    figures: Sequence[go.Figure],
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    sources: Sequence[str],
+    synthetic_note: str | None,
+    lang: str = DEFAULT_LANG,
+    *,
+    generated: datetime | None = None,
+    figure_height: int = 320,
+    figure_width: int = 350,
+) -> str:
+    """A standalone, print-friendly HTML page.
+
+    Parameters
+    ----------
+    title, subtitle : str
+        Headline and the line under it (e.g. the view and its filters).
+    cards : list of dict
+        Key numbers: ``{"label": ..., "value": ..., "note": ...}`` (``note`` optional).
+    figures : list of go.Figure
+        Charts; maps must be static (SVG) figures, see the module docstring.
+    tables : list of (caption, DataFrame)
+        Small tables, shown without their index.
+    sources : list of str
+        One line per source.
+    synthetic_note : str or None
+        Shown as a highlighted box when the view contains generated data.
+    lang : {"zh", "en"}
+        Language of the page's own labels and ``<html lang>``.
+    generated : datetime, optional
+        Time stamp printed in the footer (now by default).
+    figure_height : int
+        Height in pixels of figures that do not set one (at most twice this).
+    figure_width : int
+        Width in pixels of every figure; two figures sit side by side on A4.
+
+    Returns
+    -------
+    str
+        The whole HTML document; plotly.js is inlined once, nothing is fetched.
+    """
+    lang = normalise_lang(lang)
+    when = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style>",
+    ]
+    if figures:
+        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
+    parts += ["</head><body>", f"<h1>{_e(title)}</h1>"]
+    if subtitle:
+        parts.append(f'<p class="subtitle">{_e(subtitle)}</p>')
+    if synthetic_note:
+        parts.append(f'<div class="synthetic"><b>{_e(t("synthetic.title", lang))}</b> · '
+                     f"{_e(synthetic_note)}</div>")
+    if cards:
+        parts.append('<div class="cards">')
+        for c in cards:
+            note = f'<div class="note">{_e(c.get("note"))}</div>' if c.get("note") else ""
+            parts.append(f'<div class="card"><div class="label">{_e(c.get("label"))}</div>'
+                         f'<div class="value">{_e(c.get("value"))}</div>{note}</div>')
+        parts.append("</div>")
+    if figures:
+        parts.append('<div class="figures">')
+        for i, fig in enumerate(figures):
+            parts.append(f'<div class="figure">{_figure_div(fig, i, figure_height, figure_width)}</div>')
+        parts.append("</div>")
+    for caption, frame in tables:
+        body = frame.to_html(index=False, escape=True, border=0, na_rep="–")
+        # the caption goes right after the opening <table ...> tag
+        parts.append(body.replace(">", f"><caption>{_e(caption)}</caption>", 1))
+    if sources:
+        items = "".join(f"<li>{_e(s)}</li>" for s in sources)
+        parts.append(f'<div class="sources"><b>{_e(t("data.sources", lang))}</b><ul>{items}</ul></div>')
+    parts.append(f'<p class="meta">{_e(t("brief.generated", lang, time=when))} · '
+                 f'<span class="noprint">{_e(t("brief.print_hint", lang))}</span></p>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
