@@ -255,9 +255,20 @@ def parse_coordinates(s: pd.Series, axis: str) -> tuple[pd.Series, pd.Series]:
     """
     if axis not in ("lon", "lat"):
         raise ValueError("axis must be 'lon' or 'lat'")
+    values, errors = parse_coordinates_arrow(_as_arrow(s), axis)
+    return pd.Series(values, index=s.index), codes_to_series(errors, s.index)
+
+
+def parse_coordinates_arrow(arr: pa.Array, axis: str) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel of :func:`parse_coordinates` on an arrow string array.
+
+    Returns float64 decimal degrees (NaN where missing or invalid) and int8 error
+    codes (0 = fine; names in :data:`etl.values.CODE_NAMES`).
+    """
+    if axis not in ("lon", "lat"):
+        raise ValueError("axis must be 'lon' or 'lat'")
     from etl.values import MISSING_TOKENS
 
-    arr = _as_arrow(s)
     n = len(arr)
     values = np.full(n, np.nan)
     errors = np.zeros(n, dtype=np.int8)
@@ -301,7 +312,7 @@ def parse_coordinates(s: pd.Series, axis: str) -> tuple[pd.Series, pd.Series]:
     out = np.abs(values) > limit
     values[out] = np.nan
     errors[out] = _CODE["coordinate_out_of_range"]
-    return pd.Series(values, index=s.index), codes_to_series(errors, s.index)
+    return values, errors
 
 
 def split_lonlat(s: pd.Series) -> tuple[pd.Series, pd.Series]:

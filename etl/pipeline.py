@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import aliases, coords, paths, readers, schema, values
 from etl.db import transaction
@@ -59,6 +61,12 @@ _EXTRA_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Names of totals rows (a whole-cell match).
+_TOTAL_NAMES = pa.array(["合计", "总计", "小计", "合 计", "总 计"], pa.large_string())
+_STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+              pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+
+
 def _reason(code: str, column: str, value: object, hint: str = "") -> tuple[str, str]:
     if code in _EXTRA_REASONS:
         zh, en = _EXTRA_REASONS[code]
@@ -69,7 +77,11 @@ def _reason(code: str, column: str, value: object, hint: str = "") -> tuple[str,
 
 @dataclass
 class LoadResult:
-    """What a load (or a validation) did."""
+    """What a load (or a validation) did.
+
+    ``table`` holds every row read, in canonical fields, with ``_keep`` true for
+    the rows that load; ``clean`` is those rows as a DataFrame (built on first use).
+    """
 
     file_name: str
     kind: str
@@ -81,7 +93,25 @@ class LoadResult:
     already_loaded: bool = False
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
-    clean: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pa.Table | None = field(default=None, repr=False)
+    _clean: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def clean(self) -> pd.DataFrame:
+        """The rows that load, in canonical fields (plus ``_row`` and ``_sheet``)."""
+        if self._clean is None:
+            if self.table is None:
+                self._clean = pd.DataFrame()
+            else:
+                good = self.table.filter(self.table["_keep"]).drop_columns(["_keep"])
+                good = pa.table({k: c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c
+                                 for k, c in zip(good.column_names, good.columns, strict=True)})
+                self._clean = good.to_pandas(types_mapper=_STR_TYPES.get)
+        return self._clean
+
+    @clean.setter
+    def clean(self, frame: pd.DataFrame) -> None:
+        self._clean = frame
 
     def summary_zh(self) -> str:
         if self.already_loaded:
@@ -97,28 +127,54 @@ class LoadResult:
 
 
 class _Errors:
-    """Collects (row position, column, code, value, hint) for a sheet; first error per row wins."""
+    """Collects (row position, column, code, value, hint) for a sheet; first error per row wins.
+
+    Codes, values and hints are picked at the failing positions only: each may be a
+    constant string, an array (arrow or numpy) over all rows, a function of the
+    positions returning one item per position, or a list of one item per position.
+    """
 
     def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
+        self.parts: list[tuple[np.ndarray, str, list, list, list]] = []
 
-    def add(self, mask: np.ndarray | pd.Series, column: str, code: str | pd.Series,
-            value: pd.Series | str = "", hint: pd.Series | str = "") -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        pos = np.flatnonzero(mask)
+    def add(self, mask: np.ndarray | pd.Series, column: str, code: object,
+            value: object = "", hint: object = "") -> None:
+        pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(pos):
+            self.add_at(pos, column, code, value, hint)
 
-        def pick(x: pd.Series | str) -> list | str:
-            return list(np.asarray(x, dtype=object)[pos]) if not isinstance(x, str) else x
+    def add_at(self, pos: np.ndarray, column: str, code: object, value: object = "",
+               hint: object = "") -> None:
+        self.parts.append((pos, column, _pick(code, pos), _pick(value, pos), _pick(hint, pos)))
 
-        self.parts.append(pd.DataFrame({"pos": pos, "column": column, "code": pick(code),
-                                        "value": pick(value), "hint": pick(hint)}))
+    def positions(self) -> np.ndarray:
+        if not self.parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([p[0] for p in self.parts])
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame(columns=["pos", "column", "code", "value", "hint"])
-        return pd.concat(self.parts, ignore_index=True)
+        return pd.DataFrame({
+            "pos": self.positions(),
+            "column": [c for p in self.parts for c in [p[1]] * len(p[0])],
+            "code": [x for p in self.parts for x in p[2]],
+            "value": [x for p in self.parts for x in p[3]],
+            "hint": [x for p in self.parts for x in p[4]],
+        })
+
+
+def _pick(x: object, pos: np.ndarray) -> list:
+    """``x`` at the positions ``pos`` as a list (a string is the same for every position)."""
+    if isinstance(x, str):
+        return [x] * len(pos)
+    if isinstance(x, list):
+        return x
+    if callable(x):
+        return list(x(pos))
+    if isinstance(x, pa.Array | pa.ChunkedArray):
+        return x.take(pa.array(pos)).to_pylist()
+    return list(np.asarray(x, dtype=object)[pos])
 
 
 def file_sha256(path: Path) -> str:
@@ -148,20 +204,46 @@ def _area(con: duckdb.DuckDBPyConnection) -> coords.Area:
 # -- validation of one sheet ------------------------------------------------------------
 
 
-def _col(sheet: readers.RawSheet, mapping: dict[str, str], fld: str) -> tuple[str | None, pd.Series]:
-    """The source column mapped to ``fld`` and its values (all NA when absent)."""
+def _col(sheet: readers.RawSheet, mapping: dict[str, str], fld: str) -> tuple[str | None, pa.Array]:
+    """The source column mapped to ``fld`` and its text as arrow (all null when absent)."""
     for src, f in mapping.items():
         if f == fld:
-            return src, sheet.frame[src]
-    return None, pd.Series(pd.NA, index=sheet.frame.index, dtype="string")
+            return src, values._as_arrow(sheet.frame[src])
+    return None, pa.nulls(len(sheet.frame), pa.large_string())
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, list]:
+    """Per row the index of its distinct value (-1 for null), and the distinct values."""
+    enc = pc.dictionary_encode(arr)
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return idx, enc.dictionary.to_pylist()
+
+
+def _spread(per_value: list, idx: np.ndarray) -> np.ndarray:
+    """Values given per distinct value, for every row (``None`` where ``idx`` is -1)."""
+    return np.array([*per_value, None], dtype=object)[idx]
+
+
+def _is_none(codes: np.ndarray) -> np.ndarray:
+    """None in an object array of codes (which hold only strings and None)."""
+    return np.equal(codes, None)
+
+
+def _names(codes: np.ndarray):
+    """Error code names at given positions from an int8 code array."""
+    return lambda pos: values.CODE_NAMES[codes[pos]]
 
 
 def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[str, str],
-                    gaz: Gazetteer, area: coords.Area, geocoder) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (clean frame of good rows in canonical fields, errors with positions)."""
+                    gaz: Gazetteer, area: coords.Area, geocoder) -> tuple[dict, _Errors]:
+    """Return (columns of every row in canonical fields, errors with positions).
+
+    Every check runs on every row with arrow or numpy kernels; names are resolved once
+    per distinct value; messages are built only for the rows that fail.
+    """
     n = len(sheet.frame)
     err = _Errors()
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out: dict[str, object] = {}
     mapped = set(mapping.values())
 
     # numbers
@@ -169,35 +251,38 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         if fld not in mapped:
             continue
         src, s = _col(sheet, mapping, fld)
-        vals, codes = values.parse_numbers(s.reset_index(drop=True), integer=integer,
-                                           min_value=lo, max_value=hi)
-        out[fld] = vals.to_numpy()
-        bad = codes.notna().to_numpy()
-        err.add(bad, src, codes.to_numpy(), s.to_numpy())
+        vals, codes = values.parse_numbers_arrow(s, integer=integer, min_value=lo, max_value=hi)
+        out[fld] = vals
+        err.add(codes != 0, src, _names(codes), s)
 
     # name and type (facilities)
     if kind in schema.FACILITY_KINDS:
         src, name = _col(sheet, mapping, "name")
-        name = name.reset_index(drop=True).str.strip()
-        out["name"] = name.to_numpy()
-        err.add(name.isna().to_numpy(), src or "name", "missing_name")
-        err.add(name.fillna("").str.fullmatch(r"(合计|总计|小计|合 计|总 计)").to_numpy(),
-                src or "name", "total_row", name.to_numpy())
+        name = pc.utf8_trim_whitespace(name)
+        out["name"] = name
+        err.add(pc.is_null(name).to_numpy(zero_copy_only=False), src or "name", "missing_name")
+        err.add(pc.fill_null(pc.is_in(name, value_set=_TOTAL_NAMES), False).to_numpy(
+            zero_copy_only=False), src or "name", "total_row", name)
         tsrc, tvals = _col(sheet, mapping, "type")
-        types, tcodes = aliases.normalise_types(tvals.reset_index(drop=True), kind)
-        out["type"] = types.to_numpy()
-        err.add(tcodes.notna().to_numpy(), tsrc or "type", tcodes.to_numpy(), tvals.to_numpy())
-        isrc, ids = _col(sheet, mapping, "id")
-        out["id_raw"] = ids.reset_index(drop=True).str.strip().to_numpy()
+        t_idx, t_uniq = _encode(tvals)
+        # the type of each distinct label (the last slot stands for a missing label)
+        u_types, u_codes = aliases.normalise_types(pd.Series([*t_uniq, None], dtype=object), kind)
+        u_types = [None if pd.isna(v) else v for v in u_types]
+        u_codes = np.array([None if pd.isna(v) else v for v in u_codes], dtype=object)
+        out["type"] = np.array(u_types, dtype=object)[t_idx]
+        t_bad = np.array([c is not None for c in u_codes])[t_idx]
+        err.add(t_bad, tsrc or "type", lambda pos: u_codes[t_idx[pos]], tvals)
+        _, ids = _col(sheet, mapping, "id")
+        out["id_raw"] = pc.utf8_trim_whitespace(ids)
         for fld in ("school_group", "ownership", "address"):
-            out[fld] = _col(sheet, mapping, fld)[1].to_numpy()
+            out[fld] = _col(sheet, mapping, fld)[1]
 
     if "is_synthetic" in mapped:
-        bsrc, b = _col(sheet, mapping, "is_synthetic")
-        flags, _ = values.parse_bool(b.reset_index(drop=True))
-        out["is_synthetic"] = flags.fillna(False).astype(bool).to_numpy()
+        _, b = _col(sheet, mapping, "is_synthetic")
+        flags, _ = values.parse_bool_arrow(b)
+        out["is_synthetic"] = flags.fillna(False).to_numpy(dtype=bool)
     else:
-        out["is_synthetic"] = False
+        out["is_synthetic"] = np.zeros(n, dtype=bool)
 
     # coordinates
     lon = np.full(n, np.nan)
@@ -206,40 +291,39 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     swapped_at_parse = np.zeros(n, dtype=bool)
     if "lonlat" in mapped:
         coord_src, s = _col(sheet, mapping, "lonlat")
-        a, b = coords.split_lonlat(s.reset_index(drop=True))
-        lon_s, lon_e = coords.parse_coordinates(a, "lon")
-        lat_s, lat_e = coords.parse_coordinates(b, "lat")
-        lon, lat = lon_s.to_numpy(dtype=float), lat_s.to_numpy(dtype=float)
-        bad = (lon_e.notna() | lat_e.notna()).to_numpy()
-        err.add(bad, coord_src, "bad_coordinate", s.to_numpy())
+        a, b = coords.split_lonlat(pd.Series(s.to_pandas(types_mapper=_STR_TYPES.get)))
+        lon, lon_e = coords.parse_coordinates_arrow(values._as_arrow(a), "lon")
+        lat, lat_e = coords.parse_coordinates_arrow(values._as_arrow(b), "lat")
+        err.add((lon_e != 0) | (lat_e != 0), coord_src, "bad_coordinate", s)
     elif "lon" in mapped or "lat" in mapped:
         src_lon, s_lon = _col(sheet, mapping, "lon")
         src_lat, s_lat = _col(sheet, mapping, "lat")
-        s_lon, s_lat = s_lon.reset_index(drop=True), s_lat.reset_index(drop=True)
-        lon_s, lon_e = coords.parse_coordinates(s_lon, "lon")
-        lat_s, lat_e = coords.parse_coordinates(s_lat, "lat")
+        lon, lon_e = coords.parse_coordinates_arrow(s_lon, "lon")
+        lat, lat_e = coords.parse_coordinates_arrow(s_lat, "lat")
         # columns written the wrong way round: a latitude cannot be 107°, so retry swapped
-        failed = (lon_e.notna() | lat_e.notna()).to_numpy()
-        if failed.any():
-            sw_lon, sw_lon_e = coords.parse_coordinates(s_lat[failed], "lon")
-            sw_lat, sw_lat_e = coords.parse_coordinates(s_lon[failed], "lat")
-            ok = (sw_lon_e.isna() & sw_lat_e.isna() & sw_lon.notna() & sw_lat.notna()).to_numpy()
-            rows = np.flatnonzero(failed)[ok]
-            lon_s, lat_s = lon_s.astype(float), lat_s.astype(float)
-            lon_s.iloc[rows] = sw_lon.to_numpy(dtype=float)[ok]
-            lat_s.iloc[rows] = sw_lat.to_numpy(dtype=float)[ok]
-            lon_e, lat_e = lon_e.copy(), lat_e.copy()
-            lon_e.iloc[rows] = pd.NA
-            lat_e.iloc[rows] = pd.NA
+        failed = np.flatnonzero((lon_e != 0) | (lat_e != 0))
+        if len(failed):
+            take = pa.array(failed)
+            sw_lon, sw_lon_e = coords.parse_coordinates_arrow(s_lat.take(take), "lon")
+            sw_lat, sw_lat_e = coords.parse_coordinates_arrow(s_lon.take(take), "lat")
+            ok = (sw_lon_e == 0) & (sw_lat_e == 0) & ~np.isnan(sw_lon) & ~np.isnan(sw_lat)
+            rows = failed[ok]
+            lon[rows] = sw_lon[ok]
+            lat[rows] = sw_lat[ok]
+            lon_e[rows] = 0
+            lat_e[rows] = 0
             swapped_at_parse[rows] = True
-        lon, lat = lon_s.to_numpy(dtype=float), lat_s.to_numpy(dtype=float)
-        err.add(lon_e.notna().to_numpy(), src_lon or "lon", "bad_coordinate", s_lon.to_numpy())
-        err.add(lat_e.notna().to_numpy(), src_lat or "lat", "bad_coordinate", s_lat.to_numpy())
+        err.add(lon_e != 0, src_lon or "lon", "bad_coordinate", s_lon)
+        err.add(lat_e != 0, src_lat or "lat", "bad_coordinate", s_lat)
         # one of the two missing is as bad as malformed
         half = np.isnan(lon) ^ np.isnan(lat)
-        err.add(half & lon_e.isna().to_numpy() & lat_e.isna().to_numpy(),
-                src_lon if np.isnan(lat).any() else src_lat or "lon", "bad_coordinate",
-                (s_lon.fillna("") + " " + s_lat.fillna("")).to_numpy())
+
+        def both(pos: np.ndarray) -> list[str]:
+            xs, ys = s_lon.take(pa.array(pos)).to_pylist(), s_lat.take(pa.array(pos)).to_pylist()
+            return [f"{x or ''} {y or ''}" for x, y in zip(xs, ys, strict=True)]
+
+        err.add(half & (lon_e == 0) & (lat_e == 0),
+                src_lon if np.isnan(lat).any() else src_lat or "lon", "bad_coordinate", both)
         coord_src = src_lon or src_lat
     has_xy = ~(np.isnan(lon) | np.isnan(lat))
     method = np.full(n, None, dtype=object)
@@ -257,60 +341,55 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         inside = np.zeros(n, dtype=bool)
         inside[has_xy] = area.contains(lon[has_xy], lat[has_xy])
         err.add(has_xy & ~inside, coord_src or "lon", "outside_county",
-                np.char.add(np.char.add(np.round(lon, 5).astype(str), ","), np.round(lat, 5).astype(str)))
+                lambda pos: np.char.add(np.char.add(np.round(lon[pos], 5).astype(str), ","),
+                                        np.round(lat[pos], 5).astype(str)))
         method[has_xy] = f"register:{crs}"
         precision[has_xy] = 10.0
         swapped = swapped | swapped_at_parse
         if swapped.any():
             method[has_xy & swapped] = f"register:{crs}:swapped"
 
-    # township
+    # township, resolved once per distinct text
     tsrc, town_raw = _col(sheet, mapping, "township")
-    town_raw = town_raw.reset_index(drop=True)
-    uniq = pd.unique(town_raw.dropna())
-    town_map = {t: gaz.township(t) for t in uniq}
-    town = _lookup(town_raw, town_map)
-    unknown_t = town_raw.notna().to_numpy() & pd.isna(town)
+    tw_idx, tw_uniq = _encode(town_raw)
+    tw_code = [gaz.township(t) for t in tw_uniq]
+    town = _spread(tw_code, tw_idx)
+    unknown_t = np.array([c is None for c in tw_code] + [False])[tw_idx]
     if unknown_t.any():
-        hints = _lookup(town_raw, {t: _hint(gaz.township_suggestions(t))
-                                   for t in pd.unique(town_raw[unknown_t])})
-        err.add(unknown_t, tsrc, "unknown_township", town_raw.to_numpy(), hints)
+        hints = [_hint(gaz.township_suggestions(t)) if c is None else ""
+                 for t, c in zip(tw_uniq, tw_code, strict=True)]
+        err.add(unknown_t, tsrc, "unknown_township", town_raw, _spread(hints, tw_idx))
 
-    # unit
+    # unit, resolved once per distinct (township, text) pair
     usrc, unit_raw = _col(sheet, mapping, "unit")
     ucsrc, unit_code_raw = _col(sheet, mapping, "unit_code")
     unit = np.full(n, None, dtype=object)
     if ucsrc is not None:
-        codes = unit_code_raw.reset_index(drop=True).str.strip()
-        known = codes.isin(gaz.units["code"]).to_numpy()
-        unit = np.where(known, codes.to_numpy(dtype=object), None)
-        err.add(codes.notna().to_numpy() & ~known & unit_raw.reset_index(drop=True).isna().to_numpy(),
-                ucsrc, "unknown_unit", codes.to_numpy(), "")
+        codes = pc.utf8_trim_whitespace(unit_code_raw)
+        c_idx, c_uniq = _encode(codes)
+        known_codes = set(gaz.units["code"])
+        unit = _spread([c if c in known_codes else None for c in c_uniq], c_idx)
+        err.add((c_idx >= 0) & _is_none(unit) & pc.is_null(unit_raw).to_numpy(zero_copy_only=False),
+                ucsrc, "unknown_unit", codes, "")
     if usrc is not None:
-        u = unit_raw.reset_index(drop=True)
-        pairs = pd.DataFrame({"t": town, "u": u})
-        todo = pairs["u"].notna().to_numpy() & pd.isna(unit) & ~unknown_t
-        pair_key = pd.Series(pairs["t"].fillna("").astype(str).to_numpy(), dtype=object) + "\x1f" \
-            + pd.Series(pairs["u"].fillna("").astype(str).to_numpy(), dtype=object)
-        resolved = {}
-        for k in pd.unique(pair_key[todo]):
-            t, x = k.split("\x1f", 1)
-            resolved[k] = gaz.unit(x, t or None)
-        got = _lookup(pair_key[todo], resolved)
-        unit[todo] = got
-        bad_u = np.zeros(n, dtype=bool)
-        bad_u[np.flatnonzero(todo)[pd.isna(got)]] = True
-        if bad_u.any():
-            hints = [
-                _hint(gaz.unit_suggestions(x, t if isinstance(t, str) else None))
-                for t, x in zip(pairs["t"][bad_u], pairs["u"][bad_u], strict=True)]
+        u_idx, u_uniq = _encode(unit_raw)
+        todo = np.flatnonzero((u_idx >= 0) & _is_none(unit) & ~unknown_t)
+        m = len(u_uniq) + 1
+        pair, pairs = pd.factorize((tw_idx[todo] + 1) * m + u_idx[todo] + 1)
+        pair_town = [tw_code[k // m - 1] if k // m > 0 else None for k in pairs]
+        pair_unit = [u_uniq[k % m - 1] for k in pairs]
+        got = [gaz.unit(x, t) for x, t in zip(pair_unit, pair_town, strict=True)]
+        unit[todo] = _spread(got, pair)
+        bad_pairs = np.array([g is None for g in got] + [False])[pair]
+        if bad_pairs.any():
+            hints = [_hint(gaz.unit_suggestions(x, t)) if g is None else ""
+                     for x, t, g in zip(pair_unit, pair_town, got, strict=True)]
             hint_full = np.full(n, "", dtype=object)
-            hint_full[bad_u] = hints
-            err.add(bad_u, usrc, "unknown_unit", u.to_numpy(), hint_full)
+            hint_full[todo] = _spread(hints, pair)
+            err.add_at(todo[bad_pairs], usrc, "unknown_unit", unit_raw, hint_full)
     # a unit gives its township when none was written
-    unit_town = _lookup(pd.Series(unit, dtype=object), dict(zip(gaz.units["code"], gaz.units["township_code"],
-                                                               strict=True)))
-    town = np.where(pd.isna(town) & ~pd.isna(unit_town), unit_town, town)
+    unit_town = _lookup(unit, dict(zip(gaz.units["code"], gaz.units["township_code"], strict=True)))
+    town = np.where(_is_none(town) & ~_is_none(unit_town), unit_town, town)
     # a unit written with the wrong township: the unit's own township wins only if town is empty
 
     if kind == "population":
@@ -318,16 +397,19 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
 
     # locate rows without coordinates: unit point, township point, or address via geocoder
     need = ~has_xy
-    addresses = out["address"].to_numpy(dtype=object) if "address" in out else None
+    addresses = out.get("address")
     if need.any():
-        for i in np.flatnonzero(need):
+        rows = np.flatnonzero(need)
+        addr = (addresses.take(pa.array(rows)).to_pylist() if addresses is not None
+                else [None] * len(rows))
+        for i, address in zip(rows, addr, strict=True):
             pt = None
             if unit[i]:
                 p = gaz.point_of_unit(unit[i])
                 if p:
                     pt = (*p, "gazetteer:unit", 1500.0)
-            if pt is None and addresses is not None and isinstance(addresses[i], str):
-                pt = geocode_point(geocoder, addresses[i])
+            if pt is None and isinstance(address, str):
+                pt = geocode_point(geocoder, address)
             if pt is None and isinstance(town[i], str):
                 p = gaz.point_of_township(town[i])
                 if p:
@@ -336,11 +418,11 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
                 lon[i], lat[i], method[i], precision[i] = pt
         err.add(np.isnan(lon) & ~unknown_t, coord_src or "经度/纬度", "no_location")
     # township from the point when none was written
-    no_town = pd.isna(town) & ~np.isnan(lon)
+    no_town = _is_none(town) & ~np.isnan(lon)
     if no_town.any():
         town[no_town] = gaz.nearest_township(lon[no_town], lat[no_town])
     # unit from the point when none was written (nearest unit of the same township)
-    no_unit = pd.isna(unit) & ~pd.isna(town) & ~np.isnan(lon)
+    no_unit = _is_none(unit) & ~_is_none(town) & ~np.isnan(lon)
     if no_unit.any():
         unit[no_unit] = gaz.nearest_units(lon[no_unit], lat[no_unit], town[no_unit].astype(object))
 
@@ -350,7 +432,7 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     out["lat"] = lat
     out["location_method"] = method
     out["location_precision_m"] = precision
-    return out, err.frame()
+    return out, err
 
 
 def _hint(suggestions: list[str]) -> str:
@@ -359,7 +441,7 @@ def _hint(suggestions: list[str]) -> str:
 
 def _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, method):  # noqa: ARG001
     usrc, _ = _col(sheet, mapping, "unit")
-    err.add(pd.isna(unit) & ~np.isin(np.arange(len(unit)), err.frame()["pos"].to_numpy()),
+    err.add(_is_none(unit) & ~np.isin(np.arange(len(unit)), err.positions()),
             usrc or "村（社区）", "missing_unit")
     bands = [c for c in schema.POP_COLUMNS if c in out]
     if bands and len(bands) < len(schema.POP_COLUMNS):
@@ -368,56 +450,98 @@ def _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, m
             f"{sheet.file_name}：人口表缺少年龄段列 {missing}",
             f"{sheet.file_name}: the population register lacks the age-band columns {missing}")
     if bands:
-        band_sum = out[bands].sum(axis=1, min_count=len(bands)).to_numpy()
+        # NaN when any band is missing
+        band_sum = np.vstack([out[c] for c in bands]).sum(axis=0)
         if "population" in out:
-            tot = out["population"].to_numpy()
+            tot = out["population"]
             bad = ~np.isnan(tot) & ~np.isnan(band_sum) & (tot != band_sum)
             src, _ = _col(sheet, mapping, "population")
-            err.add(bad, src, "total_mismatch", band_sum.astype("int64").astype(str))
+            err.add(bad, src, "total_mismatch",
+                    lambda pos: band_sum[pos].astype("int64").astype(str))
         out["population"] = band_sum
     out["code"] = unit
     out["township_code"] = town
     out["lon"] = np.where(has_xy, lon, np.nan)
     out["lat"] = np.where(has_xy, lat, np.nan)
-    return out, err.frame()
+    return out, err
 
 
 # -- the load itself --------------------------------------------------------------------
 
 
-def _lookup(values: pd.Series, table: dict) -> np.ndarray:
+def _lookup(values: pd.Series | np.ndarray, table: dict) -> np.ndarray:
     """``table[v]`` for every value (None where absent), mapping each distinct value once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([table.get(u) for u in uniques] + [None], dtype=object)
     return mapped[codes]
 
 
-def _facility_ids(clean: pd.DataFrame, kind: str) -> pd.Series:
-    """The register's own id, else a stable id derived from type, name and township."""
-    ids = clean["id_raw"].astype("string")
-    missing = (ids.isna() | (ids == "")).to_numpy()
+def _to_arrow(v: object) -> pa.Array:
+    """A column of the validated sheet as arrow (NaN -> null; object columns dictionary-encoded)."""
+    if isinstance(v, pa.ChunkedArray):
+        return v.combine_chunks()
+    if isinstance(v, pa.Array):
+        return v
+    v = np.asarray(v)
+    if v.dtype == object:
+        codes, uniques = pd.factorize(v, use_na_sentinel=True)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes.astype(np.int32), mask=codes < 0), pa.array(list(uniques), pa.string()))
+    return pa.array(v, from_pandas=True)
+
+
+def _facility_ids(clean: dict, good: np.ndarray, kind: str) -> pa.Array:
+    """The register's own id, else (for the good rows) a stable id derived from type, name
+    and township."""
+    ids = _to_arrow(clean["id_raw"]).cast(pa.string())
+    missing = pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False) & good
     if missing.any():
-        sub = clean.loc[missing, ["type", "name", "township_code"]].astype("string").fillna("")
+        sel = pa.array(np.flatnonzero(missing))
+        sub = pd.DataFrame({
+            "type": _to_arrow(clean["type"]).take(sel).to_pandas(),
+            "name": _to_arrow(clean["name"]).take(sel).to_pandas(),
+            "township_code": np.asarray(clean["township_code"], dtype=object)[missing],
+        }).astype("string").fillna("")
         hashes = pd.util.hash_pandas_object(sub, index=False).to_numpy()
-        ids = ids.copy()
-        ids[missing] = [f"{kind[:3].upper()}-{h:016x}" for h in hashes]
+        derived = pa.array([f"{kind[:3].upper()}-{h:016x}" for h in hashes], pa.string())
+        ids = pc.replace_with_mask(ids, pa.array(missing), derived)
     return ids
 
 
-def _rejects_frame(sheet: readers.RawSheet, errors: pd.DataFrame) -> pd.DataFrame:
-    if errors.empty:
+def _repeated(arr: pa.Array) -> np.ndarray:
+    """True where a value appeared earlier in ``arr`` (nulls count as one value)."""
+    n = len(arr)
+    # registers are often sorted by id: strictly increasing values cannot repeat
+    if n > 1 and arr.null_count == 0 and pc.all(pc.greater(arr.slice(1), arr.slice(0, n - 1))).as_py():
+        return np.zeros(n, dtype=bool)
+    idx = pc.fill_null(pc.dictionary_encode(arr).indices, -1).to_numpy(zero_copy_only=False)
+    idx = idx.astype(np.int64) + 1
+    order = np.arange(n)
+    first = np.full(int(idx.max(initial=0)) + 1, n)
+    np.minimum.at(first, idx, order)
+    return first[idx] != order
+
+
+def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
+    if not errors.parts:
         return pd.DataFrame(columns=["row_number", "sheet", "column_name", "raw", "reason_zh", "reason_en"])
-    first = errors.groupby("pos", sort=True).agg(list)
-    raw_rows = sheet.frame.iloc[first.index.to_numpy(dtype=int)].astype(object).to_dict("records")
+    e = errors.frame()
+    order = np.argsort(e["pos"].to_numpy(), kind="stable")
+    pos = e["pos"].to_numpy()[order]
+    cols, codes = e["column"].to_numpy()[order], e["code"].to_numpy()[order]
+    vals, hints = e["value"].to_numpy()[order], e["hint"].to_numpy()[order]
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    ends = np.r_[starts[1:], len(pos)]
+    raw_rows = sheet.frame.iloc[pos[starts]].astype(object).to_dict("records")
     rows = []
-    for (pos, e), raw_values in zip(first.iterrows(), raw_rows, strict=True):
-        texts = [_reason(c, col, v, h if isinstance(h, str) else "")
-                 for c, col, v, h in zip(e["code"], e["column"], e["value"], e["hint"], strict=True)]
+    for a, b, raw_values in zip(starts, ends, raw_rows, strict=True):
+        texts = [_reason(codes[i], cols[i], vals[i], hints[i] if isinstance(hints[i], str) else "")
+                 for i in range(a, b)]
         raw = {k: (None if pd.isna(v) else str(v)) for k, v in raw_values.items()}
         rows.append({
-            "row_number": int(sheet.row_numbers[pos]),
+            "row_number": int(sheet.row_numbers[pos[a]]),
             "sheet": sheet.sheet,
-            "column_name": e["column"][0],
+            "column_name": cols[a],
             "raw": json.dumps(raw, ensure_ascii=False),
             "reason_zh": "；".join(dict.fromkeys(t[0] for t in texts)),
             "reason_en": "; ".join(dict.fromkeys(t[1] for t in texts)),
@@ -427,14 +551,18 @@ def _rejects_frame(sheet: readers.RawSheet, errors: pd.DataFrame) -> pd.DataFram
 
 def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str = "wgs84",
                  overrides: dict[str, str] | None = None,
-                 file_name: str | None = None) -> LoadResult:
-    """Read and validate ``path`` against the database's gazetteer without writing anything."""
+                 file_name: str | None = None, sha256: str | None = None) -> LoadResult:
+    """Read and validate ``path`` against the database's gazetteer without writing anything.
+
+    ``sha256`` is the file's hash when the caller has it already.
+    """
     path = Path(path)
     if kind not in schema.REGISTER_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(schema.REGISTER_KINDS)}")
     if crs not in ("wgs84", "gcj02", "bd09"):
         raise ValueError(f"unknown crs {crs!r}; expected wgs84, gcj02 or bd09")
-    result = LoadResult(file_name=file_name or path.name, kind=kind, sha256=file_sha256(path))
+    result = LoadResult(file_name=file_name or path.name, kind=kind,
+                        sha256=sha256 or file_sha256(path))
     if kind == "boundaries":
         result.clean = _read_boundaries(path)
         result.rows_read = result.rows_loaded = len(result.clean)
@@ -443,7 +571,8 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
     gaz = gazetteer(con)
     area = _area(con)
     geocoder = online_geocoder() or GazetteerGeocoder(gaz)
-    cleans, rejects = [], []
+    tables, rejects = [], []
+    seen: list = []  # ids (or unit codes) kept from earlier sheets: a file holds each once
     for sheet in sheets:
         result.notes += sheet.skipped
         match = aliases.match_columns(sheet.columns, kind, overrides)
@@ -459,32 +588,44 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
         if match.unmatched:
             result.notes.append(f"未使用的列 / unused columns: {', '.join(match.unmatched)}")
         clean, errors = _validate_sheet(sheet, kind, crs, match.mapping, gaz, area, geocoder)
-        bad = np.zeros(len(clean), dtype=bool)
-        bad[errors["pos"].to_numpy(dtype=int)] = True
-        clean = clean.assign(_row=sheet.row_numbers, _sheet=sheet.sheet)
+        n = len(sheet.frame)
+        bad = np.zeros(n, dtype=bool)
+        bad[errors.positions()] = True
+        good = np.flatnonzero(~bad)
         # duplicates among the otherwise good rows (ids for facilities, units for population)
-        good = clean[~bad]
         if kind in schema.FACILITY_KINDS:
-            ids = _facility_ids(good, kind)
-            clean.loc[~bad, "id"] = ids.to_numpy()
-            dup = ids.duplicated().to_numpy()
+            ids = _facility_ids(clean, ~bad, kind)
+            good_ids = ids if len(good) == n else ids.take(pa.array(good))
+            dup = _repeated(good_ids)
+            if seen:  # an id kept from an earlier sheet of the same file
+                dup |= pc.fill_null(pc.is_in(good_ids, value_set=pa.array(seen, pa.string())),
+                                    False).to_numpy(zero_copy_only=False)
             dup_col = next((s for s, f in match.mapping.items() if f == "id"), "名称")
-            extra = pd.DataFrame({"pos": np.flatnonzero(~bad)[dup], "column": dup_col,
-                                  "code": "duplicate_id", "value": ids[dup].to_numpy(), "hint": ""})
+            if dup.any():
+                errors.add_at(good[dup], dup_col, "duplicate_id",
+                              good_ids.filter(pa.array(dup)).to_pylist())
+            clean["id"] = ids
+            if len(sheets) > 1:
+                seen += good_ids.filter(pa.array(~dup)).to_pylist()
         else:
-            dup = good["code"].duplicated().to_numpy()
+            codes = pd.Series(np.asarray(clean["code"], dtype=object)[good], dtype=object)
+            dup = codes.duplicated().to_numpy() | codes.isin(seen).to_numpy()
+            seen += codes[~dup].tolist()
             dup_col = next((s for s, f in match.mapping.items() if f in ("unit", "unit_code")), "村（社区）")
-            extra = pd.DataFrame({"pos": np.flatnonzero(~bad)[dup], "column": dup_col,
-                                  "code": "duplicate_unit", "value": good["code"][dup].to_numpy(), "hint": ""})
-        if len(extra):
-            errors = pd.concat([errors, extra], ignore_index=True)
-            bad[extra["pos"].to_numpy(dtype=int)] = True
-        cleans.append(clean[~bad])
+            if dup.any():
+                errors.add_at(good[dup], dup_col, "duplicate_unit", codes[dup].tolist())
+        bad[good[dup]] = True
+        table = {k: _to_arrow(v) for k, v in clean.items()}
+        table["_row"] = pa.array(sheet.row_numbers)
+        table["_sheet"] = pa.repeat(pa.scalar(sheet.sheet, pa.string()), n)
+        table["_keep"] = pa.array(~bad)
+        tables.append(pa.table(table))
         rejects.append(_rejects_frame(sheet, errors))
-        result.rows_read += len(clean)
-    result.clean = pd.concat(cleans, ignore_index=True) if cleans else pd.DataFrame()
+        result.rows_read += n
+        result.rows_loaded += n - int(bad.sum())
+    if tables:
+        result.table = pa.concat_tables(tables, promote_options="default")
     result.rejects = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
-    result.rows_loaded = len(result.clean)
     result.rows_rejected = len(result.rejects)
     return result
 
@@ -528,7 +669,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
     if prev:
         return LoadResult(file_name=file_name or path.name, kind=kind, sha256=sha,
                           load_id=prev[0], already_loaded=True)
-    result = process_file(con, path, kind, crs=crs, overrides=overrides, file_name=file_name)
+    result = process_file(con, path, kind, crs=crs, overrides=overrides, file_name=file_name,
+                          sha256=sha)
     raw_name = f"{sha}{path.suffix.lower()}"
     with transaction(con):
         load_id = con.execute("SELECT nextval('load_seq')").fetchone()[0]
@@ -553,9 +695,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
 
 
 def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, load_id: int) -> None:
-    c = result.clean
-    if c.empty:
-        return
+    if kind in ("population", "boundaries"):
+        c = result.clean
+        if c.empty:
+            return
     if kind == "population":
         cols = list(schema.POP_COLUMNS) + ["population"]
         frame = c[["code", "lon", "lat", *cols]].copy()
@@ -576,31 +719,45 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
         con.execute("INSERT INTO boundaries SELECT level, code, name, geojson, source, is_synthetic FROM _b")
         con.unregister("_b")
         return
-    f = pd.DataFrame({
-        "id": c["id"].astype(str),
-        "domain": _lookup(c["type"], {t: v[0] for t, v in schema.FACILITY_TYPES.items()}),
-        "type": c["type"],
-        "tier": _lookup(c["type"], {t: v[1] for t, v in schema.FACILITY_TYPES.items()}),
-        "name": c["name"],
-        "township_code": c["township_code"],
-        "unit_code": c["unit_code"],
-        "lon": c["lon"], "lat": c["lat"],
-        "location_method": c["location_method"],
-        "location_precision_m": c["location_precision_m"],
-    })
-    for cap in schema.CAPACITY_COLUMNS:
-        f[cap] = c.get(cap, np.nan)
-    f["school_group"] = c["school_group"]
-    f["ownership"] = c["ownership"]
-    f["year"] = c.get("year", np.nan)
-    f["source"] = result.file_name
-    f["load_id"] = load_id
-    f["is_synthetic"] = c["is_synthetic"]
-    cols = [col.name for col in schema.TABLES["facilities"]]
-    con.register("_fac", f[cols])
-    con.execute("DELETE FROM facilities WHERE id IN (SELECT id FROM _fac)")
-    con.execute(f"INSERT INTO facilities SELECT {', '.join(cols)} FROM _fac")
-    con.unregister("_fac")
+    # typed arrow columns, scanned by DuckDB without going through pandas
+    t = result.table
+    if t is None or not result.rows_loaded:
+        return
+    if result.rows_loaded < t.num_rows:
+        t = t.filter(t["_keep"])
+    enc = t["type"].combine_chunks()
+    enc = enc if pa.types.is_dictionary(enc.type) else pc.dictionary_encode(enc)
+    labels = [x if x in schema.FACILITY_TYPES else None for x in enc.dictionary.to_pylist()]
+    # domain and tier per distinct type, as dictionary columns (cheap for DuckDB to scan)
+    cols = {
+        fld: pa.DictionaryArray.from_arrays(enc.indices, pa.array(
+            [schema.FACILITY_TYPES[x][i] if x else None for x in labels], pa.string()))
+        for i, fld in enumerate(("domain", "tier"))
+    }
+    names = [col.name for col in schema.TABLES["facilities"]]
+    for name in names:
+        if name in t.column_names and name not in cols:
+            cols[name] = t[name]
+    fac = pa.table(cols)
+    # source and load id are bound parameters; fields the register lacks are NULL
+    select = []
+    params: list[object] = []
+    for col in schema.TABLES["facilities"]:
+        if col.name in ("source", "load_id"):
+            select.append(f"CAST(? AS {col.sql_type.split()[0]})")
+            params.append(result.file_name if col.name == "source" else load_id)
+        elif col.name in cols:
+            select.append(col.name)
+        else:
+            select.append("NULL")
+    con.register("_fac", fac)
+    try:
+        if con.execute("SELECT count(*) FROM (SELECT 1 FROM facilities LIMIT 1)").fetchone()[0]:
+            con.execute("DELETE FROM facilities WHERE id IN (SELECT id FROM _fac)")
+        con.execute(f"INSERT INTO facilities ({', '.join(names)}) SELECT {', '.join(select)} FROM _fac",
+                    params)
+    finally:
+        con.unregister("_fac")
 
 
 RAW_INDEX_FIELDS = ["raw_name", "file_name", "sha256", "kind", "crs", "overrides", "loaded_at"]

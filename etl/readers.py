@@ -320,7 +320,7 @@ def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: i
     quoted_newlines = _has_quoted_newline(data, offset)
     table = pcsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
-        read_options=pcsv.ReadOptions(column_names=cols),
+        read_options=pcsv.ReadOptions(column_names=cols, block_size=1 << 24),
         parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted_newlines),
         convert_options=pcsv.ConvertOptions(
             column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,
@@ -333,12 +333,34 @@ def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: i
     return table, _record_lines(bytes(body), delim, header_line, table.num_rows)
 
 
+#: Above this many quotes the quote neighbourhoods are checked with numpy, below in a loop.
+_QUOTE_LOOP_MAX = 50_000
+
+
 def _has_quoted_newline(data: bytes, offset: int) -> bool:
     """Cheap test whether a quoted field may span lines (a quote next to a line break)."""
-    if data.find(b'"', offset) < 0:
+    first = data.find(b'"', offset)
+    if first < 0:
         return False
-    return data.find(b'"\n', offset) >= 0 or data.find(b'"\r\n', offset) >= 0 or \
-        data.find(b'\n"', offset) >= 0
+    n = len(data)
+    if data.count(b'"', first) <= _QUOTE_LOOP_MAX:
+        q = first
+        while q >= 0:
+            if data[q + 1: q + 2] == b"\n" or data[q + 1: q + 3] == b"\r\n":
+                return True
+            if q > offset and data[q - 1] == 10:
+                return True
+            q = data.find(b'"', q + 1)
+        return False
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(arr[first:] == 34) + first
+    after = arr[np.minimum(quotes + 1, n - 1)]
+    after2 = arr[np.minimum(quotes + 2, n - 1)]
+    before = arr[np.maximum(quotes - 1, 0)]
+    inside = quotes + 1 < n
+    return bool((inside & (after == 10)).any()
+                | (inside & (after == 13) & (quotes + 2 < n) & (after2 == 10)).any()
+                | ((quotes > offset) & (before == 10)).any())
 
 
 def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> np.ndarray:
@@ -383,16 +405,52 @@ _TOTALS = pa.array([*TOTAL_TOKENS, *(t.upper() for t in TOTAL_TOKENS),
                     *(t.title() for t in TOTAL_TOKENS), "合 计", "总 计", "小 计"], pa.large_string())
 
 
+#: ASCII whitespace as trimmed by ``pc.ascii_trim_whitespace`` (by byte value).
+_ASCII_WS = np.zeros(256, dtype=bool)
+_ASCII_WS[[9, 10, 11, 12, 13, 32]] = True
+
+
+def _edges(chunk: pa.Array) -> tuple[bool, bool]:
+    """Whether any value of a string chunk has surrounding ASCII whitespace, or is empty.
+
+    Read from the offsets and the first and last byte of each value: no string is copied.
+    """
+    if not pa.types.is_large_string(chunk.type) and not pa.types.is_string(chunk.type):
+        return True, True
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, off_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+    lengths = np.diff(offsets)
+    nonempty = lengths > 0
+    empty = bool((~nonempty).any())
+    if empty and chunk.null_count:
+        empty = bool((~nonempty & pc.is_valid(chunk).to_numpy(zero_copy_only=False)).any())
+    if data_buf is None or not nonempty.any():
+        return False, empty
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    first = data[offsets[:-1][nonempty]]
+    last = data[offsets[1:][nonempty] - 1]
+    return bool(_ASCII_WS[first].any() or _ASCII_WS[last].any()), empty
+
+
 def _strip_blank(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """Trim surrounding ASCII whitespace and make empty strings null.
 
     Full-width spaces (U+3000) are left to the value parsers, which apply NFKC.
+    Columns that need neither are returned as they are.
     """
-    col = pc.ascii_trim_whitespace(col)
-    empty = pc.equal(col, "")
-    if pc.any(empty).as_py():
-        col = pc.if_else(empty, pa.scalar(None, col.type), col)
-    return col
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    edges = [_edges(c) for c in chunks]
+    if any(e[0] for e in edges):
+        col = pc.ascii_trim_whitespace(col)
+        empty = pc.equal(col, "")
+        if not pc.any(empty).as_py():
+            return col
+    elif any(e[1] for e in edges):
+        empty = pc.equal(col, "")
+    else:
+        return col
+    return pc.if_else(empty, pa.scalar(None, col.type), col)
 
 
 def _finish(file_name: str, sheet: str | None, names: list[str], table: pa.Table,

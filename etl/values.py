@@ -94,6 +94,8 @@ def _clean(arr: pa.Array) -> pa.Array:
 
 _CODES: tuple[str, ...] = ("", *REASONS)
 _CODE = {c: np.int8(i) for i, c in enumerate(_CODES)}
+#: Error code names by integer code (index 0: no error, None).
+CODE_NAMES: np.ndarray = np.array([None, *REASONS], dtype=object)
 
 
 def _to_str_series(arr: pa.Array, index: pd.Index) -> pd.Series:
@@ -154,7 +156,24 @@ def parse_numbers(
     >>> v.tolist()[:4], bool(np.isnan(v[4])), e.tolist()[4:]
     ([120.0, 120.0, 1200.0, 35000.0], True, [nan, 'not_a_number'])
     """
-    arr = _as_arrow(s)
+    values, errors = parse_numbers_arrow(_as_arrow(s), integer=integer, min_value=min_value,
+                                         max_value=max_value, percent=percent)
+    return pd.Series(values, index=s.index, dtype="float64"), codes_to_series(errors, s.index)
+
+
+def parse_numbers_arrow(
+    arr: pa.Array,
+    *,
+    integer: bool = False,
+    min_value: float | None = 0,
+    max_value: float | None = None,
+    percent: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel of :func:`parse_numbers` on an arrow string array.
+
+    Returns float64 values (NaN where missing or invalid) and int8 error codes
+    (0 = fine, else the position in :data:`REASONS` + 1; see :data:`CODE_NAMES`).
+    """
     n = len(arr)
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
     # fast path: plain digits, or digits with one decimal point
@@ -190,7 +209,7 @@ def parse_numbers(
         bad = ok & (values > max_value)
         errors[bad] = _CODE["above_max"]
         values[bad] = np.nan
-    return pd.Series(values, index=s.index, dtype="float64"), codes_to_series(errors, s.index)
+    return values, errors
 
 
 def _parse_messy_unique(arr: pa.Array, percent: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -253,19 +272,30 @@ def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), e.tolist()
     ([True, False, True, <NA>, <NA>], [nan, nan, nan, nan, 'not_a_bool'])
     """
-    clean = _clean(_as_arrow(s))
-    is_true = pc.fill_null(pc.is_in(clean, value_set=pa.array(_TRUE_TOKENS, pa.large_string())),
+    values, errors = parse_bool_arrow(_as_arrow(s))
+    return pd.Series(pd.array(values, dtype="boolean"), index=s.index), codes_to_series(errors, s.index)
+
+
+def parse_bool_arrow(arr: pa.Array) -> tuple[pd.arrays.BooleanArray, np.ndarray]:
+    """The kernel of :func:`parse_bool`: values (``boolean``, NA where missing or invalid) and
+    int8 error codes. Each distinct text is cleaned once (yes/no columns repeat a few texts)."""
+    enc = pc.dictionary_encode(arr)
+    clean = _clean(enc.dictionary)
+    u_true = pc.fill_null(pc.is_in(clean, value_set=pa.array(_TRUE_TOKENS, pa.large_string())),
+                          False).to_numpy(zero_copy_only=False)
+    u_false = pc.fill_null(pc.is_in(clean, value_set=pa.array(_FALSE_TOKENS, pa.large_string())),
                            False).to_numpy(zero_copy_only=False)
-    is_false = pc.fill_null(pc.is_in(clean, value_set=pa.array(_FALSE_TOKENS, pa.large_string())),
-                            False).to_numpy(zero_copy_only=False)
-    missing = pc.or_kleene(
-        pc.is_in(clean, value_set=pa.array(MISSING_TOKENS, pa.large_string())), pc.is_null(clean),
-    ).to_numpy(zero_copy_only=False)
-    values = pd.array(np.where(is_true, True, False), dtype="boolean")
-    values[~(is_true | is_false)] = pd.NA
-    errors = np.zeros(len(clean), dtype=np.int8)
-    errors[~(is_true | is_false | missing)] = _CODE["not_a_bool"]
-    return pd.Series(values, index=s.index), codes_to_series(errors, s.index)
+    u_missing = pc.fill_null(pc.is_in(clean, value_set=pa.array(MISSING_TOKENS, pa.large_string())),
+                             False).to_numpy(zero_copy_only=False)
+    # the last slot stands for null (missing, no error)
+    u_state = np.append(np.where(u_true, 1, np.where(u_false, 0, np.where(u_missing, -1, -2))),
+                        -1).astype(np.int8)
+    idx = pc.fill_null(enc.indices, len(u_true)).to_numpy(zero_copy_only=False)
+    state = u_state[idx]
+    values = pd.array(state == 1, dtype="boolean")
+    values[state < 0] = pd.NA
+    errors = np.where(state == -2, _CODE["not_a_bool"], 0).astype(np.int8)
+    return values, errors
 
 
 def reason_text(code: str, column: str, value: object) -> tuple[str, str]:

@@ -145,3 +145,19 @@ def test_area_contains_matches_shapely_and_buffer():
 ])
 def test_detect_crs(texts, crs):
     assert detect_crs(texts) == crs
+
+
+def test_coordinate_kernel_agrees_with_one_value_at_a_time():
+    """The arrow kernel on a whole column (with repeats) equals the table-driven cases."""
+    import pyarrow as pa
+
+    from etl.coords import parse_coordinates_arrow
+    from etl.values import CODE_NAMES
+
+    for axis in ("lon", "lat"):
+        texts = [t for t, _, _, _ in COORDS] * 2
+        vals, codes = parse_coordinates_arrow(pa.array(texts, pa.large_string()), axis)
+        for i, text in enumerate(texts):
+            v, e = parse_coordinates(pd.Series([text], dtype=object), axis)
+            assert (np.isnan(vals[i]) and np.isnan(v[0])) or vals[i] == v[0], text
+            assert CODE_NAMES[codes[i]] == (None if pd.isna(e[0]) else e[0]), text

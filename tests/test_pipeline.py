@@ -243,3 +243,68 @@ def test_ids_are_stable_when_the_register_has_none(con, tmp_path):
     b = pipeline.process_file(con, path, "kindergartens").clean["id"].iloc[0]
     assert a == b and a.startswith("KIN-")
     assert isinstance(pd.Series([a]).iloc[0], str)
+
+
+@pytest.mark.parametrize("ids", [
+    ["a", "b", "c"], ["a", "b", "a", "c", "b"], ["c", "b", "a"], [None, "a", None], ["x"], [],
+    [f"JY-{i:07d}" for i in range(50)] + ["JY-0000007"],
+])
+def test_repeated_ids_match_pandas(ids):
+    import pyarrow as pa
+
+    got = pipeline._repeated(pa.array(ids, pa.string()))
+    assert got.tolist() == pd.Series(ids, dtype=object).duplicated().tolist()
+
+
+def test_an_id_already_loaded_is_replaced(con, tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("编号,名称,乡镇,学位数\nK1,甲幼儿园,任市镇,100\nK2,乙幼儿园,任市镇,50\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("编号,名称,乡镇,学位数\nK1,甲幼儿园（新）,任市镇,120\n", encoding="utf-8")
+    pipeline.load_file(con, a, "kindergartens", data_dir=tmp_path / "data")
+    pipeline.load_file(con, b, "kindergartens", data_dir=tmp_path / "data")
+    got = con.execute("SELECT id, name, places, source FROM facilities ORDER BY id").df()
+    assert got.to_dict("records") == [
+        {"id": "K1", "name": "甲幼儿园（新）", "places": 120, "source": "b.csv"},
+        {"id": "K2", "name": "乙幼儿园", "places": 50, "source": "a.csv"}]
+
+
+def test_written_rows_are_typed_and_complete(con, tmp_path):
+    """Every facility column comes from the validated rows: domain and tier from the type,
+    NULL for fields the register lacks, the load id and the source."""
+    path = tmp_path / "k.csv"
+    path.write_text("名称,乡镇,学位数,年份\n甲幼儿园,任市镇,100,2024\n", encoding="utf-8")
+    res = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    row = con.execute("SELECT * FROM facilities").df().iloc[0]
+    assert (row["domain"], row["type"], row["tier"]) == ("education", "kindergarten", "township")
+    assert (row["places"], row["year"], row["load_id"], row["source"]) == (100, 2024, res.load_id, "k.csv")
+    assert pd.isna(row["students"]) and pd.isna(row["school_group"])
+    assert row["location_method"] == "gazetteer:township" and not row["is_synthetic"]
+
+
+def test_two_sheets_load_together(con, tmp_path):
+    """Sheets with different columns and types are written in one load; row numbers per sheet."""
+    path = tmp_path / "two.xlsx"
+    wb = Workbook()
+    a = wb.active
+    a.title = "小学"
+    for r in [["编号", "学校名称", "学校类型", "乡镇（街道）", "在校生数"],
+              ["S1", "甲小学", "中心校", "任市镇", "300"], ["S2", "乙村小", "村小", "讲治镇", "abc"]]:
+        a.append(r)
+    b = wb.create_sheet("中学")
+    for r in [["编号", "学校名称", "学校类型", "乡镇（街道）", "专任教师数"],
+              ["S3", "丙中学", "初级中学", "甘棠镇", "40"], ["S1", "重复", "初级中学", "甘棠镇", "1"]]:
+        b.append(r)
+    wb.save(path)
+    res = pipeline.load_file(con, path, "schools", data_dir=tmp_path / "data")
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (4, 2, 2)
+    got = con.execute("SELECT id, type, domain, students, teachers FROM facilities ORDER BY id").df()
+    assert got["id"].tolist() == ["S1", "S3"]
+    assert got["type"].tolist() == ["primary", "junior"]
+    assert got["domain"].tolist() == ["education", "education"]
+    assert got.loc[0, "students"] == 300 and pd.isna(got.loc[0, "teachers"])
+    assert got.loc[1, "teachers"] == 40 and pd.isna(got.loc[1, "students"])
+    rej = res.rejects.set_index("sheet")
+    assert rej.loc["小学", "row_number"] == 3 and "not a number" in rej.loc["小学", "reason_en"]
+    assert rej.loc["中学", "row_number"] == 3 and "repeats" in rej.loc["中学", "reason_en"]
+    assert set(res.clean["_sheet"]) == {"小学", "中学"}

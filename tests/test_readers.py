@@ -216,3 +216,42 @@ def test_messy_registers(name, area):
 
 def m_field(m, field: str) -> str:
     return next(c for c, f in m.mapping.items() if f == field)
+
+
+def _quoted_newline_reference(data: bytes, offset: int) -> bool:
+    if data.find(b'"', offset) < 0:
+        return False
+    return data.find(b'"\n', offset) >= 0 or data.find(b'"\r\n', offset) >= 0 or \
+        data.find(b'\n"', offset) >= 0
+
+
+@pytest.mark.parametrize("loop_max", [50_000, 0])  # the loop and the numpy path
+def test_quoted_newline_check_matches_a_plain_search(monkeypatch, loop_max):
+    from etl import readers
+    from etl.readers import _has_quoted_newline
+
+    monkeypatch.setattr(readers, "_QUOTE_LOOP_MAX", loop_max)
+    rng = np.random.default_rng(0)
+    alphabet = [b"a", b'"', b"\n", b"\r", b","]
+    for _ in range(3000):
+        data = b"".join(alphabet[i] for i in rng.integers(0, 5, rng.integers(0, 12)))
+        offset = int(rng.integers(0, len(data) + 1))
+        assert _has_quoted_newline(data, offset) == _quoted_newline_reference(data, offset), data
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "b"], [" a", "b"], ["a ", "b"], ["a\t", "b"], ["", "b"], [None, "b"], [None, ""],
+    ["a b", "c"], ["\u3000a", "b"], ["", " ", "  x  "], [None, None], ["x\r\n", "y"],
+])
+def test_strip_blank_matches_trim_and_null(values):
+    import pyarrow as pa
+
+    from etl.readers import _strip_blank
+
+    expected = [None if v is None or v.strip(" \t\n\r\x0b\x0c") == "" else v.strip(" \t\n\r\x0b\x0c")
+                for v in values]
+    whole = pa.array(["pad", *values, "pad"], pa.large_string()).slice(1, len(values))
+    chunked = pa.chunked_array([pa.array(values[:1], pa.large_string()),
+                                pa.array(values[1:], pa.large_string())])
+    for col in (pa.array(values, pa.large_string()), whole, chunked, pa.array(values, pa.string())):
+        assert _strip_blank(col).to_pylist() == expected

@@ -75,3 +75,24 @@ def test_docs_contain_reason_table():
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "etl-parsers.md").read_text("utf-8")
     assert reasons_markdown() in doc
+
+
+def test_kernels_agree_with_one_value_at_a_time():
+    """The arrow kernels on a whole column (repeats, nulls, the messy path on distinct values)
+    give for every row what the table-driven cases give one value at a time."""
+    import pyarrow as pa
+
+    from etl.values import CODE_NAMES, parse_bool_arrow, parse_numbers_arrow
+
+    texts = [t for t, _, _ in NUMBERS] * 3
+    vals, codes = parse_numbers_arrow(pa.array(texts, pa.large_string()))
+    for i, text in enumerate(texts):
+        v, e = parse_numbers(pd.Series([text], dtype=object))
+        assert (np.isnan(vals[i]) and np.isnan(v[0])) or vals[i] == v[0], text
+        assert CODE_NAMES[codes[i]] == (None if pd.isna(e[0]) else e[0]), text
+    words = ["是", "否", "示例数据（合成）", "", None, "maybe", "TRUE", "０"] * 2
+    flags, errs = parse_bool_arrow(pa.array(words, pa.large_string()))
+    for i, text in enumerate(words):
+        v, e = parse_bool(pd.Series([text], dtype=object))
+        assert (pd.isna(flags[i]) and pd.isna(v[0])) or flags[i] == v[0], text
+        assert CODE_NAMES[errs[i]] == (None if pd.isna(e[0]) else e[0]), text
