@@ -1,13 +1,41 @@
-"""开江县城乡公共服务均等化监测 — the app's frame: pages and the shared banner."""
+"""开江县城乡公共服务均等化监测 — the app's frame: page config, language switch, navigation.
+
+Every page calls ``ui.frame.page_header``/``page_footer`` itself (title, synthetic-data
+banner, data year, sources, link to the view). The language lives in ``?lang=`` and in
+Session State, so it survives page switches.
+"""
 
 import streamlit as st
 
 from ui.data import ensure_database
+from ui.i18n import normalise_lang, t
+from ui.state import copy_link, language_selector
 
-st.set_page_config(page_title="开江县城乡公共服务均等化监测", page_icon="🏫", layout="wide")
+st.set_page_config(page_title="开江县城乡公共服务均等化监测", page_icon=":material/school:", layout="wide")
 ensure_database()
+# the switch is drawn after st.navigation (below); its current value is already known here
+lang = normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
+    # url_path is fixed so links stay the same in both languages
+    return st.Page(path, title=t(f"page.{key}", lang), icon=icon, url_path=key, default=default)
+
 
 pages = {
-    "总览 Overview": [st.Page("pages/overview.py", title="总览 Overview", default=True)],
+    t("page.overview", lang): [_page("pages/overview.py", "overview", ":material/dashboard:", default=True)],
+    t("nav.services", lang): [
+        _page("pages/education.py", "education", ":material/school:"),
+        _page("pages/health.py", "health", ":material/local_hospital:"),
+        _page("pages/elderly_care.py", "elderly_care", ":material/elderly:"),
+        _page("pages/culture.py", "culture", ":material/theater_comedy:"),
+    ],
+    t("page.data", lang): [_page("pages/data.py", "data", ":material/database:")],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+lang = language_selector()
+page.run()
+# the link to this exact view, after the page has written its state to the URL
+with st.sidebar:
+    st.subheader(t("share.title", lang))
+    copy_link(lang)

@@ -9,11 +9,15 @@ unchanged under ``data/raw/<sha256><suffix>`` so the database can be rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from geopy.geocoders.base import Geocoder
 
 from etl import aliases, coords, paths, readers, schema, values
 from etl.db import transaction
@@ -235,7 +240,8 @@ def _names(codes: np.ndarray):
 
 
 def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[str, str],
-                    gaz: Gazetteer, area: coords.Area, geocoder) -> tuple[dict, _Errors]:
+                    gaz: Gazetteer, area: coords.Area, geocoder: Callable[[], Geocoder]
+                    ) -> tuple[dict, _Errors]:
     """Return (columns of every row in canonical fields, errors with positions).
 
     Every check runs on every row with arrow or numpy kernels; names are resolved once
@@ -409,7 +415,7 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
                 if p:
                     pt = (*p, "gazetteer:unit", 1500.0)
             if pt is None and isinstance(address, str):
-                pt = geocode_point(geocoder, address)
+                pt = geocode_point(geocoder(), address)
             if pt is None and isinstance(town[i], str):
                 p = gaz.point_of_township(town[i])
                 if p:
@@ -551,10 +557,12 @@ def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
 
 def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str = "wgs84",
                  overrides: dict[str, str] | None = None,
-                 file_name: str | None = None, sha256: str | None = None) -> LoadResult:
+                 file_name: str | None = None, sha256: str | None = None,
+                 sheets: list[readers.RawSheet] | None = None) -> LoadResult:
     """Read and validate ``path`` against the database's gazetteer without writing anything.
 
-    ``sha256`` is the file's hash when the caller has it already.
+    ``sha256`` is the file's hash and ``sheets`` the file as read by
+    :func:`etl.readers.read_register` when the caller has them already.
     """
     path = Path(path)
     if kind not in schema.REGISTER_KINDS:
@@ -567,10 +575,12 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
         result.clean = _read_boundaries(path)
         result.rows_read = result.rows_loaded = len(result.clean)
         return result
-    sheets = readers.read_register(path, kind)
+    if sheets is None:
+        sheets = readers.read_register(path, kind, overrides=overrides)
     gaz = gazetteer(con)
     area = _area(con)
-    geocoder = online_geocoder() or GazetteerGeocoder(gaz)
+    # made on first use: only rows without coordinates need it (building one costs ~0.2 s)
+    geocoder = functools.cache(lambda: online_geocoder() or GazetteerGeocoder(gaz))
     tables, rejects = [], []
     seen: list = []  # ids (or unit codes) kept from earlier sheets: a file holds each once
     for sheet in sheets:
@@ -662,36 +672,88 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
               overrides: dict[str, str] | None = None, data_dir: Path = paths.DATA,
               keep_raw: bool = True, raw_path: str | None = None,
               file_name: str | None = None) -> LoadResult:
-    """Validate ``path`` and write it in one transaction (see the module docstring)."""
+    """Validate ``path`` and write it in one transaction (see the module docstring).
+
+    The file is hashed while it is read, and the raw copy is made while it is validated
+    (both in a worker thread); the copy is put in place inside the transaction.
+    """
     path = Path(path)
-    sha = file_sha256(path)
-    prev = con.execute("SELECT load_id FROM loads WHERE sha256 = ? AND kind = ?", [sha, kind]).fetchone()
-    if prev:
-        return LoadResult(file_name=file_name or path.name, kind=kind, sha256=sha,
-                          load_id=prev[0], already_loaded=True)
-    result = process_file(con, path, kind, crs=crs, overrides=overrides, file_name=file_name,
-                          sha256=sha)
-    raw_name = f"{sha}{path.suffix.lower()}"
-    with transaction(con):
-        load_id = con.execute("SELECT nextval('load_seq')").fetchone()[0]
-        result.load_id = load_id
-        con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, result.file_name, sha, kind, crs, result.rows_read, result.rows_loaded,
-             result.rows_rejected, dt.datetime.now(dt.UTC).replace(tzinfo=None),
-             raw_path or f"raw/{raw_name}"])
-        _write_rows(con, result, kind, load_id)
-        if len(result.rejects):
-            rej = result.rejects.assign(load_id=load_id)
-            con.register("_rej", rej)
-            con.execute("INSERT INTO rejects SELECT load_id, row_number, sheet, column_name, raw, "
-                        "reason_zh, reason_en FROM _rej")
-            con.unregister("_rej")
-        if kind in ("population", "boundaries"):
-            refresh_derived(con)
-        if keep_raw:
-            _keep_raw(path, data_dir / "raw", raw_name, result, crs, overrides)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sha_job = pool.submit(file_sha256, path)
+        sheets, read_error = None, None
+        if kind != "boundaries" and kind in schema.REGISTER_KINDS:
+            try:
+                sheets = readers.read_register(path, kind, overrides=overrides)
+            except readers.RegisterReadError as exc:
+                read_error = exc
+        sha = sha_job.result()  # a missing file raises here, as before
+        prev = con.execute("SELECT load_id FROM loads WHERE sha256 = ? AND kind = ?",
+                           [sha, kind]).fetchone()
+        if prev:
+            return LoadResult(file_name=file_name or path.name, kind=kind, sha256=sha,
+                              load_id=prev[0], already_loaded=True)
+        if read_error is not None:
+            raise read_error
+        raw_name = f"{sha}{path.suffix.lower()}"
+        copy = _RawCopy(pool, path, data_dir / "raw", raw_name) if keep_raw else None
+        try:
+            result = process_file(con, path, kind, crs=crs, overrides=overrides,
+                                  file_name=file_name, sha256=sha, sheets=sheets)
+            with transaction(con):
+                load_id = con.execute("SELECT nextval('load_seq')").fetchone()[0]
+                result.load_id = load_id
+                con.execute(
+                    "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, result.file_name, sha, kind, crs, result.rows_read,
+                     result.rows_loaded, result.rows_rejected,
+                     dt.datetime.now(dt.UTC).replace(tzinfo=None), raw_path or f"raw/{raw_name}"])
+                _write_rows(con, result, kind, load_id)
+                if len(result.rejects):
+                    rej = result.rejects.assign(load_id=load_id)
+                    con.register("_rej", rej)
+                    con.execute("INSERT INTO rejects SELECT load_id, row_number, sheet, column_name, "
+                                "raw, reason_zh, reason_en FROM _rej")
+                    con.unregister("_rej")
+                if kind in ("population", "boundaries"):
+                    refresh_derived(con)
+                if copy is not None:
+                    copy.finish()
+                    _index_raw(data_dir / "raw", raw_name, result, crs, overrides)
+        except BaseException:
+            if copy is not None:
+                copy.discard()
+            raise
     return result
+
+
+class _RawCopy:
+    """Copy the raw file to ``raw_dir/<name>.part`` in a worker thread; ``finish`` waits for
+    the copy and renames it into place (re-raising any error of the copy), ``discard``
+    removes it (and the folder, if the copy made it and it is empty)."""
+
+    def __init__(self, pool: ThreadPoolExecutor, path: Path, raw_dir: Path, name: str) -> None:
+        self.raw_dir, self.target = raw_dir, raw_dir / name
+        self.part = raw_dir / f"{name}.part"
+        self.made_dir = not raw_dir.exists()
+        self.job = pool.submit(self._copy, path)
+
+    def _copy(self, path: Path) -> None:
+        self.raw_dir.mkdir(parents=True, exist_ok=True)
+        if not self.target.exists():
+            shutil.copyfile(path, self.part)
+
+    def finish(self) -> None:
+        self.job.result()
+        if self.part.exists():
+            self.part.replace(self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self.job.result()
+        with contextlib.suppress(OSError):
+            self.part.unlink(missing_ok=True)
+            if self.made_dir:
+                self.raw_dir.rmdir()
 
 
 def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, load_id: int) -> None:
@@ -751,12 +813,16 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
         else:
             select.append("NULL")
     con.register("_fac", fac)
+    # row order in the table does not matter (readers ORDER BY): let the insert run in parallel
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
     try:
         if con.execute("SELECT count(*) FROM (SELECT 1 FROM facilities LIMIT 1)").fetchone()[0]:
             con.execute("DELETE FROM facilities WHERE id IN (SELECT id FROM _fac)")
         con.execute(f"INSERT INTO facilities ({', '.join(names)}) SELECT {', '.join(select)} FROM _fac",
                     params)
     finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
         con.unregister("_fac")
 
 
@@ -772,14 +838,8 @@ def read_raw_index(raw_dir: Path) -> list[dict[str, str]]:
         return [r for r in csv.DictReader(f) if (raw_dir / r["raw_name"]).exists()]
 
 
-def _keep_raw(path: Path, raw_dir: Path, raw_name: str, result: LoadResult, crs: str,
-              overrides: dict[str, str] | None) -> None:
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    target = raw_dir / raw_name
-    if not target.exists():
-        tmp = target.with_name(target.name + ".part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
+def _index_raw(raw_dir: Path, raw_name: str, result: LoadResult, crs: str,
+               overrides: dict[str, str] | None) -> None:
     idx = raw_dir / "index.csv"
     new = not idx.exists()
     with open(idx, "a", encoding="utf-8", newline="") as f:

@@ -71,7 +71,8 @@ class RawSheet:
     titles: list[str] = field(default_factory=list)
 
 
-def read_register(path: str | Path, kind: str, *, sheet: str | None = None) -> list[RawSheet]:
+def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
+                  overrides: dict[str, str] | None = None) -> list[RawSheet]:
     """Read a register file into one :class:`RawSheet` per sheet with a recognisable header.
 
     Parameters
@@ -85,6 +86,9 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None) -> l
         the header row.
     sheet : str, optional
         Read only this Excel sheet.
+    overrides : dict, optional
+        ``{source column: field}`` as given to ``--map``; a header cell naming a source
+        column counts as a recognisable column name, like an alias.
 
     Returns
     -------
@@ -102,11 +106,11 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None) -> l
         raise RegisterReadError(f"找不到文件“{path.name}”", f'file "{path.name}" not found')
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return [_read_csv(path, kind)]
+        return [_read_csv(path, kind, overrides)]
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, kind, sheet)
+        return _read_xlsx(path, kind, sheet, overrides)
     if suffix in (".geojson", ".json"):
-        return [_read_geojson(path, kind)]
+        return [_read_geojson(path, kind, overrides)]
     if suffix in (".xls", ".et", ".wps"):
         raise RegisterReadError(
             f"“{path.name}”是旧版 Excel/WPS 格式，请另存为 .xlsx 或 .csv 后再导入",
@@ -135,8 +139,18 @@ def _looks_numeric(text: str) -> bool:
     return t.isdigit()
 
 
+def _count_matches(cells: list[object], kind: str, overrides: dict[str, str] | None = None) -> int:
+    """How many cells are header aliases of the kind or source columns named by ``overrides``."""
+    if not overrides:
+        return aliases.count_matches(cells, kind)
+    keys = {aliases.normalise_header(k) for k in overrides}
+    return sum(1 for c in cells if isinstance(c, str) and c.strip()
+               and (aliases.normalise_header(c) in keys or aliases.count_matches([c], kind)))
+
+
 def _find_header(rows: list[list[str | None]], kind: str,
-                 merged_above: set[int] | None = None) -> _Header | None:
+                 merged_above: set[int] | None = None,
+                 overrides: dict[str, str] | None = None) -> _Header | None:
     """Header row (and optional sub-header row) among the first rows of a sheet.
 
     `merged_above` holds the column indices covered by a horizontal merge in a
@@ -144,7 +158,7 @@ def _find_header(rows: list[list[str | None]], kind: str,
     """
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         texts = [_clean_text(c) for c in row]
-        if aliases.count_matches(texts, kind) < MIN_HEADER_MATCHES:
+        if _count_matches(texts, kind, overrides) < MIN_HEADER_MATCHES:
             continue
         titles = [" ".join(dict.fromkeys(t for t in map(_clean_text, r) if t)) for r in rows[:i]]
         upper = texts
@@ -159,7 +173,7 @@ def _find_header(rows: list[list[str | None]], kind: str,
             joined = [_join(u, lo) for u, lo in zip(filled, lower, strict=True)]
             sub_hits = sum(1 for j, lo in enumerate(lower)
                            if lo and lo != filled[j]
-                           and aliases.count_matches([joined[j]], kind))
+                           and _count_matches([joined[j]], kind, overrides))
             numeric = any(_looks_numeric(lo) for lo in lower if lo)
             blank_over_sub = any(not u and lo for u, lo in zip(upper, lower, strict=True))
             if not numeric and (sub_hits >= 1 or has_merge) and (
@@ -252,7 +266,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, kind: str) -> RawSheet:
+def _read_csv(path: Path, kind: str, overrides: dict[str, str] | None = None) -> RawSheet:
     raw = path.read_bytes()
     # a UTF-8 head is checked strictly here; the rest is validated by pyarrow while parsing
     try:
@@ -262,17 +276,18 @@ def _read_csv(path: Path, kind: str) -> RawSheet:
                                                               final=len(raw) <= 65536)
     except UnicodeError:
         data, encoding = _decode(raw, path.name)
-        return _read_csv_data(path.name, kind, data, encoding)
+        return _read_csv_data(path.name, kind, data, encoding, overrides)
     try:
-        return _read_csv_data(path.name, kind, raw, "utf-8")
+        return _read_csv_data(path.name, kind, raw, "utf-8", overrides)
     except pa.ArrowInvalid as exc:
         if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
             raise
         data, encoding = _decode(raw, path.name)
-        return _read_csv_data(path.name, kind, data, encoding)
+        return _read_csv_data(path.name, kind, data, encoding, overrides)
 
 
-def _read_csv_data(name: str, kind: str, data: bytes, encoding: str) -> RawSheet:
+def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
+                   overrides: dict[str, str] | None = None) -> RawSheet:
     """Parse UTF-8 CSV content: header detection on the head, pyarrow on the body."""
     if not data[:65536].strip() and not data.strip():
         raise RegisterReadError(f"“{name}”是空文件", f'"{name}" is empty')
@@ -285,7 +300,7 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str) -> RawSheet
         ends.append(reader.line_num)
         if len(rows) >= HEADER_SEARCH_ROWS + 1:
             break
-    header = _find_header(rows, kind)
+    header = _find_header(rows, kind, overrides=overrides)
     if header is None:
         raise _header_error(name, kind)
     header_line = ends[header.index]  # physical line of the last header row
@@ -317,7 +332,7 @@ def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: i
     """pyarrow parse of the body; row numbers exact when lines and records agree."""
     body = memoryview(data)[offset:]
     cols = [f"c{j}" for j in range(width)]
-    quoted_newlines = _has_quoted_newline(data, offset)
+    n_breaks, quoted_newlines = _line_breaks(data, offset)
     table = pcsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
         read_options=pcsv.ReadOptions(column_names=cols, block_size=1 << 24),
@@ -326,41 +341,38 @@ def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: i
             column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,
             quoted_strings_can_be_null=False),
     )
-    n_lines = data.count(b"\n", offset) + (0 if data.endswith(b"\n") or len(body) == 0 else 1)
+    n_lines = n_breaks + (0 if data.endswith(b"\n") or len(body) == 0 else 1)
     if table.num_rows == n_lines:
         return table, np.arange(header_line + 1, header_line + 1 + n_lines, dtype=np.int64)
     # blank lines (skipped by pyarrow) or quoted newlines: map records to lines exactly
     return table, _record_lines(bytes(body), delim, header_line, table.num_rows)
 
 
-#: Above this many quotes the quote neighbourhoods are checked with numpy, below in a loop.
-_QUOTE_LOOP_MAX = 50_000
-
-
 def _has_quoted_newline(data: bytes, offset: int) -> bool:
-    """Cheap test whether a quoted field may span lines (a quote next to a line break)."""
-    first = data.find(b'"', offset)
-    if first < 0:
-        return False
-    n = len(data)
-    if data.count(b'"', first) <= _QUOTE_LOOP_MAX:
-        q = first
-        while q >= 0:
-            if data[q + 1: q + 2] == b"\n" or data[q + 1: q + 3] == b"\r\n":
-                return True
-            if q > offset and data[q - 1] == 10:
-                return True
-            q = data.find(b'"', q + 1)
-        return False
+    r"""Cheap test whether a quoted field may span lines (a quote next to a line break).
+
+    >>> _has_quoted_newline(b'a,b\n1,"x\ny"\n', 4), _has_quoted_newline(b'a,"b"c\n1,2\n', 0)
+    (True, False)
+    """
+    return _line_breaks(data, offset)[1]
+
+
+def _line_breaks(data: bytes, offset: int) -> tuple[int, bool]:
+    r"""Number of line feeds after ``offset``, and whether a quote touches one (``"\n``,
+    ``"\r\n`` or ``\n"``: a quoted field may span lines). One vectorised pass, and
+    none over the line feeds when the body has no quote at all."""
+    if data.find(b'"', offset) < 0:
+        return data.count(b"\n", offset), False
     arr = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(arr[first:] == 34) + first
-    after = arr[np.minimum(quotes + 1, n - 1)]
-    after2 = arr[np.minimum(quotes + 2, n - 1)]
-    before = arr[np.maximum(quotes - 1, 0)]
-    inside = quotes + 1 < n
-    return bool((inside & (after == 10)).any()
-                | (inside & (after == 13) & (quotes + 2 < n) & (after2 == 10)).any()
-                | ((quotes > offset) & (before == 10)).any())
+    n = len(arr)
+    nl = np.flatnonzero(arr[offset:] == 10) + offset
+    if not len(nl):
+        return 0, False
+    after = (nl + 1 < n) & (arr[np.minimum(nl + 1, n - 1)] == 34)
+    before = (nl - 1 >= offset) & (arr[np.maximum(nl - 1, 0)] == 34)
+    before_cr = ((nl - 2 >= offset) & (arr[np.maximum(nl - 1, 0)] == 13)
+                 & (arr[np.maximum(nl - 2, 0)] == 34))
+    return len(nl), bool((after | before | before_cr).any())
 
 
 def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> np.ndarray:
@@ -527,7 +539,8 @@ def _cell_text(value: object, number_format: str | None = None) -> str | None:
     return text or None
 
 
-def _read_xlsx(path: Path, kind: str, only: str | None) -> list[RawSheet]:
+def _read_xlsx(path: Path, kind: str, only: str | None,
+               overrides: dict[str, str] | None = None) -> list[RawSheet]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -548,7 +561,7 @@ def _read_xlsx(path: Path, kind: str, only: str | None) -> list[RawSheet]:
         for ws in wb.worksheets:
             if only is not None and ws.title != only:
                 continue
-            sheet = _read_worksheet(ws, path.name, kind, read_only)
+            sheet = _read_worksheet(ws, path.name, kind, read_only, overrides)
             if sheet is None:
                 skipped.append(f"已跳过工作表“{ws.title}”：未找到表头 / "
                                f'skipped sheet "{ws.title}": no header found')
@@ -563,7 +576,8 @@ def _read_xlsx(path: Path, kind: str, only: str | None) -> list[RawSheet]:
     return out
 
 
-def _read_worksheet(ws, file_name: str, kind: str, read_only: bool) -> RawSheet | None:
+def _read_worksheet(ws, file_name: str, kind: str, read_only: bool,
+                    overrides: dict[str, str] | None = None) -> RawSheet | None:
     rows: list[list[str | None]] = []
     numbers: list[int] = []
     if read_only:
@@ -589,7 +603,7 @@ def _read_worksheet(ws, file_name: str, kind: str, read_only: bool) -> RawSheet 
                             merged_above.add((r - 1) * 100000 + (c - 1))
     if not rows:
         return None
-    header = _find_header(rows, kind, merged_above)
+    header = _find_header(rows, kind, merged_above, overrides)
     if header is None:
         return None
     body = rows[header.index + 1:]
@@ -611,7 +625,7 @@ def _json_text(v: object) -> str | None:
     return _cell_text(v)
 
 
-def _read_geojson(path: Path, kind: str) -> RawSheet:
+def _read_geojson(path: Path, kind: str, overrides: dict[str, str] | None = None) -> RawSheet:
     raw = path.read_bytes()
     data, encoding = _decode(raw, path.name)
     try:
@@ -646,7 +660,7 @@ def _read_geojson(path: Path, kind: str) -> RawSheet:
             lat.append(None)
             skipped.append(f"要素 {i} 不是点，无坐标 / feature {i} is not a Point: no coordinates")
     columns = [*names, "lon", "lat"]
-    if aliases.count_matches(columns, kind) < MIN_HEADER_MATCHES:
+    if _count_matches(columns, kind, overrides) < MIN_HEADER_MATCHES:
         raise _header_error(path.name, kind, "（GeoJSON 属性）")
     arrays = [pa.array(v, pa.large_string()) for v in (*(cols[k] for k in keys), lon, lat)]
     table = pa.table({f"c{j}": a for j, a in enumerate(arrays)})

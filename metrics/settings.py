@@ -150,6 +150,39 @@ _TABLE: tuple[Setting, ...] = (
     Setting("boarding_beds_per_boarder", 1.0, "beds / boarder", "寄宿生人均床位", "Boarding beds per boarder",
             "寄宿生一人一床。", "One bed for every boarding pupil.",
             _ASSUMPTION, False, "provision"),
+    # -- boarding planner (国办发〔2018〕27号 rules, editable) ------------------------------------
+    Setting("primary_upper_day_max_min", 45.0, "min", "小学4—6年级走读单程时间上限",
+            "Primary grades 4-6: one-way day trip, maximum before boarding",
+            "4—6年级学生以走读为主，条件具备时可适当寄宿，具体由县级人民政府确定；"
+            "超过此时间的学生计为需寄宿。45分钟为建模假设。",
+            "Grades 4-6 attend mainly by day and may board where conditions allow, as the "
+            "county decides; pupils beyond this time count as boarders. 45 min is a modelling "
+            "assumption.",
+            "国办发〔2018〕27号（4—6年级可适当寄宿，未对照原文核验）；时间为假设", False, "access"),
+    Setting("junior_day_max_min", 45.0, "min", "初中走读单程时间上限",
+            "Junior middle: one-way day trip, maximum before boarding",
+            "初中学生可根据实际寄宿；超过此时间的学生计为需寄宿。45分钟为建模假设。",
+            "Junior pupils may board as needed; pupils beyond this time count as boarders. "
+            "45 min is a modelling assumption.",
+            "国办发〔2018〕27号（初中可寄宿，未对照原文核验）；时间为假设", False, "access"),
+    Setting("boarding_grades_4_6", 1.0, "1 = yes, 0 = no", "小学4—6年级可寄宿",
+            "Primary grades 4-6 may board",
+            "1：4—6年级超出走读时间的学生可到寄宿制学校寄宿；0：不寄宿（计为未满足）。",
+            "1: grades 4-6 beyond the day-trip limit may board; 0: they may not (counted as "
+            "unmet).",
+            "国办发〔2018〕27号（未对照原文核验）", False, "access"),
+    Setting("grade_1_3_share", 0.5, "share", "6—11岁中1—3年级比例",
+            "Share of the 6-11 band in grades 1-3",
+            "无分年级数据时，6—11岁人口按此比例拆分为1—3年级与4—6年级（默认各半）。",
+            "Without counts by grade, the 6-11 band is split into grades 1-3 and 4-6 by this "
+            "share (half each by default).",
+            _ASSUMPTION, False, "provision"),
+    Setting("teachers_move_with_merge", 1.0, "1 = yes, 0 = no", "撤并学校教师随学生流动",
+            "Teachers move with a merged school's pupils",
+            "1：撤并学校的教师随学生调入接收学校；0：教师不随迁（计算生师比时不计入）。",
+            "1: teachers of a closed school move with its pupils to the receiving school; "
+            "0: they do not (left out of the students-per-teacher ratio).",
+            _ASSUMPTION, False, "provision"),
     # -- decay parameters ----------------------------------------------------------------
     Setting("e2sfca_w1", 1.0, "weight", "E2SFCA 第1区权重", "E2SFCA weight, zone 1 (0-10 min)",
             "增强两步移动搜索法第1时间区（0–10 分钟）的权重。",

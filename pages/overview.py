@@ -1,36 +1,304 @@
-"""总览: the county's headline numbers, straight from the database."""
+"""总览 Overview: a headline card per domain, the county map, townships ranked by gap, the plan tracker.
 
+View state in the URL: ``lang``, ``ind`` (indicator key), the indicator's threshold (its
+setting key, e.g. ``medical_circle_min``), ``town`` (township code or ``all``) and ``fac``
+(facility types on the map, repeated).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-from ui.data import query, status
-
-s = status()
-census = query("SELECT indicator, value FROM census").set_index("indicator")["value"]
-
-st.title("开江县城乡公共服务均等化监测")
-st.caption("Kaijiang County urban-rural public-service equalisation monitor")
-if s["units_synthetic"] or s["facilities_synthetic"]:
-    st.warning(
-        "**示例数据 / Synthetic data on screen.** 乡镇、村（社区）名称与代码、县界、2020 年人口普查总数为真实数据；"
-        "村（社区）位置、分村人口和设施登记表为按真实总数生成的示例数据（合成），不是官方统计。 "
-        "Townships, villages, codes, the boundary and the 2020 census totals are real; village points, "
-        "population by village and the facility registers are generated to match the real totals."
-    )
-
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("乡镇（街道） Townships", s["townships"])
-c2.metric("村（社区） Villages and communities", s["units"])
-c3.metric("常住人口 Residents (2020)", f"{s['residents']:,}")
-c4.metric("城镇化率 Urban share (2020 census)", f"{census.get('urbanization_rate_2020', float('nan')):.2f} %")
-
-st.subheader("设施 Facilities")
-d1, d2, d3, d4 = st.columns(4)
-d1.metric("教育 Education", s["facilities_education"])
-d2.metric("卫生健康 Health", s["facilities_health"])
-d3.metric("养老托育 Elderly & child care", s["facilities_elderly_care"])
-d4.metric("公共文化 Culture", s["facilities_culture"])
-
-st.caption(
-    "数据来源 Sources: 国家统计局统计用区划代码（2023）; 第七次全国人口普查（2020）开江县数据; "
-    "县界 Amap/Vonng adcode (CC BY 4.0); 设施登记表为示例数据（合成，2024）。"
+from etl.schema import FACILITY_TYPES
+from metrics import settings
+from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
+from metrics.indicators import CATALOGUE, INDICATORS
+from metrics.inequality import summarise
+from metrics.plan import plan_status
+from ui import state
+from ui.brief import brief_html
+from ui.charts import ranked_bar
+from ui.data import boundaries, frames, indicator_table
+from ui.frame import (
+    data_facts,
+    download_buttons,
+    fmt,
+    page_footer,
+    page_header,
+    plan_tasks,
+    sources,
+    synthetic_on_screen,
 )
+from ui.i18n import current_lang, domain_label, facility_label, t, with_unit
+from ui.maps import county_map
+
+N_BOOT = 100
+
+lang = current_lang()
+page_header("overview", lang)
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def gini_ci(key: str, overrides: tuple[tuple[str, float], ...]) -> tuple[float | None, tuple | None]:
+    """Gini between units with its bootstrap interval (cached per indicator and settings)."""
+    tab = indicator_table(dict(overrides))
+    s = summarise(tab.values[key], tab.weights[key], tab.units["urban_rural"],
+                  higher_is_better=INDICATORS[key].higher_is_better, n_boot=N_BOOT, seed=2022)
+    return s["gini"], s["ci"].get("gini")
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def plan_table() -> pd.DataFrame:
+    f = frames()
+    return plan_status(f["facilities"], f["units"], f["townships"], plan_tasks())
+
+
+def label(ind) -> str:
+    return ind.zh if lang == "zh" else ind.en
+
+
+def unit_of(ind) -> str:
+    return ind.unit_zh if lang == "zh" else ind.unit_en
+
+
+# -- widgets (state in the URL) -------------------------------------------------------------
+f = frames()
+towns = f["townships"]
+town_names = dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
+heads = headline_by_domain(CATALOGUE)
+keys = [i.key for i in CATALOGUE]
+base_gaps = largest_gaps({k: v["urban_rural"] for k, v in indicator_table().summaries.items()},
+                         heads.values())
+default_ind = base_gaps.index[0] if len(base_gaps) else next(iter(heads.values())).key
+
+st.subheader(t("ov.view", lang))
+c1, c2, c3 = st.columns([3, 2, 2])
+state.bind("ind", default_ind, options=keys)
+c1.selectbox(t("ov.indicator", lang), keys, key="ind",
+             format_func=lambda k: f"{domain_label(INDICATORS[k].domain, lang)} · {label(INDICATORS[k])}")
+ind = INDICATORS[st.session_state["ind"]]
+
+# the indicator's time standard, if it has one (the URL parameter is the setting's key)
+setting = settings.SETTINGS[ind.threshold] if ind.threshold else None
+overrides: dict[str, float] = {}
+if setting is not None:
+    lo, hi = max(1, round(setting.default / 3)), round(setting.default * 4)
+    state.bind(setting.key, round(setting.default), cast=int, bounds=(lo, hi))
+    c2.slider(with_unit(setting.zh if lang == "zh" else setting.en, t("unit.min", lang), lang),
+              lo, hi, step=1, key=setting.key,
+              help=t("ov.threshold_help", lang, help=setting.help_zh if lang == "zh" else setting.help_en,
+                     source=setting.source, default=setting.default))
+    if st.session_state[setting.key] != setting.default:
+        overrides[setting.key] = float(st.session_state[setting.key])
+else:
+    c2.caption(t("ov.no_threshold", lang))
+
+town_options = ["all", *town_names]
+state.bind("town", "all", options=town_options)
+c3.selectbox(t("township", lang), town_options, key="town",
+             format_func=lambda c: t("ov.all_townships", lang) if c == "all" else town_names[c])
+town = st.session_state["town"]
+
+present = [k for k in FACILITY_TYPES if k in set(f["facilities"]["type"])]
+fac_default = [k for k in ind.facility_types if k in present]
+state.bind_list("fac", fac_default, options=present)
+st.multiselect(t("ov.facilities", lang), present, key="fac",
+               format_func=lambda k: facility_label(k, lang))
+chosen_types = list(st.session_state["fac"])
+
+state.sync(ind=ind.key, town=town, fac=chosen_types,
+           **{s.key: (st.session_state[s.key] if setting is not None and s.key == setting.key else None)
+              for s in settings.SETTINGS.values() if s.group == "access"})
+
+table = indicator_table(overrides)
+years = data_facts()["years"]
+
+# -- headline cards ------------------------------------------------------------------------------
+st.subheader(t("ov.cards", lang))
+gaps_now = largest_gaps({k: v["urban_rural"] for k, v in table.summaries.items()}, heads.values())
+if len(gaps_now):
+    top = INDICATORS[gaps_now.index[0]]
+    st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label(top),
+              worse=t(gaps_now["worse"].iloc[0] or "county", lang),
+              factor=f"{gaps_now['factor'].iloc[0]:.2f}"), icon=":material/priority_high:")
+st.caption(t("ov.cards_help", lang))
+cards_for_brief: list[dict] = []
+grid = [c for _ in range(2) for c in st.columns(2)]
+for col, (domain, hind) in zip(grid, heads.items(), strict=False):
+    ur = table.summaries[hind.key]["urban_rural"]
+    u = unit_of(hind)
+    with col.container(border=True):
+        st.markdown(f"**{domain_label(domain, lang)}**")
+        st.caption(f"{label(hind)}（{u}，{t('ov.better_high' if hind.higher_is_better else 'ov.better_low', lang)}）"
+                   if lang == "zh" else
+                   f"{label(hind)} ({u}; {t('ov.better_high' if hind.higher_is_better else 'ov.better_low', lang)})")
+        if ur is None:
+            st.info(t("ov.no_value", lang))
+            continue
+        means = ur["groups"]["mean"]
+        m1, m2 = st.columns(2)
+        short = u if len(u) <= 3 else ""  # long units stay in the caption above
+        m1.metric(t("urban", lang), fmt(means.get("urban"), short))
+        m2.metric(t("rural", lang), fmt(means.get("rural"), short))
+        g, ci = gini_ci(hind.key, tuple(sorted((k, v) for k, v in overrides.items()
+                                                if k in hind.depends_on)))
+        m3, m4 = st.columns(2)
+        m3.metric(t("ratio", lang), fmt(ur["pair_ratio"], "", 2), help=t("ov.ratio", lang))
+        m4.metric(t("ov.gini", lang), fmt(g, "", 3),
+                  help=t("ov.gini_help", lang, n=N_BOOT))
+        if ci is not None:
+            st.caption(t("ov.ci", lang, lo=f"{ci[0]:.3f}", hi=f"{ci[1]:.3f}"))
+        if len(years) <= 1:
+            st.caption(t("ov.one_year", lang, year=years[0] if years else "–"))
+        cards_for_brief.append({
+            "label": f"{domain_label(domain, lang)} · {label(hind)}",
+            "value": f"{fmt(means.get('urban'), u)} / {fmt(means.get('rural'), u)}",
+            "note": f"{t('urban', lang)} / {t('rural', lang)} · {t('ov.ratio', lang)} "
+                    f"{fmt(ur['pair_ratio'], '', 2)} · Gini {fmt(g, '', 3)}"})
+
+# -- map -----------------------------------------------------------------------------------------
+u = unit_of(ind)
+b = boundaries()
+values = table.values[ind.key]
+unit_names = dict(zip(f["units"]["code"].astype(str),
+                      (f["units"]["township_code"].astype(str).map(town_names).fillna("") + " "
+                       + f["units"]["name"].astype(str)), strict=True))
+facilities = f["facilities"].loc[f["facilities"]["type"].isin(chosen_types),
+                                 ["lon", "lat", "type", "name"]]
+areas = b.get("unit") if b.get("unit", {}).get("features") else b.get("township")
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _map_figure(key: str, over: tuple, types: tuple, lang: str, static: bool):  # noqa: ARG001
+    """The map of one view, built once (Plotly's figure validation is slow); never modified.
+
+    The arguments are the cache key: everything the figure depends on.
+    """
+    return county_map(
+        b["county"], areas=areas, area_values=values, facilities=facilities, lang=lang,
+        area_title=with_unit(label(ind), u, lang), area_names=unit_names, colorscale="YlOrRd",
+        reverse_scale=ind.higher_is_better, height=620 if not static else 420, static=static)
+
+
+relevant = tuple(sorted((k, v) for k, v in overrides.items() if k in ind.depends_on))
+
+
+def build_map(static: bool = False):
+    return _map_figure(ind.key, relevant, tuple(chosen_types), lang, static)
+
+
+st.subheader(t("ov.map", lang, indicator=label(ind)))
+map_col, rank_col = st.columns([5, 4])
+with map_col:
+    if not b.get("county"):
+        st.info(t("empty.no_boundary", lang))
+    else:
+        st.plotly_chart(build_map(), width="stretch", config={"displaylogo": False}, key="map")
+    direction = t("ov.better_high" if ind.higher_is_better else "ov.better_low", lang)
+    st.caption(t("ov.map_caption", lang, direction=direction))
+    st.caption(t("map.areas_generated", lang) if b["generated"].get("unit" if areas is b.get("unit") else "township")
+               else t("ov.map_loaded_areas", lang))
+    if chosen_types and facilities.empty:
+        st.info(t("empty.no_facilities", lang))
+    elif not chosen_types:
+        st.caption(t("empty.no_selection", lang))
+    st.caption(ind.help_zh if lang == "zh" else ind.help_en)
+
+# -- townships ranked by gap ------------------------------------------------------------------------
+county_value = float(table.county.loc[ind.key, "value"])
+gaps = township_gaps(table.summaries[ind.key]["township_code"], county_value, ind.higher_is_better)
+zone = dict(zip(towns["code"].astype(str), towns["zone"].astype(str), strict=True))
+ranking = pd.DataFrame({
+    t("col.rank", lang): gaps["rank"],
+    t("township", lang): [town_names.get(c, c) for c in gaps.index],
+    with_unit(t("col.value", lang), u, lang): gaps["value"].round(2),
+    with_unit(t("col.gap", lang), u, lang): gaps["gap"].round(2),
+    t("col.shortfall_pct", lang): gaps["shortfall_pct"].round(1),
+    t("col.zone", lang): [zone.get(c, "") for c in gaps.index],
+    t("col.n_units", lang): gaps["n_units"],
+}).reset_index(drop=True)
+target = table.county.loc[ind.key, "target"]
+bar_frame = pd.DataFrame({"name": [town_names.get(c, c) for c in gaps.index],
+                          "value": gaps["value"].to_numpy()})
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _bar_figure(key: str, over: tuple, lang: str):  # noqa: ARG001
+    return ranked_bar(bar_frame, "value", "name", label(ind), u, group_col=None,
+                      target=None if pd.isna(target) else float(target),
+                      higher_is_better=ind.higher_is_better, lang=lang)
+
+
+def build_bar():
+    return _bar_figure(ind.key, relevant, lang)
+
+
+with rank_col:
+    st.markdown(f"**{t('ov.ranking', lang)}**")
+    colon = "：" if lang == "zh" else ": "
+    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, 2)} · {t('ov.ranking_help', lang)}")
+    if gaps.empty:
+        st.info(t("ov.no_ranking", lang))
+    else:
+        if town != "all" and town in gaps.index:
+            st.info(t("ov.selected", lang, name=town_names[town], value=fmt(gaps.loc[town, "value"], u, 2),
+                      county=fmt(county_value, u, 2), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
+        st.plotly_chart(build_bar(), width="stretch", config={"displaylogo": False}, key="bar")
+
+if not gaps.empty:
+    st.dataframe(ranking, hide_index=True, width="stretch", height=36 * (len(ranking) + 1) + 3)
+    download_buttons(ranking, f"kaijiang_{ind.key}_townships", lang, "dl_rank")
+
+# -- plan tracker ------------------------------------------------------------------------------------
+st.subheader(t("ov.plan", lang))
+st.caption(t("ov.plan_help", lang))
+plan = plan_table()
+zh = lang == "zh"
+def count_text(v) -> str:
+    return "–" if pd.isna(v) else f"{int(v):,}"
+
+
+tracker = pd.DataFrame({
+    t("plan.task", lang): plan["task"],
+    t("plan.target", lang): plan["plan_zh" if zh else "plan_en"],
+    t("plan.lead", lang): plan["lead_unit"],
+    t("plan.status", lang): [t(f"status.{s}", lang) for s in plan["status"]],
+    t("plan.planned", lang): [count_text(v) for v in plan["planned"]],
+    t("plan.in_data", lang): [count_text(v) for v in plan["in_data"]],
+    t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
+    t("plan.detail", lang): plan["detail_zh" if zh else "detail_en"],
+})
+st.dataframe(tracker, hide_index=True, width="stretch", column_config={
+    t("plan.task", lang): st.column_config.NumberColumn(width=40),
+    t("plan.target", lang): st.column_config.TextColumn(width="medium"),
+    t("plan.lead", lang): st.column_config.TextColumn(width="small"),
+    t("plan.detail", lang): st.column_config.TextColumn(width="large")})
+download_buttons(tracker, "kaijiang_plan_tracker", lang, "dl_plan")
+
+# -- brief ---------------------------------------------------------------------------------------------
+st.subheader(t("brief.heading", lang))
+setting_text = (f"{setting.zh if zh else setting.en} = {st.session_state[setting.key]:g} {t('unit.min', lang)}"
+                if setting is not None else t("brief.no_setting", lang))
+town_text = "" if town == "all" else f"；{town_names[town]}" if zh else f"; {town_names[town]}"
+
+
+def brief() -> bytes:
+    figs = [build_map(static=True)] if b.get("county") else []
+    if not gaps.empty:
+        figs.append(build_bar())
+    return brief_html(
+        t("brief.overview_title", lang),
+        t("brief.overview_subtitle", lang, indicator=with_unit(label(ind), u, lang),
+          setting=setting_text) + town_text,
+        cards_for_brief, figs,
+        [(t("ov.ranking", lang), ranking), (t("ov.plan", lang), tracker)],
+        sources(lang), t("synthetic.short", lang) if synthetic_on_screen() else None, lang,
+    ).encode("utf-8")
+
+
+st.caption(t("brief.help", lang))
+st.download_button(t("download.brief", lang), data=brief, file_name=f"kaijiang_brief_{ind.key}.html",
+                   mime="text/html", key="dl_brief", on_click="ignore", icon=":material/description:")
+
+page_footer(lang)

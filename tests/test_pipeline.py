@@ -308,3 +308,29 @@ def test_two_sheets_load_together(con, tmp_path):
     assert rej.loc["小学", "row_number"] == 3 and "not a number" in rej.loc["小学", "reason_en"]
     assert rej.loc["中学", "row_number"] == 3 and "repeats" in rej.loc["中学", "reason_en"]
     assert set(res.clean["_sheet"]) == {"小学", "中学"}
+
+
+def test_a_file_that_fails_validation_leaves_no_raw_copy(con, tmp_path):
+    """The raw copy is made while validating; a load that fails keeps nothing of it."""
+    path = tmp_path / "k.csv"
+    path.write_text("园所全称,乡镇,学位数\n甲幼儿园,任市镇,100\n", encoding="utf-8")
+    before = _snapshot(con)
+    with pytest.raises(RegisterReadError, match="--map"):
+        pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert _snapshot(con) == before
+    assert not (tmp_path / "data" / "raw").exists()
+    res = pipeline.load_file(con, path, "kindergartens", overrides={"园所全称": "name"},
+                             data_dir=tmp_path / "data")
+    assert res.rows_loaded == 1
+    kept = sorted(p.name for p in (tmp_path / "data" / "raw").iterdir())
+    assert kept == [f"{res.sha256}.csv", "index.csv"]
+    # loaded once: the same file again is recognised even without the mapping
+    again = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert again.already_loaded and again.load_id == res.load_id
+
+
+def test_facility_insert_keeps_the_connection_settings(con, tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_text("名称,乡镇\n甲幼儿园,任市镇\n", encoding="utf-8")
+    pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True

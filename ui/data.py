@@ -1,7 +1,14 @@
-"""Cached access to the database for the pages: one read-only connection per process."""
+"""Cached access to the database for the pages: one read-only connection per process.
+
+Loaders are cached at the expensive step: the tables once per process, the
+threshold-independent ``metrics.indicators.prepare`` once, and each evaluation per
+distinct set of setting overrides (bounded). Cached objects are shared between
+sessions: pages must never modify them.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import db, paths
+from metrics import indicators
 
 
 def db_path() -> Path:
@@ -28,28 +36,101 @@ def ensure_database() -> None:
 
     db.build(path, progress=progress)
     bar.empty()
-    connection.clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
-@st.cache_resource
+# Every cache is keyed by the database path, so two databases never share results.
+
+
+@st.cache_resource(max_entries=4)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(path, read_only=True)
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    return db.connect(db_path(), read_only=True)
+    """The process's read-only connection to the current database (use a cursor per query)."""
+    return _connection(str(db_path()))
 
 
-@st.cache_data(max_entries=64, ttl=3600)
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a read-only query with bound parameters; the result is cached (do not mutate it)."""
-    cur = connection().cursor()
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _query(path: str, sql: str, params: tuple) -> pd.DataFrame:
+    cur = _connection(path).cursor()
     try:
         return cur.execute(sql, list(params)).df()
     finally:
         cur.close()
 
 
-@st.cache_data(max_entries=4, ttl=3600)
-def status() -> dict[str, int]:
-    cur = connection().cursor()
+def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run a read-only query with bound parameters; the result is cached (do not mutate it)."""
+    return _query(str(db_path()), sql, tuple(params))
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _status(path: str) -> dict[str, int]:
+    cur = _connection(path).cursor()
     try:
         return db.status(cur)
     finally:
         cur.close()
+
+
+def status() -> dict[str, int]:
+    return _status(str(db_path()))
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _frames(path: str) -> dict[str, pd.DataFrame]:
+    return {
+        "units": _query(path, "SELECT * FROM units ORDER BY code", ()),
+        "facilities": _query(path, "SELECT * FROM facilities ORDER BY id", ()),
+        "townships": _query(path, "SELECT * FROM townships ORDER BY code", ()),
+    }
+
+
+def frames() -> dict[str, pd.DataFrame]:
+    """units, facilities and townships as in the data contract."""
+    return _frames(str(db_path()))
+
+
+@st.cache_resource(max_entries=4, show_spinner="计算指标… / Computing indicators…")
+def _prepared(path: str) -> indicators.Prepared:
+    f = _frames(path)
+    return indicators.prepare(f["units"], f["facilities"])
+
+
+def prepared() -> indicators.Prepared:
+    """The threshold-independent part of every indicator, once per process and database."""
+    return _prepared(str(db_path()))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _evaluated(path: str, overrides: tuple[tuple[str, float], ...]) -> indicators.IndicatorTable:
+    return indicators.evaluate(_prepared(path), dict(overrides))
+
+
+def indicator_table(overrides: dict[str, float] | None = None) -> indicators.IndicatorTable:
+    """Every indicator under the settings; cached per distinct overrides. Do not modify."""
+    return _evaluated(str(db_path()), tuple(sorted((overrides or {}).items())))
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _boundaries(path: str) -> dict[str, dict]:
+    rows = _query(path, "SELECT level, code, name, geojson, is_synthetic FROM boundaries", ())
+    out: dict[str, dict] = {"generated": {}}
+    county = rows[rows["level"] == "county"]
+    out["county"] = json.loads(county["geojson"].iloc[0]) if len(county) else {}
+    for level in ("township", "unit"):
+        sub = rows[rows["level"] == level]
+        out[level] = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": r.code, "properties": {"code": r.code},
+             "geometry": json.loads(r.geojson)} for r in sub.itertuples()]}
+        out["generated"][level] = bool(len(sub)) and bool(sub["is_synthetic"].all())
+    return out
+
+
+def boundaries() -> dict[str, dict]:
+    """GeoJSON per level: ``county`` (a geometry), ``township`` and ``unit`` (FeatureCollections
+    with feature id = code), plus which levels are generated (``generated``)."""
+    return _boundaries(str(db_path()))

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from etl.schema import DOMAINS, FACILITY_TYPES
+from ui.i18n_domains import DOMAIN_TEXT
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "TEXT", "current_lang", "domain_label", "facility_label",
@@ -137,6 +138,121 @@ _UI: dict[str, tuple[str, str]] = {
     "download.brief": ("下载简报", "Download brief"),
     "brief.generated": ("生成时间：{time}", "Generated: {time}"),
     "brief.print_hint": ("可用浏览器“打印 → 另存为 PDF”导出", "Print to PDF from the browser"),
+    # frame: navigation, header and footer (ui/frame.py, app.py)
+    "nav.services": ("公共服务", "Public services"),
+    "frame.registers_year": ("设施登记表：{year} 年", "Facility registers: {year}"),
+    "frame.no_registers": ("尚未导入设施登记表", "No facility register loaded yet"),
+    "frame.registers_loaded": ("设施登记表：{files}", "Facility registers: {files}"),
+    "frame.real_data": ("当前数据均为导入的登记表与官方资料。",
+                        "All data on screen comes from loaded registers and official sources."),
+    # overview
+    "ov.cards": ("各领域头条指标：城镇与乡村", "Headline indicator per domain: urban and rural"),
+    "ov.cards_help": ("每个领域取指标目录中的头条指标；数值为按人口加权的平均值。点击下方“指标”可在地图和排名中查看任一指标。",
+                      "One headline indicator per domain from the catalogue; values are population-"
+                      "weighted means. Choose any indicator below for the map and the ranking."),
+    "ov.ratio": ("城镇值 ÷ 乡村值；1 = 无差距。", "Urban value ÷ rural value; 1 = no gap."),
+    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后，城乡两者之比为 {factor}。",
+                   "Largest urban-rural gap now: {domain} · {indicator}. {worse} is behind; the "
+                   "two differ by a factor of {factor}."),
+    "ov.gini": ("基尼系数", "Gini coefficient"),
+    "ov.gini_help": ("村（社区）之间的不平等，0 = 完全均等；括号内为 95% 置信区间（自助法 {n} 次）。",
+                     "Inequality between villages and communities, 0 = equal; the bracket is the "
+                     "95% interval (bootstrap, {n} draws)."),
+    "ov.ci": ("95% 区间 {lo}–{hi}", "95% CI {lo}–{hi}"),
+    "ov.one_year": ("仅有 {year} 年一年数据，暂无法与上年比较。",
+                    "One year of data only ({year}): no change on the previous year to show."),
+    "ov.no_value": ("无数值", "No value"),
+    "ov.better_high": ("越高越好", "higher is better"),
+    "ov.better_low": ("越低越好", "lower is better"),
+    "ov.view": ("选择视图", "Choose the view"),
+    "ov.indicator": ("指标", "Indicator"),
+    "ov.threshold_help": ("{help} 来源：{source}。默认 {default:g}。",
+                          "{help} Source: {source}. Default {default:g}."),
+    "ov.no_threshold": ("该指标没有可调的时间标准。", "This indicator has no time standard to adjust."),
+    "ov.all_townships": ("全部乡镇（街道）", "All townships"),
+    "ov.facilities": ("地图上显示的设施类型", "Facility types on the map"),
+    "ov.map": ("地图：{indicator}", "Map: {indicator}"),
+    "ov.map_caption": ("颜色 = 各村（社区）的指标值（{direction}）；圆点 = 所选设施。",
+                       "Colour = the indicator for each village or community ({direction}); "
+                       "dots = the chosen facilities."),
+    "ov.map_loaded_areas": ("区域为导入的边界。", "Areas are the loaded boundaries."),
+    "ov.ranking": ("乡镇（街道）按与全县的差距排序", "Townships ranked by their gap to the county"),
+    "ov.ranking_help": ("“落后全县”为正表示比全县平均差；排名 1 = 差距最大。",
+                        "A positive shortfall means worse than the county average; rank 1 = the "
+                        "largest gap."),
+    "ov.selected": ("{name}：{value}（全县 {county}），在 {n} 个乡镇（街道）中差距排第 {rank}。",
+                    "{name}: {value} (county {county}); gap rank {rank} of {n} townships."),
+    "ov.no_ranking": ("该指标没有分乡镇的数值。", "This indicator has no values by township."),
+    "col.rank": ("排名", "Rank"),
+    "col.value": ("数值", "Value"),
+    "col.county": ("全县", "County"),
+    "col.gap": ("与全县之差", "Difference from county"),
+    "col.shortfall_pct": ("落后全县（%）", "Behind the county (%)"),
+    "col.n_units": ("村（社区）数", "Villages and communities"),
+    "col.zone": ("片区", "Planning zone"),
+    "ov.plan": ("试点方案公共服务任务进度（任务 13—16）", "Pilot plan: public-service tasks 13-16"),
+    "ov.plan_help": (
+        "《开江县城乡融合发展改革试点实施方案》（2022）中可计数的目标与当前数据对照；"
+        "“无数据”表示登记表尚无相应字段或相应登记表未导入。",
+        "The countable targets of the county's 2022 pilot plan against the current data; "
+        "\"not in the data\" means the registers have no field for it or were not loaded."),
+    "plan.task": ("任务", "Task"),
+    "plan.target": ("方案目标（原文）", "Target in the plan"),
+    "plan.lead": ("牵头单位", "Lead unit (牵头单位)"),
+    "plan.measure": ("数据口径", "What the data counts"),
+    "plan.planned": ("计划", "Planned"),
+    "plan.in_data": ("数据中", "In the data"),
+    "plan.status": ("状态", "Status"),
+    "plan.detail": ("说明", "Detail"),
+    "status.met": ("已达到", "Met"),
+    "status.partly": ("部分达到", "Partly met"),
+    "status.not_met": ("未达到", "Not met"),
+    "status.no_data": ("无数据", "Not in the data"),
+    "brief.overview_title": ("开江县城乡公共服务差距简报", "Kaijiang County: urban-rural public-service gaps"),
+    "brief.overview_subtitle": ("指标：{indicator}；{setting}", "Indicator: {indicator}; {setting}"),
+    "brief.no_setting": ("默认标准", "default standards"),
+    "brief.heading": ("简报", "Brief"),
+    "brief.help": ("当前视图的一页简报（HTML，可离线打开、打印）。",
+                   "A one-page brief of this view (HTML; opens offline and prints)."),
+    # data page
+    "dp.loads": ("已导入的登记表", "Registers loaded"),
+    "dp.no_loads": ("尚未导入任何登记表。", "Nothing has been loaded yet."),
+    "dp.rejects": ("被拒绝的行及原因", "Rejected rows and why"),
+    "dp.rejects_help": ("原始值按原样以纯文本显示。", "Raw values are shown as plain text, as read."),
+    "dp.load_filter": ("导入批次", "Load"),
+    "dp.all_loads": ("全部批次", "All loads"),
+    "dp.load_label": ("第 {id} 批：{file}", "Load {id}: {file}"),
+    "dp.no_rejects": ("没有被拒绝的行：所选批次的每一行都已导入。",
+                      "No rejected rows: every row of the selected load(s) was loaded."),
+    "dp.rejects_count": ("共 {n} 行被拒绝。", "{n} rows rejected."),
+    "dp.templates": ("空白登记表模板", "Blank register templates"),
+    "dp.kind": ("登记表类型", "Register kind"),
+    "dp.fields": ("可识别的列名（表头写任一种写法即可）", "Accepted column names (any one spelling will do)"),
+    "dp.field": ("字段", "Field"),
+    "dp.field_label": ("含义", "Meaning"),
+    "dp.aliases": ("可用的表头写法", "Accepted headers"),
+    "dp.template_csv": ("下载模板 CSV", "Download template (CSV)"),
+    "dp.template_xlsx": ("下载模板 XLSX", "Download template (XLSX)"),
+    "dp.how": ("如何导入文件", "How to load a file"),
+    "dp.how_text": (
+        "由管理员在服务器上的项目目录中运行下面的命令。--kind 为登记表类型；坐标为高德/腾讯（GCJ-02）时加 "
+        "--crs gcj02，百度坐标加 --crs bd09；表头无法自动识别时用 --map 源列=字段 指定。"
+        "先用 validate 代替 load 可只检查不导入。",
+        "An administrator runs the command below in the project folder on the server. --kind is the "
+        "register kind; add --crs gcj02 for Amap/Tencent (GCJ-02) coordinates or --crs bd09 for "
+        "Baidu; use --map 源列=field when a header is not recognised. Use validate instead of load "
+        "to check a file without loading it."),
+    "dp.no_upload": ("在应用内上传文件尚未开放，将随用户角色功能一同提供。",
+                     "Loading files from the app is not enabled yet; it comes with user roles."),
+    "dp.brief_title": ("开江县数据导入情况", "Kaijiang County: data loads"),
+    "kind.schools": ("学校", "Schools"),
+    "kind.kindergartens": ("幼儿园", "Kindergartens"),
+    "kind.hospitals": ("医院与卫生院", "Hospitals and health centres"),
+    "kind.clinics": ("村卫生室", "Village clinics"),
+    "kind.elderly_care": ("养老托育机构", "Elderly and infant care"),
+    "kind.culture": ("文化设施", "Cultural facilities"),
+    "kind.population": ("分村人口", "Population by village"),
+    "kind.boundaries": ("边界", "Boundaries"),
 }
 
 
@@ -148,7 +264,7 @@ def _facility_text() -> dict[str, tuple[str, str]]:
 
 
 #: Every UI string: key -> (中文, English).
-TEXT: dict[str, tuple[str, str]] = {**_UI, **_facility_text()}
+TEXT: dict[str, tuple[str, str]] = {**_UI, **_facility_text(), **DOMAIN_TEXT}
 
 
 def normalise_lang(value: Any) -> str:

@@ -23,7 +23,7 @@ from ui.i18n import DEFAULT_LANG, facility_label, plain, t
 
 __all__ = [
     "FACILITY_COLOURS", "areas_collection", "bbox", "county_map", "feature_collection",
-    "hover_lines", "zoom_for_bbox",
+    "add_outlines", "hover_lines", "resize_facilities", "zoom_for_bbox",
 ]
 
 #: Colour per facility type (qualitative, distinguishable on white; types not listed cycle).
@@ -406,4 +406,40 @@ def county_map(
         },
         **common,
     )
+    return fig
+
+
+def add_outlines(fig: go.Figure, areas: Mapping[str, Any], *, static: bool = False,
+                 color: str = _OUTLINE, width: float = 1.2) -> go.Figure:
+    """Draw the outlines of ``areas`` (e.g. townships) over a :func:`county_map` figure.
+
+    WebGL maps get one more GeoJSON line layer (nothing fetched); static maps an SVG line
+    trace. Returns the same figure.
+    """
+    if not areas or not areas.get("features"):
+        return fig
+    if static:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for g in _geometries(areas):
+            gx, gy = _rings(g)
+            xs += gx
+            ys += gy
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": width},
+                                 hoverinfo="skip", showlegend=False))
+        return fig
+    layers = list(fig.layout.map.layers or [])
+    layers.append({"sourcetype": "geojson", "source": feature_collection(areas), "type": "line",
+                   "color": color, "line": {"width": width}, "name": "outlines"})
+    fig.update_layout(map_layers=layers)
+    return fig
+
+
+def resize_facilities(fig: go.Figure, size: int) -> go.Figure:
+    """Make the facility symbols of a :func:`county_map` figure ``size`` pixels (halo + 3)."""
+    for tr in fig.data:
+        if tr.type in ("scattermap", "scatter") and tr.marker is not None and tr.marker.size == 12:
+            tr.marker.size = size
+        elif tr.type in ("scattermap", "scatter") and tr.marker is not None and tr.marker.size == 15:
+            tr.marker.size = size + 3
     return fig

@@ -1,0 +1,110 @@
+"""Page responsiveness on the Kaijiang data: cold page load and a widget change, server time.
+
+Runs each page through Streamlit's AppTest (the script itself, no browser): a cold load
+after clearing every cache (as after a restart: connection, tables, indicators, bootstrap),
+a warm load (a new visitor on a running server) and widget changes (a rerun in the same
+session). Targets from issue 4: cold load < 2 s, widget change < 300 ms.
+
+    python bench/bench_pages.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COLD_TARGET_S = 2.0
+CHANGE_TARGET_S = 0.300
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from etl import db, paths
+
+    path = Path(os.environ.get("EQUITY_DB", paths.DEFAULT_DB))
+    db.ensure(path)
+    os.environ["EQUITY_DB"] = str(path)
+    app = str(ROOT / "app.py")
+
+    def fresh(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(app, default_timeout=120)
+        if page:
+            at.switch_page(page)
+        return at
+
+    # imports of the app's modules are a one-off per process: take them out of the figures
+    warm = fresh()
+    warm.run()
+    assert not warm.exception, warm.exception
+
+    rows = []
+    for page in ("pages/overview.py", "pages/data.py"):
+        cold, warm_load = [], []
+        for _ in range(args.repeat):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = fresh(page)
+            cold.append(_timed(at.run))
+            assert not at.exception, at.exception
+            at = fresh(page)
+            warm_load.append(_timed(at.run))
+        rows.append((page, "cold load (caches cleared)", statistics.median(cold), COLD_TARGET_S))
+        rows.append((page, "load, warm caches", statistics.median(warm_load), COLD_TARGET_S))
+
+    changes = {
+        "pages/overview.py": [
+            ("indicator", lambda at, i: at.selectbox(key="ind").set_value(
+                ["health_beds_per_1000", "edu_primary_share_30min"][i % 2])),
+            ("threshold", lambda at, i: at.slider(key="primary_lower_max_min").set_value(20 + i)),
+            ("township", lambda at, i: at.selectbox(key="town").set_value(
+                ["511723107", "511723109"][i % 2])),
+        ],
+        "pages/data.py": [
+            ("register kind", lambda at, i: at.selectbox(key="kind").set_value(
+                ["clinics", "culture"][i % 2])),
+        ],
+    }
+    for page, actions in changes.items():
+        at = fresh(page)
+        at.run()
+        for name, act in actions:
+            if page.endswith("overview.py"):  # every action starts from an indicator with a threshold
+                at.selectbox(key="ind").set_value("edu_primary_share_30min").run()
+            times = []
+            for i in range(args.repeat):
+                act(at, i)
+                times.append(_timed(at.run))
+                assert not at.exception, at.exception
+            rows.append((page, f"widget change: {name}", statistics.median(times), CHANGE_TARGET_S))
+
+    print(f"{'page':<20} {'what':<30} {'median':>9} {'target':>8}  ok")
+    ok_all = True
+    for page, what, secs, target in rows:
+        ok = secs < target
+        ok_all &= ok
+        print(f"{page:<20} {what:<30} {secs * 1000:7.0f} ms {target * 1000:6.0f} ms  {'yes' if ok else 'NO'}")
+    print("AppTest time is server time for the whole script run (no browser, no network).")
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

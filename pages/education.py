@@ -1,0 +1,70 @@
+"""教育 Education (pilot-plan task 13): schools, travel to school, teachers, boarding, school groups."""
+
+import streamlit as st
+
+from metrics import audit
+from ui.domain import footer, header, localise, render_domain, show_table
+from ui.i18n import t
+
+SCHOOLS = ("kindergarten", "teaching_point", "primary", "nine_year", "junior", "senior_high",
+           "vocational", "special", "teacher_training")
+BOARDING_TOWNS = ("任市", "长岭", "甘棠")
+
+lang = header("education")
+view = render_domain("education", lang)
+f = view.frames
+
+st.subheader(t("dom.edu.kinds", lang))
+kinds = audit.counts_by_type(f["facilities"], SCHOOLS, ("students", "teachers", "places"), view.township)
+show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
+                            "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang),
+           "schools_by_kind", lang, key="dl_kinds")
+
+st.subheader(t("dom.edu.spt_title", lang))
+spt = audit.students_per_teacher_by_school(view.facilities(), ("primary", "nine_year", "junior"))
+show_table(localise(spt, {"name": "dom.col.name", "type": "dom.col.type",
+                          "township_code": "dom.col.township", "students": "dom.edu.students",
+                          "teachers": "dom.edu.teachers", "students_per_teacher": "dom.edu.spt"},
+                    lang, townships=f["townships"], formats={"students_per_teacher": ".1f"}),
+           "students_per_teacher", lang, key="dl_spt")
+
+st.subheader(t("dom.edu.boarding", lang))
+st.caption(t("dom.edu.boarding_plan", lang))
+by_school = audit.boarding_by_school(view.facilities())
+if by_school.empty:
+    st.info(t("dom.edu.no_boarding", lang))
+else:
+    short = audit.boarding_shortfall(by_school)
+    st.markdown(t("dom.edu.short_summary", lang, n=short["n_schools"], beds=f"{short['beds']:,.0f}"))
+    tab1, tab2 = st.tabs([t("dom.edu.boarding_by_town", lang), t("dom.edu.boarding_by_school", lang)])
+    with tab1:
+        towns = audit.boarding_by_township(f["facilities"], f["townships"], BOARDING_TOWNS)
+        show_table(localise(towns,
+                            {"name": "dom.col.township", "in_plan": "dom.edu.in_plan",
+                             "n_schools": "dom.edu.n_boarding_schools", "boarders": "dom.edu.boarders",
+                             "boarding_beds": "dom.edu.boarding_beds", "gap": "dom.edu.gap",
+                             "beds_per_boarder": "dom.edu.beds_per_boarder"},
+                            lang, formats={"boarders": ".0f", "boarding_beds": ".0f", "gap": ".0f",
+                                           "beds_per_boarder": ".2f"}),
+                   "boarding_by_township", lang, key="dl_board_town")
+    with tab2:
+        show_table(localise(by_school, {"name": "dom.col.name", "type": "dom.col.type",
+                                        "township_code": "dom.col.township",
+                                        "boarders": "dom.edu.boarders",
+                                        "boarding_beds": "dom.edu.boarding_beds", "gap": "dom.edu.gap",
+                                        "beds_per_boarder": "dom.edu.beds_per_boarder",
+                                        "status": "dom.col.status"},
+                            lang, townships=f["townships"],
+                            formats={"boarders": ".0f", "boarding_beds": ".0f", "gap": ".0f",
+                                     "beds_per_boarder": ".2f"}),
+                   "boarding_by_school", lang, key="dl_board_school")
+
+st.subheader(t("dom.edu.groups", lang))
+groups = audit.school_groups(view.facilities())
+show_table(localise(groups, {"school_group": "dom.edu.group", "n_schools": "dom.edu.n_schools",
+                             "n_townships": "dom.edu.n_townships", "students": "dom.edu.students",
+                             "teachers": "dom.edu.teachers", "members": "dom.edu.members"},
+                    lang, formats={"students": ".0f", "teachers": ".0f"}),
+           "school_groups", lang, key="dl_groups", empty=t("dom.edu.no_groups", lang))
+
+footer(lang)

@@ -1,0 +1,39 @@
+"""养老托育 Elderly and child care (pilot-plan task 16): care beds, travel to care, medical-elderly, infant care."""
+
+import streamlit as st
+
+from metrics import audit
+from ui.domain import footer, header, localise, render_domain, show_table
+from ui.i18n import t
+
+KINDS = ("care_home", "day_care", "medical_elderly", "infant_care")
+GLANCE = ("elderly_care_beds_per_1000_60plus", "elderly_care_walk_min",
+          "infant_care_places_per_1000_0_2")
+
+lang = header("elderly_care")
+view = render_domain("elderly_care", lang)
+f = view.frames
+
+st.subheader(t("dom.care.kinds", lang))
+kinds = audit.counts_by_type(f["facilities"], KINDS, ("care_beds", "places"), view.township)
+show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
+                            "care_beds": "dom.care.care_beds", "places": "dom.care.places"}, lang),
+           "care_facilities_by_kind", lang, key="dl_kinds")
+
+st.subheader(t("dom.care.medical_elderly", lang))
+combined = audit.named_list(f["facilities"], "medical_elderly")
+if combined["n"] == 0:
+    st.warning(t("dom.care.medical_elderly_none", lang))
+else:
+    st.success(t("dom.care.medical_elderly_some", lang, n=combined["n"], names=combined["names"]))
+
+st.subheader(t("dom.care.infant", lang))
+infant = view.facilities(("infant_care",))
+show_table(localise(infant, {"name": "dom.col.name", "township_code": "dom.col.township",
+                             "places": "dom.care.places"}, lang, townships=f["townships"]),
+           "infant_care", lang, key="dl_infant", empty=t("dom.care.infant_none", lang))
+
+st.subheader(t("dom.care.by_town", lang))
+show_table(view.glance(GLANCE), "care_by_township", lang, key="dl_glance")
+
+footer(lang)

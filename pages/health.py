@@ -1,0 +1,28 @@
+"""卫生健康 Health (pilot-plan task 15): hospitals, health centres, clinics; beds, doctors, access."""
+
+import streamlit as st
+
+from metrics import audit
+from ui.domain import footer, header, localise, render_domain, show_table
+from ui.i18n import t
+
+KINDS = ("county_hospital", "central_health_centre", "health_centre", "community_health_centre",
+         "village_clinic")
+GLANCE = ("health_centre_car_min", "health_centre_share_15min", "health_beds_per_1000",
+          "health_doctors_per_1000", "health_clinic_coverage", "health_doctors_2sfca_per_1000")
+
+lang = header("health")
+view = render_domain("health", lang)
+f = view.frames
+
+st.subheader(t("dom.health.kinds", lang))
+kinds = audit.counts_by_type(f["facilities"], KINDS, ("beds", "doctors", "nurses"), view.township)
+show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
+                            "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"}, lang),
+           "health_facilities_by_kind", lang, key="dl_kinds")
+st.caption(t("dom.health.sub_centre", lang))
+
+st.subheader(t("dom.health.by_town", lang))
+show_table(view.glance(GLANCE), "health_by_township", lang, key="dl_glance")
+
+footer(lang)

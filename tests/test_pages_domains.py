@@ -1,0 +1,206 @@
+"""The four domain pages through AppTest: numbers equal metrics.indicators.evaluate, URL state honoured."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from etl import db
+from metrics import indicators
+from ui.domain import (
+    default_indicator,
+    domain_indicators,
+    fmt_value,
+    gap_rows,
+    glance_table,
+    metric_label,
+    metric_value,
+    overrides_from,
+    settings_of,
+    township_table,
+    unit_table,
+)
+from ui.i18n import TEXT
+
+DOMAINS = ("education", "health", "elderly_care", "culture")
+RENSHI = "511723107"
+
+
+@pytest.fixture(scope="module")
+def data(built_db) -> dict[str, pd.DataFrame]:
+    con = db.connect(built_db, read_only=True)
+    try:
+        return {name: con.execute(f"SELECT * FROM {name} ORDER BY code").df()
+                for name in ("units", "townships")} | {
+            "facilities": con.execute("SELECT * FROM facilities ORDER BY id").df()}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def prepared(data) -> indicators.Prepared:
+    return indicators.prepare(data["units"], data["facilities"])
+
+
+def _open(built_db, monkeypatch, page: str, **params: str) -> AppTest:
+    monkeypatch.setenv("EQUITY_DB", str(built_db))
+    # the loaders' caches are per process and not keyed by the database path: another test's
+    # database must not leak into this one
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _expected(prepared, key: str, over: dict | None = None) -> dict[str, str]:
+    table = indicators.evaluate(prepared, over)
+    ind = indicators.INDICATORS[key]
+    unit = {"zh": ind.unit_zh, "en": ind.unit_en}
+    groups = table.summaries[key]["urban_rural"]["groups"]["mean"]
+    return {"county": table.county.loc[key, "value"], "urban": groups["urban"],
+            "rural": groups["rural"], "unit": unit, "ind": ind, "table": table}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_page_shows_the_evaluated_urban_and_rural_values(built_db, monkeypatch, prepared, domain, lang):
+    at = _open(built_db, monkeypatch, domain, lang=lang)
+    key = default_indicator(domain)
+    assert at.selectbox(key="ind").value == key
+    exp = _expected(prepared, key)
+    ind = exp["ind"]
+    shown = _metrics(at)
+    names = {"zh": ("全县", "城镇", "乡村"), "en": ("County", "Urban", "Rural")}[lang]
+    for label, value in zip(names, (exp["county"], exp["urban"], exp["rural"]), strict=True):
+        assert shown[metric_label(label, ind, lang)] == metric_value(value, ind, lang)
+    # title, map, comparison and ranking drew; the URL holds the view
+    assert at.title[0].value == TEXT[f"page.{domain}"][0 if lang == "zh" else 1]
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 3
+    assert at.query_params["ind"] == [key] or at.query_params["ind"] == key
+    # the language of the page: no Chinese labels on the English page's widgets
+    if lang == "en":
+        assert at.selectbox(key="ind").label == "Indicator"
+
+
+def test_query_params_are_honoured(built_db, monkeypatch, prepared):
+    at = _open(built_db, monkeypatch, "education", lang="en", ind="edu_primary_share_30min",
+               primary_lower_max_min="45", town=RENSHI)
+    assert at.selectbox(key="ind").value == "edu_primary_share_30min"
+    assert at.selectbox(key="town").value == RENSHI
+    assert at.slider(key="primary_lower_max_min").value == 45.0
+    exp = _expected(prepared, "edu_primary_share_30min", {"primary_lower_max_min": 45.0})
+    shown = _metrics(at)
+    assert shown["Urban"] == f"{fmt_value(exp['urban'], exp['ind'])} %"
+    assert shown["Rural"] == f"{fmt_value(exp['rural'], exp['ind'])} %"
+    town_value = exp["table"].summaries["edu_primary_share_30min"]["township_code"]["groups"].loc[
+        RENSHI, "mean"]
+    assert shown["Selected township: 任市镇"] == f"{fmt_value(town_value, exp['ind'])} %"
+
+
+def test_widget_changes_update_the_url(built_db, monkeypatch, prepared):
+    at = _open(built_db, monkeypatch, "health", lang="zh")
+    at.selectbox(key="ind").set_value("health_doctors_2sfca_per_1000").run()
+    assert at.query_params["ind"] == "health_doctors_2sfca_per_1000"
+    assert at.query_params["fca_catchment_min"] == "30.0"
+    # the 15-minute circle's setting belongs to another indicator and leaves the link
+    assert "medical_circle_min" not in at.query_params
+    at.slider(key="fca_catchment_min").set_value(45.0).run()
+    assert at.query_params["fca_catchment_min"] == "45.0"
+    at.selectbox(key="town").set_value(RENSHI).run()
+    assert at.query_params["town"] == RENSHI
+    exp = _expected(prepared, "health_doctors_2sfca_per_1000", {"fca_catchment_min": 45.0})
+    label = metric_label("城镇", exp["ind"], "zh")
+    assert label == "城镇（人/千人）"
+    assert _metrics(at)[label] == fmt_value(exp["urban"], exp["ind"])
+
+
+def test_invalid_params_fall_back(built_db, monkeypatch):
+    at = _open(built_db, monkeypatch, "education", lang="xx", ind="<script>alert(1)</script>",
+               primary_lower_max_min="9999", town="'; DROP TABLE units; --")
+    assert at.selectbox(key="ind").value == default_indicator("education")
+    assert at.selectbox(key="town").value == "all"
+    assert at.slider(key="primary_lower_max_min").value == 30.0
+    assert at.title[0].value == "教育"
+    assert at.query_params["town"] == "all"
+
+
+def test_culture_audit_and_elderly_empty_state_in_words(built_db, monkeypatch):
+    at = _open(built_db, monkeypatch, "culture", lang="zh")
+    text = " ".join(m.value for m in at.markdown)
+    assert "缺乡镇文化综合体的乡镇" in text and "甘棠镇" in text and "广福镇" in text
+    assert "缺图书馆分馆的乡镇：淙城街道、甘棠镇" in text
+    at = _open(built_db, monkeypatch, "elderly_care", lang="en")
+    assert any("no medical-elderly care centre" in w.value for w in at.warning)
+
+
+def test_education_boarding_and_groups(built_db, monkeypatch):
+    at = _open(built_db, monkeypatch, "education", lang="zh", town=RENSHI)
+    text = " ".join(m.value for m in at.markdown)
+    assert "所学校床位不足" in text
+    assert "城镇比乡村" in text  # the gap measures, each with its sentence
+    # the school-group table is shown (the demo registers carry school_group)
+    frames = [d.value for d in at.dataframe]
+    assert any("教育集团" in f.columns for f in frames)
+
+
+# -- the pure helpers of ui.domain ------------------------------------------------------------
+
+def test_township_table_and_unit_table_agree_with_the_summaries(prepared, data):
+    table = indicators.evaluate(prepared)
+    ind = indicators.INDICATORS["health_beds_per_1000"]
+    ranked = township_table(table, ind, data["townships"])
+    assert len(ranked) == 13 and ranked["rank"].tolist() == list(range(1, 14))
+    assert ranked["value"].is_monotonic_decreasing  # higher is better: best first
+    s = table.summaries[ind.key]["township_code"]["groups"]
+    assert ranked.set_index("township_code")["value"].to_dict() == pytest.approx(s["mean"].to_dict())
+    units = unit_table(table, ind, data["units"], data["townships"], "zh", RENSHI)
+    assert set(units["township"]) == {"任市镇"}
+    # the weighted mean of the unit values is the township value
+    w = units["weight"]
+    assert (units["value"] * w).sum() / w.sum() == pytest.approx(s.loc[RENSHI, "mean"])
+
+
+def test_gap_rows_explain_each_measure_in_a_sentence():
+    summary = {"pair_difference": -12.5, "pair_ratio": 0.5, "gini": 0.2, "theil": 0.1,
+               "theil_between_share": 0.4}
+    ind = indicators.INDICATORS["edu_primary_walk_min"]
+    rows = gap_rows(summary, {"theil_between_share": 0.25}, ind, "zh")
+    assert rows["value"].tolist() == ["-12.5", "0.50", "0.200", "0.100", "40%", "25%"]
+    assert rows["meaning"][0] == "城镇比乡村低 12.5 分钟（越低越好）。"
+    assert "40% 来自城乡之间" in rows["meaning"][4]
+    en = gap_rows(summary, None, ind, "en")
+    assert en["meaning"][1] == "The urban value is 0.50 times the rural one; 1 means no gap."
+    assert len(en) == 5
+    none = gap_rows({"pair_difference": 1.0, "pair_ratio": None, "gini": None, "theil": None}, None,
+                    ind, "en")
+    assert none["value"].tolist() == ["+1.0", "–", "–", "–"]
+
+
+def test_glance_table_has_every_township_and_the_county(prepared, data):
+    table = indicators.evaluate(prepared)
+    keys = ["health_beds_per_1000", "health_centre_car_min"]
+    g = glance_table(table, keys, data["townships"], "en")
+    assert len(g) == 14 and g.iloc[-1, 0] == "County"
+    assert g.iloc[-1, 1] == pytest.approx(table.county.loc[keys[0], "value"], abs=0.005)
+    assert list(g.columns)[1] == "Hospital beds per 1,000 residents (beds / 1,000 residents)"
+
+
+def test_settings_and_overrides():
+    for domain in DOMAINS:
+        assert domain_indicators(domain)
+        for ind in domain_indicators(domain):
+            for key in settings_of(ind):
+                assert key in (ind.threshold, f"speed_{ind.mode}_kmh")
+    assert overrides_from({"speed_car_kmh": 40.0, "medical_circle_min": 20}) == {"medical_circle_min": 20.0}

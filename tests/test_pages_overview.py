@@ -1,0 +1,194 @@
+"""总览 through AppTest on the database built from data/: numbers equal what metrics returns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import db
+from metrics import indicators
+from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
+from metrics.plan import plan_status
+from ui.frame import fmt
+from ui.i18n import t
+
+INJECTION = "'; DROP TABLE units; --"
+
+
+@pytest.fixture(scope="module")
+def world(built_db):
+    """The same tables and indicators the app computes, straight from the database."""
+    con = db.connect(built_db, read_only=True)
+    try:
+        f = {name: con.execute(f"SELECT * FROM {name} ORDER BY code").df()
+             for name in ("units", "townships")}
+        f["facilities"] = con.execute("SELECT * FROM facilities ORDER BY id").df()
+    finally:
+        con.close()
+    f["prepared"] = indicators.prepare(f["units"], f["facilities"])
+    f["table"] = indicators.evaluate(f["prepared"])
+    return f
+
+
+def clear_caches() -> None:
+    """The loaders are cached per process, not per database file: start each app afresh."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run(built_db, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("EQUITY_DB", str(built_db))
+    clear_caches()
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric_values(at, label):
+    return [m.value for m in at.metric if m.label == label]
+
+
+def qp(at, name):
+    v = at.query_params.get(name)
+    return v[0] if isinstance(v, list) and len(v) == 1 else v
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headline_cards_equal_the_metrics(built_db, monkeypatch, world, lang):
+    at = run(built_db, monkeypatch, lang=lang)
+    table = world["table"]
+    heads = headline_by_domain(indicators.CATALOGUE)
+    urban, rural = [], []
+    for ind in heads.values():
+        means = table.summaries[ind.key]["urban_rural"]["groups"]["mean"]
+        unit = ind.unit_zh if lang == "zh" else ind.unit_en
+        short = unit if len(unit) <= 3 else ""
+        urban.append(fmt(means["urban"], short))
+        rural.append(fmt(means["rural"], short))
+    assert metric_values(at, t("urban", lang)) == urban
+    assert metric_values(at, t("rural", lang)) == rural
+    ratios = [fmt(table.summaries[i.key]["urban_rural"]["pair_ratio"], "", 2) for i in heads.values()]
+    assert metric_values(at, t("ratio", lang)) == ratios
+    assert [m.value for m in at.metric if m.label == t("ov.gini", lang)] == [
+        fmt(table.summaries[i.key]["urban_rural"]["gini"], "", 3) for i in heads.values()]
+    # the default data has one year: the cards say so
+    assert sum(t("ov.one_year", lang, year=2024) in c.value for c in at.caption) == 4
+    assert any(t("synthetic.title", lang) in w.value for w in at.warning)
+
+
+def test_default_indicator_is_the_largest_gap(built_db, monkeypatch, world):
+    at = run(built_db, monkeypatch)
+    heads = headline_by_domain(indicators.CATALOGUE).values()
+    expected = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()},
+                            heads).index[0]
+    assert at.selectbox(key="ind").value == expected
+    assert qp(at, "ind") == expected
+    assert any(indicators.INDICATORS[expected].zh in i.value for i in at.info)
+
+
+def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world):
+    key = "health_beds_per_1000"
+    at = run(built_db, monkeypatch, ind=key, lang="en")
+    table = world["table"]
+    gaps = township_gaps(table.summaries[key]["township_code"], table.county.loc[key, "value"], True)
+    names = dict(zip(world["townships"]["code"], world["townships"]["name"], strict=True))
+    frames = [d.value for d in at.dataframe]
+    ranking = next(f for f in frames if t("col.rank", "en") in f.columns)
+    assert ranking[t("township", "en")].tolist() == [names[c] for c in gaps.index]
+    value_col = next(c for c in ranking.columns if c.startswith(t("col.value", "en")))
+    assert ranking[value_col].tolist() == pytest.approx(gaps["value"].round(2).tolist())
+    plan = plan_status(world["facilities"], world["units"], world["townships"])
+    tracker = next(f for f in frames if t("plan.status", "en") in f.columns)
+    assert tracker[t("plan.status", "en")].tolist() == [t(f"status.{s}", "en") for s in plan["status"]]
+    assert tracker[t("plan.lead", "en")].iloc[0] == "县教科局"
+    # the village-centre target: x of 162 in the data
+    row = plan.set_index("key").loc["village_centre"]
+    assert row["planned"] == 162
+    assert f"{int(row['in_data'])}" in tracker[t("plan.in_data", "en")].tolist()
+
+
+def test_query_params_select_the_view(built_db, monkeypatch, world):
+    at = run(built_db, monkeypatch, ind="health_centre_share_15min", lang="en",
+             medical_circle_min="30", town="511723109")
+    assert at.selectbox(key="ind").value == "health_centre_share_15min"
+    assert at.slider(key="medical_circle_min").value == 30
+    assert at.selectbox(key="town").value == "511723109"
+    assert any("Changling" in i.value or "长岭镇" in i.value for i in at.info)
+    assert any(s.value == "Map: " + indicators.INDICATORS["health_centre_share_15min"].en
+               for s in at.subheader)
+    # the threshold reaches the cards: the health card equals evaluate() at 30 minutes
+    table = indicators.evaluate(world["prepared"], {"medical_circle_min": 30.0})
+    means = table.summaries["health_centre_share_15min"]["urban_rural"]["groups"]["mean"]
+    assert metric_values(at, "Rural")[1] == fmt(means["rural"], "%")
+    assert metric_values(at, "Urban")[0] != ""
+
+
+def test_widget_changes_update_the_url(built_db, monkeypatch):
+    at = run(built_db, monkeypatch)
+    at.selectbox(key="ind").set_value("edu_primary_share_30min").run()
+    assert not at.exception
+    assert qp(at, "ind") == "edu_primary_share_30min"
+    assert qp(at, "primary_lower_max_min") == "30"
+    at.slider(key="primary_lower_max_min").set_value(45).run()
+    assert qp(at, "primary_lower_max_min") == "45"
+    at.selectbox(key="town").set_value("511723107").run()
+    assert qp(at, "town") == "511723107"
+    at.multiselect(key="fac").set_value(["village_clinic", "primary"]).run()
+    assert sorted(at.query_params["fac"]) == ["primary", "village_clinic"]
+    # a threshold from another indicator is dropped from the URL when the indicator changes
+    at.selectbox(key="ind").set_value("health_beds_per_1000").run()
+    assert "primary_lower_max_min" not in at.query_params
+
+
+def test_invalid_params_fall_back_and_change_nothing(built_db, monkeypatch):
+    con = db.connect(built_db, read_only=True)
+    before = db.status(con)
+    con.close()
+    at = run(built_db, monkeypatch, ind=INJECTION, town=INJECTION, lang=INJECTION,
+             fac=INJECTION, primary_lower_max_min=INJECTION)
+    assert at.selectbox(key="town").value == "all"
+    assert at.selectbox(key="ind").value in indicators.INDICATORS
+    assert qp(at, "lang") == "zh"
+    assert all(INJECTION not in str(v) for v in at.query_params.values())
+    con = db.connect(built_db, read_only=True)
+    try:
+        assert db.status(con) == before
+    finally:
+        con.close()
+
+
+def test_map_and_charts_have_data(built_db, monkeypatch):
+    at = run(built_db, monkeypatch, ind="culture_complex_ebike_min")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2
+    import json
+
+    figs = [json.loads(c.proto.spec) for c in charts]
+    map_fig = next(f for f in figs if any(tr.get("type") == "choroplethmap" for tr in f["data"]))
+    area = next(tr for tr in map_fig["data"] if tr.get("type") == "choroplethmap")
+    assert len(area["locations"]) == 162
+    assert sum(v is not None for v in area["z"]) == 162
+    legend = [tr.get("name") for tr in map_fig["data"] if tr.get("showlegend")]
+    assert legend == ["乡镇文化综合体"]
+    assert any(t("map.areas_generated", "zh") in c.value for c in at.caption)
+
+
+def test_empty_facility_selection_is_explained(built_db, monkeypatch):
+    at = run(built_db, monkeypatch)
+    at.multiselect(key="fac").set_value([]).run()
+    assert not at.exception
+    assert any(t("empty.no_selection", "zh") in c.value for c in at.caption)
+
+
+def test_brief_is_offered(built_db, monkeypatch):
+    at = run(built_db, monkeypatch, lang="en")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("download.brief", "en") in labels
+    assert labels.count(t("download.csv", "en")) == 2
+    assert pd.Series(labels).str.contains("XLSX").sum() == 2

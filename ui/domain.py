@@ -1,0 +1,672 @@
+"""The shared shape of the four domain pages: indicator → map → comparison → ranking → tables → brief.
+
+A domain page is its header, :func:`render_domain` and a few domain tables shown with
+:func:`show_table`. View state lives in the URL (``ind``, ``town`` and one parameter per
+setting the indicator uses, named by its key in :data:`metrics.settings.SETTINGS`, e.g.
+``primary_lower_max_min``), so a copied link reopens the same view.
+
+The functions above the ``# -- Streamlit`` line are pure formatting helpers (tables in,
+tables and text out) and are tested without a running app.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics import settings
+from metrics.indicators import CATALOGUE, Indicator, IndicatorTable
+from ui.i18n import facility_label, group_label, plain, t, with_unit
+
+__all__ = [
+    "DomainView", "SLIDERS", "default_indicator", "domain_indicators", "fmt_value",
+    "metric_label", "metric_value",
+    "footer", "gap_rows", "glance_table", "header", "indicator_facts", "localise", "overrides_from", "render_domain",
+    "settings_of", "show_table", "township_table", "unit_table",
+]
+
+#: Slider range of each setting a domain page can change: key -> (min, max, step).
+SLIDERS: dict[str, tuple[float, float, float]] = {
+    "primary_lower_max_min": (10.0, 90.0, 5.0),
+    "medical_circle_min": (5.0, 60.0, 5.0),
+    "fca_catchment_min": (10.0, 90.0, 5.0),
+    "speed_walk_kmh": (2.0, 8.0, 0.5),
+    "speed_bicycle_kmh": (5.0, 25.0, 1.0),
+    "speed_ebike_kmh": (5.0, 30.0, 1.0),
+    "speed_car_kmh": (10.0, 80.0, 5.0),
+    "speed_school_bus_kmh": (10.0, 60.0, 5.0),
+}
+ALL = "all"
+
+
+# -- pure helpers ----------------------------------------------------------------------------
+
+def domain_indicators(domain: str) -> list[Indicator]:
+    """The catalogue entries of a domain, in catalogue order.
+
+    >>> [i.key for i in domain_indicators("elderly_care")][:1]
+    ['elderly_care_beds_per_1000_60plus']
+    """
+    return [i for i in CATALOGUE if i.domain == domain]
+
+
+def default_indicator(domain: str) -> str:
+    """The first headline indicator of the domain (else its first indicator).
+
+    >>> default_indicator("education")
+    'edu_primary_share_30min'
+    """
+    inds = domain_indicators(domain)
+    return next((i.key for i in inds if i.headline), inds[0].key)
+
+
+def settings_of(ind: Indicator) -> list[str]:
+    """Setting keys of the indicator shown as sliders: its threshold, then its mode's speed.
+
+    >>> settings_of(domain_indicators("health")[1])
+    ['medical_circle_min', 'speed_car_kmh']
+    >>> settings_of(domain_indicators("culture")[1])
+    []
+    """
+    keys = []
+    if ind.threshold is not None and ind.threshold in SLIDERS:
+        keys.append(ind.threshold)
+    if ind.mode is not None and settings.speed_key(ind.mode) in SLIDERS:
+        keys.append(settings.speed_key(ind.mode))
+    return keys
+
+
+def overrides_from(values: Mapping[str, float]) -> dict[str, float]:
+    """Only the settings that differ from their defaults (so views share the cache).
+
+    >>> overrides_from({"speed_walk_kmh": 4.5, "primary_lower_max_min": 45.0})
+    {'primary_lower_max_min': 45.0}
+    """
+    return {k: float(v) for k, v in values.items() if float(v) != settings.SETTINGS[k].default}
+
+
+def value_format(ind: Indicator) -> str:
+    """Format spec for an indicator's values: two decimals for small rates, else one."""
+    return ",.2f" if ind.kind in ("provision", "fca") or ind.denominator == "boarders" else ",.1f"
+
+
+def fmt_value(value: Any, ind: Indicator) -> str:
+    """An indicator value for the screen; ``–`` when missing.
+
+    >>> from metrics.indicators import INDICATORS
+    >>> fmt_value(12.345, INDICATORS["edu_primary_walk_min"]), fmt_value(float("nan"), INDICATORS["edu_primary_walk_min"])
+    ('12.3', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format(float(value), value_format(ind))
+
+
+def metric_label(label: str, ind: Indicator, lang: str) -> str:
+    """A key-number label with the unit, unless the unit is short enough for the value (%, min)."""
+    unit = unit_of(ind, lang)
+    return label if unit in ("%", "min", "分钟") else with_unit(label, unit, lang)
+
+
+def metric_value(value: Any, ind: Indicator, lang: str) -> str:
+    """A key number: the value, with ``%`` or minutes attached (longer units go in the label).
+
+    >>> from metrics.indicators import INDICATORS
+    >>> metric_value(77.49, INDICATORS["edu_primary_share_30min"], "en")
+    '77.5 %'
+    >>> metric_value(2.794, INDICATORS["health_beds_per_1000"], "zh")
+    '2.79'
+    """
+    unit = unit_of(ind, lang)
+    text = fmt_value(value, ind)
+    return f"{text} {unit}" if unit in ("%", "min", "分钟") and text != "–" else text
+
+
+def unit_of(ind: Indicator, lang: str) -> str:
+    return ind.unit_en if lang == "en" else ind.unit_zh
+
+
+def label_of(ind: Indicator, lang: str) -> str:
+    return ind.en if lang == "en" else ind.zh
+
+
+def band_label(ind: Indicator, lang: str) -> str:
+    """Who the indicator counts: the age band, or the equal-weight rule."""
+    if ind.weight != "population":
+        return t(f"dom.weight.{ind.weight}", lang)
+    return "+".join(t(f"dom.pop.{c}", lang) for c in ind.population)
+
+
+def indicator_facts(ind: Indicator, over: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
+    """(label, text) lines that explain an indicator: formula, unit, mode, standard, source."""
+    en = lang == "en"
+    help_text = ind.help_en if en else ind.help_zh
+    lines = [(t("dom.formula", lang), help_text), (t("dom.unit_of_measure", lang), unit_of(ind, lang)),
+             (t("dom.weight", lang), band_label(ind, lang))]
+    if ind.mode:
+        speed = settings.speed_key(ind.mode)
+        lines.append((t("dom.mode", lang),
+                      f"{t('dom.mode.' + ind.mode, lang)} {settings.get(speed, over):g} km/h"))
+    std = []
+    for key in (ind.threshold, ind.target):
+        if key is None:
+            continue
+        s = settings.SETTINGS[key]
+        flag = "" if s.verified else t("dom.verified_no", lang)
+        std.append(f"{s.en if en else s.zh}: {settings.get(key, over):g} {s.unit}{flag} — "
+                   f"{s.help_en if en else s.help_zh}")
+    lines.append((t("dom.standard", lang), "；".join(std) if std and not en else
+                  "; ".join(std) if std else t("dom.no_standard", lang)))
+    lines.append((t("dom.source", lang), ind.source))
+    return lines
+
+
+def _names(townships: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=True))
+
+
+def unit_table(table: IndicatorTable, ind: Indicator, units: pd.DataFrame,
+               townships: pd.DataFrame, lang: str, township: str | None = None) -> pd.DataFrame:
+    """One row per village or community: names, urban/rural, the value and its weight.
+
+    Columns (language-neutral): ``code``, ``name``, ``township``, ``township_code``,
+    ``urban_rural``, ``urban_rural_label``, ``lon``, ``lat``, ``value``, ``weight``.
+    ``township`` filters to one township code.
+    """
+    u = units.set_index(units["code"].astype(str))
+    names = _names(townships)
+    out = pd.DataFrame({
+        "code": table.values.index.astype(str),
+        "value": table.values[ind.key].to_numpy(),
+        "weight": table.weights[ind.key].to_numpy(),
+    })
+    out["name"] = out["code"].map(u["name"])
+    out["township_code"] = out["code"].map(u["township_code"].astype(str))
+    out["township"] = out["township_code"].map(names)
+    out["urban_rural"] = out["code"].map(u["urban_rural"])
+    out["urban_rural_label"] = out["urban_rural"].map(lambda g: group_label(g, lang))
+    out["lon"], out["lat"] = out["code"].map(u["lon"]), out["code"].map(u["lat"])
+    if township:
+        out = out.loc[out["township_code"] == str(township)]
+    cols = ["code", "name", "township", "township_code", "urban_rural", "urban_rural_label",
+            "lon", "lat", "value", "weight"]
+    return out[cols].reset_index(drop=True)
+
+
+def township_table(table: IndicatorTable, ind: Indicator, townships: pd.DataFrame) -> pd.DataFrame:
+    """Townships ranked best first: ``rank``, ``township_code``, ``name``, ``value``,
+    ``weight`` (sum of the summary weights), ``n_units``, ``status`` against the target.
+
+    Empty (same columns) when the indicator has no value anywhere.
+    """
+    cols = ["rank", "township_code", "name", "value", "weight", "n_units", "status"]
+    s = table.summaries[ind.key]["township_code"]
+    if s is None:
+        return pd.DataFrame(columns=cols)
+    g = s["groups"]
+    out = pd.DataFrame({"township_code": g.index.astype(str), "value": g["mean"].to_numpy(),
+                        "weight": g["population"].to_numpy(), "n_units": g["n_units"].to_numpy()})
+    out["name"] = out["township_code"].map(_names(townships)).fillna(out["township_code"])
+    target = table.county.loc[ind.key, "target"]
+    if ind.target is not None and not pd.isna(target):
+        ok = out["value"] >= target if ind.higher_is_better else out["value"] <= target
+        out["status"] = ok.map({True: "met", False: "not_met"})
+    else:
+        out["status"] = None
+    out = out.sort_values("value", ascending=not ind.higher_is_better).reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    return out[cols]
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    f = float(v)
+    return None if math.isnan(f) else f
+
+
+def gap_rows(summary: Mapping[str, Any] | None, town_summary: Mapping[str, Any] | None,
+             ind: Indicator, lang: str) -> pd.DataFrame:
+    """The gap measures with one plain sentence each: columns measure, value, meaning.
+
+    ``summary`` is the urban/rural :func:`metrics.inequality.summarise` dict,
+    ``town_summary`` the township one (for the between-townships share).
+    """
+    rows: list[tuple[str, str, str]] = []
+    if summary is None:
+        return pd.DataFrame(rows, columns=["measure", "value", "meaning"])
+    fmt = value_format(ind)
+    unit = t("dom.points", lang) if unit_of(ind, lang) == "%" else unit_of(ind, lang)
+    better = t("dom.better" if ind.higher_is_better else "dom.worse", lang)
+    d = _num(summary.get("pair_difference"))
+    if d is not None:
+        key = "dom.s.difference_zero" if d == 0 else (
+            "dom.s.difference_pos" if d > 0 else "dom.s.difference_neg")
+        rows.append((t("dom.m.difference", lang), format(d, "+" + fmt.lstrip(",")),
+                     t(key, lang, abs=format(abs(d), fmt), unit=unit, better=better)))
+        r = _num(summary.get("pair_ratio"))
+        rows.append((t("dom.m.ratio", lang), "–" if r is None else format(r, ".2f"),
+                     t("dom.s.ratio_none", lang) if r is None else t("dom.s.ratio", lang, v=format(r, ".2f"))))
+    undefined = t("dom.s.undefined", lang)
+    g = _num(summary.get("gini"))
+    rows.append((t("dom.m.gini", lang), "–" if g is None else format(g, ".3f"),
+                 undefined if g is None else t("dom.s.gini", lang)))
+    th = _num(summary.get("theil"))
+    rows.append((t("dom.m.theil", lang), "–" if th is None else format(th, ".3f"),
+                 undefined if th is None else t("dom.s.theil", lang)))
+    share = _num(summary.get("theil_between_share"))
+    if d is not None and th is not None and th > 0 and share is not None:
+        b = 100 * share
+        rows.append((t("dom.m.between", lang), f"{b:.0f}%",
+                     t("dom.s.between", lang, b=f"{b:.0f}", w=f"{100 - b:.0f}")))
+    ts = _num(town_summary.get("theil_between_share")) if town_summary else None
+    if th is not None and th > 0 and ts is not None:
+        b = 100 * ts
+        rows.append((t("dom.m.between_town", lang), f"{b:.0f}%",
+                     t("dom.s.between_town", lang, b=f"{b:.0f}", w=f"{100 - b:.0f}")))
+    return pd.DataFrame(rows, columns=["measure", "value", "meaning"])
+
+
+def localise(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, *,
+             townships: pd.DataFrame | None = None, formats: Mapping[str, str] | None = None
+             ) -> pd.DataFrame:
+    """A table for the screen and the downloads: chosen columns, translated values and headers.
+
+    ``columns``: column -> i18n key of its header, in display order. Values of ``type``
+    become facility labels, ``township_code`` township names, ``status`` and booleans
+    words; ``formats`` rounds numeric columns (e.g. ``{"gap": ".0f"}``).
+    """
+    out = pd.DataFrame(index=frame.index)
+    names = _names(townships) if townships is not None else {}
+    for col in columns:
+        s = frame[col]
+        if col == "type":
+            s = s.map(lambda v: facility_label(str(v), lang))
+        elif col == "township_code":
+            s = s.astype(str).map(lambda v: names.get(v, v))
+        elif col == "status":
+            s = s.map(lambda v: t(f"dom.st.{v}", lang) if isinstance(v, str) else "–")
+        elif s.dtype == bool:
+            s = s.map(lambda v: t("dom.yes" if v else "dom.no", lang))
+        elif formats and col in formats and pd.api.types.is_numeric_dtype(s):
+            digits = int(formats[col].strip(".f") or 0)
+            s = s.astype("float64").round(digits)
+        out[col] = s
+    return out.rename(columns={c: t(k, lang) for c, k in columns.items()}).reset_index(drop=True)
+
+
+def glance_table(table: IndicatorTable, keys: Sequence[str], townships: pd.DataFrame,
+                 lang: str) -> pd.DataFrame:
+    """Townships × indicators (group values), headers with units, plus the county row.
+
+    Every township is listed in code order; a missing value is NaN.
+    """
+    from metrics.indicators import INDICATORS
+
+    by = table.by_group("township_code")
+    codes = townships["code"].astype(str)
+    out = pd.DataFrame({t("dom.col.township", lang): townships["name"].astype(str).to_numpy()})
+    for key in keys:
+        ind = INDICATORS[key]
+        col = by[key] if key in by.columns else pd.Series(dtype=float)
+        col.index = col.index.astype(str)
+        digits = 2 if value_format(ind) == ",.2f" else 1
+        vals = [round(float(col.get(c, float("nan"))), digits) for c in codes]
+        vals.append(round(float(table.county.loc[key, "value"]), digits))
+        out.loc[len(codes), t("dom.col.township", lang)] = t("county", lang)
+        out[with_unit(label_of(ind, lang), unit_of(ind, lang), lang)] = vals
+    return out
+
+
+# -- Streamlit -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DomainView:
+    """What :func:`render_domain` chose and computed; pages read it for their own tables."""
+
+    domain: str
+    lang: str
+    indicator: Indicator
+    overrides: Mapping[str, float]
+    township: str | None
+    table: IndicatorTable
+    frames: Mapping[str, pd.DataFrame]
+
+    @property
+    def township_name(self) -> str | None:
+        if not self.township:
+            return None
+        return _names(self.frames["townships"]).get(self.township, self.township)
+
+    def glance(self, keys: Sequence[str]) -> pd.DataFrame:
+        return glance_table(self.table, keys, self.frames["townships"], self.lang)
+
+    def facilities(self, types: Sequence[str] | None = None) -> pd.DataFrame:
+        """Facilities of the domain (or ``types``), filtered to the selected township."""
+        fac = self.frames["facilities"]
+        fac = fac.loc[fac["type"].isin(types)] if types is not None else fac.loc[fac["domain"] == self.domain]
+        if self.township:
+            fac = fac.loc[fac["township_code"].astype(str) == self.township]
+        return fac
+
+
+def header(domain: str) -> str:
+    """The shared page header (title, synthetic-data banner, data year); returns the language."""
+    from ui.frame import page_header
+    from ui.i18n import current_lang
+
+    lang = current_lang()
+    page_header(domain, lang)
+    return lang
+
+
+def footer(lang: str) -> None:
+    """The shared footer: sources, data year and the link to this view (in the sidebar)."""
+    from ui.frame import page_footer
+
+    page_footer(lang)
+
+
+def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,
+               empty: str | None = None) -> None:
+    """A table with CSV and XLSX downloads (or an empty-state sentence)."""
+    import streamlit as st
+
+    from ui.frame import download_buttons
+
+    if frame.empty:
+        st.info(empty or t("empty.no_match", lang))
+        return
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="–")
+    download_buttons(frame, name, lang, key)
+
+
+def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str | None]:
+    """Indicator, setting sliders and township filter, all bound to the URL."""
+    import streamlit as st
+
+    from ui import state
+    from ui.data import frames
+
+    inds = {i.key: i for i in domain_indicators(domain)}
+    towns = frames()["townships"]
+    names = _names(towns)
+    town_options = [ALL, *names]
+    state.bind("ind", default_indicator(domain), options=list(inds))
+    state.bind("town", ALL, options=town_options)
+    c1, c2 = st.columns([3, 2])
+    key = c1.selectbox(t("dom.indicator", lang), list(inds), key="ind",
+                       format_func=lambda k: label_of(inds[k], lang))
+    town = c2.selectbox(t("dom.township_filter", lang), town_options, key="town",
+                        format_func=lambda c: t("dom.all_townships", lang) if c == ALL else names[c])
+    ind = inds[key]
+    values: dict[str, float] = {}
+    keys = settings_of(ind)
+    if keys:
+        cols = st.columns(len(keys) + 1)
+        for col, skey in zip(cols, keys, strict=False):
+            lo, hi, step = SLIDERS[skey]
+            s = settings.SETTINGS[skey]
+            state.bind(skey, float(s.default), cast=float, bounds=(lo, hi))
+            values[skey] = col.slider(
+                with_unit(s.en if lang == "en" else s.zh, s.unit, lang), lo, hi, step=step, key=skey,
+                help=f"{s.help_en if lang == 'en' else s.help_zh} ({s.source})")
+        cols[-1].caption(t("dom.settings_note", lang))
+    # settings of other indicators of this domain leave the link
+    unused = {k for i in inds.values() for k in settings_of(i)} - set(keys)
+    state.sync(ind=key, town=town, **values, **dict.fromkeys(sorted(unused)))
+    return ind, overrides_from(values), (None if town == ALL else town)
+
+
+def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> go.Figure:
+    """Village areas coloured by the value, township outlines, the indicator's facilities."""
+    from ui.data import boundaries
+    from ui.maps import add_outlines, county_map, resize_facilities
+
+    lang, ind = view.lang, view.indicator
+    b = boundaries()
+    keep = set(units["code"])
+    areas = {"type": "FeatureCollection",
+             "features": [f for f in b["unit"]["features"] if str(f.get("id")) in keep]}
+    sep = "，" if lang == "zh" else ", "
+    names = {c: f"{n}{sep}{tn}" for c, n, tn in zip(units["code"], units["name"], units["township"],
+                                                     strict=True)}
+    fac = view.facilities(ind.facility_types)
+    fig = county_map(
+        b["county"], areas, units.set_index("code")["value"], None,
+        fac[["lon", "lat", "type", "name"]], lang,
+        area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
+        area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
+        height=560 if not static else 460, width_hint=760, static=static)
+    add_outlines(fig, b["township"], static=static)
+    if len(fac) > 60:
+        resize_facilities(fig, 6)
+    elif static:
+        resize_facilities(fig, 8)
+    # the legend under the map, so it hides no village: a bottom margin as tall as the legend
+    # keeps the map area (for which county_map fitted the zoom) at its full height
+    n_types = int(fac["type"].nunique())
+    legend_px = 34 + 24 * math.ceil(n_types / 2) if n_types else 0
+    fig.update_layout(height=(fig.layout.height or 560) + legend_px,
+                      legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top",
+                              "xanchor": "left", "title": {"side": "top left"}, "font": {"size": 12},
+                              "entrywidth": 0.5, "entrywidthmode": "fraction"},
+                      margin={"l": 0, "r": 0, "t": 0, "b": legend_px})
+    return fig
+
+
+def _urban_rural(view: DomainView) -> go.Figure | None:
+    from ui.charts import urban_rural_bars
+
+    ind, lang = view.indicator, view.lang
+    s = view.table.summaries[ind.key]["urban_rural"]
+    if s is None:
+        return None
+    g = s["groups"]["mean"]
+    frame = pd.DataFrame({k: [g[k]] for k in ("urban", "rural") if k in g.index}, index=[ind.key])
+    frame["county"] = view.table.county.loc[ind.key, "value"]
+    short = t("dom.col.value", lang)
+    return urban_rural_bars(frame, short, unit_of(ind, lang), indicator_labels={ind.key: label_of(ind, lang)},
+                            value_format=value_format(ind), lang=lang)
+
+
+def _ranking(view: DomainView, ranked: pd.DataFrame) -> go.Figure:
+    from ui.charts import ranked_bar
+
+    ind, lang = view.indicator, view.lang
+    target = view.table.county.loc[ind.key, "target"]
+    if pd.isna(target) and ind.kind == "time_to_nearest" and ind.threshold:
+        target = settings.get(ind.threshold, view.overrides)
+    fig = ranked_bar(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
+                     unit_of(ind, lang), group_col="group",
+                     target=None if pd.isna(target) else float(target),
+                     higher_is_better=ind.higher_is_better, value_format=value_format(ind), lang=lang)
+    fig.update_traces(marker_color="#5b7fa6")
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def _sources(view: DomainView) -> list[str]:
+    from ui.frame import sources
+
+    out = list(sources(view.lang))
+    if view.indicator.source and view.indicator.source != "—":
+        out.append(t("dom.source.standard", view.lang, source=view.indicator.source))
+    return out
+
+
+def _cards(view: DomainView) -> list[dict[str, str]]:
+    ind, lang, table = view.indicator, view.lang, view.table
+    row = table.county.loc[ind.key]
+    s = table.summaries[ind.key]["urban_rural"]
+    groups = s["groups"]["mean"] if s is not None else pd.Series(dtype=float)
+    cards = [{"label": metric_label(t("dom.county_value", lang), ind, lang),
+               "value": metric_value(row["value"], ind, lang), "note": _status_note(view)}]
+    for g in ("urban", "rural"):
+        cards.append({"label": metric_label(t(f"dom.{g}_value", lang), ind, lang),
+                      "value": metric_value(groups.get(g), ind, lang)})
+    return cards
+
+
+def _status_note(view: DomainView) -> str:
+    ind, lang = view.indicator, view.lang
+    row = view.table.county.loc[ind.key]
+    if row["status"] not in ("met", "not_met"):
+        return t("dom.better" if ind.higher_is_better else "dom.worse", lang)
+    target = f"{row['target']:g} {unit_of(ind, lang)}"
+    if row["status"] == "met":
+        return t("dom.status.met", lang, target=target)
+    return t("dom.status.not_met" if ind.higher_is_better else "dom.status.not_met_low", lang, target=target)
+
+
+def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
+           gaps: pd.DataFrame) -> Callable[[], str]:
+    """The brief as a deferred download (built only when the button is pressed)."""
+    from ui.brief import brief_html
+
+    ind, lang = view.indicator, view.lang
+
+    def build() -> str:
+        figs = [_map(view, units, static=True)]
+        ur = _urban_rural(view)
+        if ur is not None:
+            figs.append(ur)
+        if not ranked.empty:
+            figs.append(_ranking(view, ranked))
+        set_txt = "; ".join(f"{settings.SETTINGS[k].en if lang == 'en' else settings.SETTINGS[k].zh} "
+                            f"{v:g} {settings.SETTINGS[k].unit}" for k, v in view.overrides.items())
+        subtitle = t("dom.brief_subtitle", lang, settings=set_txt or t("dom.brief.defaults", lang))
+        if view.township_name:
+            subtitle += " · " + t("dom.map_filtered", lang, name=view.township_name)
+        tables = [(t("dom.ranking", lang), _ranked_display(view, ranked)),
+                  (t("dom.gap_measures", lang), gaps.rename(columns={
+                      "measure": t("dom.measure", lang), "value": t("value", lang),
+                      "meaning": t("dom.meaning", lang)}))]
+        synthetic = bool(view.frames["units"]["is_synthetic"].any())
+        return brief_html(
+            f"{t(f'page.{view.domain}', lang)}：{label_of(ind, lang)}" if lang == "zh"
+            else f"{t(f'page.{view.domain}', lang)}: {label_of(ind, lang)}",
+            subtitle, _cards(view), figs, tables, _sources(view),
+            t("synthetic.short", lang) if synthetic else None, lang)
+
+    return build
+
+
+def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
+    ind, lang = view.indicator, view.lang
+    cols = {"rank": "dom.col.rank", "name": "dom.col.township", "value": "dom.col.value"}
+    frame = ranked.copy()
+    if ind.weight == "population":
+        cols["weight"] = "dom.col.weight_pop"
+    cols["n_units"] = "dom.col.n_units"
+    if ind.target is not None:
+        cols["status"] = "dom.col.status"
+    out = localise(frame, cols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
+    header_value = with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang)
+    rename = {t("dom.col.value", lang): header_value}
+    if ind.weight == "population":
+        rename[t("dom.col.weight_pop", lang)] = t("dom.col.weight_pop", lang, band=band_label(ind, lang))
+    return out.rename(columns=rename)
+
+
+def render_domain(domain: str, lang: str) -> DomainView:
+    """The common section of a domain page; returns the view for the page's own tables."""
+    import streamlit as st
+
+    from ui.data import boundaries, frames, indicator_table
+
+    ind, over, town = _widgets(domain, lang)
+    f = frames()
+    table = indicator_table(over)
+    view = DomainView(domain, lang, ind, over, town, table, f)
+
+    with st.expander(t("dom.about", lang), expanded=False):
+        for label, text in indicator_facts(ind, over, lang):
+            st.markdown(f"**{plain(label)}**：{plain(text)}" if lang == "zh"
+                        else f"**{plain(label)}**: {plain(text)}")
+
+    unit = unit_of(ind, lang)
+    county = table.county.loc[ind.key]
+    if county["n_units"] == 0:
+        types = "、".join(facility_label(x, lang) for x in ind.facility_types)
+        st.info(t("dom.empty.indicator", lang, types=types, column=ind.numerator or "lon/lat"))
+        return view
+
+    units = unit_table(table, ind, f["units"], f["townships"], lang, town)
+    cards = _cards(view)
+    cols = st.columns(4 if town else 3)
+    for col, card in zip(cols, cards, strict=False):
+        col.metric(card["label"], card["value"], help=card.get("note"))
+    cols[0].caption(cards[0]["note"])
+    if town:
+        tv = township_table(table, ind, f["townships"]).set_index("township_code")["value"]
+        cols[3].metric(metric_label(t("dom.township_value", lang, name=view.township_name), ind, lang),
+                       metric_value(tv.get(town), ind, lang))
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("dom.map", lang))
+        if units.empty:
+            st.info(t("dom.empty.township", lang))
+        st.plotly_chart(_map(view, units), key="map", config={"displaylogo": False})
+        note = t("dom.map_note", lang)
+        if boundaries()["generated"].get("unit"):
+            note += " " + t("map.areas_generated", lang) + "."
+        if town:
+            note += " " + t("dom.map_filtered", lang, name=view.township_name)
+        st.caption(note)
+    s_ur = table.summaries[ind.key]["urban_rural"]
+    gaps = gap_rows(s_ur, table.summaries[ind.key]["township_code"], ind, lang)
+    with right:
+        st.subheader(t("dom.compare", lang))
+        fig = _urban_rural(view)
+        if fig is None or s_ur is None or s_ur.get("pair") is None:
+            st.info(t("dom.empty.no_urban", lang))
+        if fig is not None:
+            st.plotly_chart(fig, key="urban_rural", config={"displaylogo": False})
+        st.markdown(f"**{t('dom.gap_measures', lang)}**")
+        colon = "：" if lang == "zh" else ": "
+        st.markdown("\n".join(f"- **{plain(r.measure)}{colon}{plain(r.value)}** — {plain(r.meaning)}"
+                              for r in gaps.itertuples()))
+
+    ranked = township_table(table, ind, f["townships"])
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("dom.ranking", lang))
+        st.plotly_chart(_ranking(view, ranked), key="ranking", config={"displaylogo": False})
+    if ind.kind == "time_to_nearest":
+        from ui.charts import travel_time_distribution
+
+        with right:
+            st.subheader(t("dom.distribution", lang))
+            thr = settings.get(ind.threshold, over) if ind.threshold else None
+            dist = units.rename(columns={"value": "time_min", "weight": "population"})
+            st.plotly_chart(travel_time_distribution(dist, threshold_min=thr, lang=lang),
+                            key="distribution", config={"displaylogo": False})
+
+    st.subheader(t("dom.tables", lang))
+    std = (" " + t("dom.source.standard", lang, source=ind.source)) if ind.source != "—" else ""
+    st.caption(t("dom.sources_line", lang, unit=unit) + std)
+    tab1, tab2 = st.tabs([t("dom.table.townships", lang), t("dom.table.units", lang)])
+    with tab1:
+        show_table(_ranked_display(view, ranked), f"{ind.key}_townships", lang, key="dl_towns")
+    with tab2:
+        ucols = {"code": "dom.col.code", "name": "dom.col.unit", "township": "dom.col.township",
+                 "urban_rural_label": "dom.col.urban_rural", "value": "dom.col.value"}
+        if ind.weight == "population":
+            ucols["weight"] = "dom.col.weight_pop"
+        shown = localise(units, ucols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
+        shown = shown.rename(columns={
+            t("dom.col.value", lang): with_unit(t("dom.col.value", lang), unit, lang),
+            t("dom.col.weight_pop", lang): t("dom.col.weight_pop", lang, band=band_label(ind, lang))})
+        show_table(shown, f"{ind.key}_units", lang, key="dl_units", empty=t("dom.empty.township", lang))
+
+    st.download_button(t("download.brief", lang), _brief(view, units, ranked, gaps),
+                       f"{ind.key}_brief.html", "text/html", key="dl_brief", on_click="ignore",
+                       help=t("dom.brief_help", lang), icon=":material/description:")
+    return view

@@ -1,0 +1,129 @@
+"""The frame every page shares: header (title, synthetic-data banner, data year), footer
+(sources, link to this view) and small helpers for formatting and downloads.
+
+Usage in a page::
+
+    from ui.frame import page_footer, page_header
+    from ui.i18n import current_lang
+
+    lang = current_lang()          # the language switch lives in app.py's sidebar
+    page_header("health", lang)
+    ...                            # widgets -> cached loader -> metric -> chart/table/map
+    state.sync(...)                # write the view to the URL first,
+    page_footer(lang)              # then the footer shows the link to this exact view
+
+The frame (``app.py``) owns the sidebar: the language switch and, after the page has run,
+the "copy link" control for the current view. Pages do not call
+:func:`ui.state.copy_link` themselves and draw nothing in the sidebar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from etl import paths
+from ui.data import query, status
+from ui.downloads import to_csv_bytes, to_xlsx_bytes
+from ui.i18n import normalise_lang, t
+
+__all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header",
+           "plan_tasks", "sources", "synthetic_on_screen"]
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def data_facts() -> dict[str, Any]:
+    """Years and files of the data on screen, from the ``facilities``/``units``/``loads`` tables."""
+    years = query("SELECT DISTINCT year FROM facilities WHERE year IS NOT NULL ORDER BY year")
+    pop = query("SELECT DISTINCT pop_year FROM units WHERE pop_year IS NOT NULL ORDER BY pop_year")
+    files = query("SELECT file_name FROM loads WHERE kind NOT IN ('population', 'boundaries') "
+                  "ORDER BY load_id")
+    return {
+        "years": [int(y) for y in years["year"]],
+        "pop_years": [int(y) for y in pop["pop_year"]],
+        "files": [str(f) for f in files["file_name"]],
+    }
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def plan_tasks() -> pd.DataFrame:
+    """The pilot plan's task list (``data/reference/plan/tasks.csv``), read-only reference data."""
+    return pd.read_csv(paths.REFERENCE / "plan" / "tasks.csv", dtype={"task": int})
+
+
+def synthetic_on_screen() -> bool:
+    s = status()
+    return bool(s["units_synthetic"] or s["facilities_synthetic"])
+
+
+def _years(values: list[int]) -> str:
+    if not values:
+        return "–"
+    return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+def year_line(lang: str) -> str:
+    """``数据年份：设施登记表 2024 年 · 人口 2020 年`` in the chosen language."""
+    f = data_facts()
+    reg = (t("frame.registers_year", lang, year=_years(f["years"])) if f["years"]
+           else t("frame.no_registers", lang))
+    return f"{reg} · {t('data.pop_year', lang, year=_years(f['pop_years']))}"
+
+
+def sources(lang: str) -> list[str]:
+    """One line per source of the data on screen (for the footer and the briefs)."""
+    f = data_facts()
+    out = [t("source.codes", lang), t("source.census", lang), t("source.boundary", lang)]
+    if status()["facilities_synthetic"]:
+        out.append(t("source.registers_synthetic", lang))
+    elif f["files"]:
+        out.append(t("source.registers", lang, source="、".join(f["files"])))
+    return out
+
+
+def page_header(page_key: str, lang: str) -> None:
+    """Title, subtitle, the synthetic-data banner (whenever it applies) and the data year."""
+    lang = normalise_lang(lang)
+    st.title(t(f"page.{page_key}", lang))
+    st.caption(f"{t('app.title', lang)} · {t('app.subtitle', lang)}")
+    if synthetic_on_screen():
+        st.warning(t("synthetic.banner", lang), icon=":material/warning:")
+    st.caption(year_line(lang))
+
+
+def page_footer(lang: str) -> None:
+    """Sources and data year at the bottom of the page."""
+    lang = normalise_lang(lang)
+    st.divider()
+    colon = "：" if lang == "zh" else ": "
+    st.caption(f"{t('data.sources', lang)}{colon}{' · '.join(sources(lang))}")
+    st.caption(year_line(lang))
+
+
+def fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    """A number for display with thousands separators and its unit; ``–`` when missing.
+
+    >>> fmt(77.4952, "%"), fmt(1234.5, "min", 0), fmt(float("nan"), "%"), fmt(None)
+    ('77.5 %', '1,234 min', '–', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "–"
+    text = f"{float(value):,.{digits}f}"
+    return f"{text} {unit}".strip()
+
+
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, lang: str,
+                     key: str) -> None:
+    """CSV and XLSX buttons side by side for a table (files made when clicked)."""
+    get = frame if callable(frame) else (lambda: frame)
+    row = st.container(horizontal=True)
+    row.download_button(t("download.csv", lang), data=lambda: to_csv_bytes(get()),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       on_click="ignore")
+    row.download_button(t("download.xlsx", lang), data=lambda: to_xlsx_bytes(get(), name),
+                       file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
