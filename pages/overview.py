@@ -121,7 +121,8 @@ if len(gaps_now):
     top = INDICATORS[gaps_now.index[0]]
     st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label(top),
               worse=t(gaps_now["worse"].iloc[0] or "county", lang),
-              factor=f"{gaps_now['factor'].iloc[0]:.2f}"), icon=":material/priority_high:")
+              factor=f"{gaps_now['factor'].iloc[0]:.2f}", ratio=f"{gaps_now['ratio'].iloc[0]:.2f}"),
+            icon=":material/priority_high:")
 st.caption(t("ov.cards_help", lang))
 cards_for_brief: list[dict] = []
 grid = [c for _ in range(2) for c in st.columns(2)]

@@ -151,9 +151,10 @@ _UI: dict[str, tuple[str, str]] = {
                       "One headline indicator per domain from the catalogue; values are population-"
                       "weighted means. Choose any indicator below for the map and the ranking."),
     "ov.ratio": ("城镇值 ÷ 乡村值；1 = 无差距。", "Urban value ÷ rural value; 1 = no gap."),
-    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后，城乡两者之比为 {factor}。",
-                   "Largest urban-rural gap now: {domain} · {indicator}. {worse} is behind; the "
-                   "two differ by a factor of {factor}."),
+    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后：城乡比 {ratio}，"
+                   "较好一方是较差一方的 {factor} 倍（或 1/{factor}）。",
+                   "Largest urban-rural gap now: {domain} · {indicator}. {worse} is behind: "
+                   "urban/rural ratio {ratio}, the two differ by a factor of {factor}."),
     "ov.gini": ("基尼系数", "Gini coefficient"),
     "ov.gini_help": ("村（社区）之间的不平等，0 = 完全均等；括号内为 95% 置信区间（自助法 {n} 次）。",
                      "Inequality between villages and communities, 0 = equal; the bracket is the "
