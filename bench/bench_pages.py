@@ -57,7 +57,9 @@ def main() -> int:
     assert not warm.exception, warm.exception
 
     rows = []
-    for page in ("pages/overview.py", "pages/data.py"):
+    domain_pages = ("pages/education.py", "pages/health.py", "pages/elderly_care.py",
+                    "pages/culture.py")
+    for page in ("pages/overview.py", "pages/data.py", *domain_pages):
         cold, warm_load = [], []
         for _ in range(args.repeat):
             st.cache_data.clear()
@@ -82,7 +84,12 @@ def main() -> int:
             ("register kind", lambda at, i: at.selectbox(key="kind").set_value(
                 ["clinics", "culture"][i % 2])),
         ],
+        # domain pages: the township filter, and the education page's threshold slider
+        **{page: [("township", lambda at, i: at.selectbox(key="town").set_value(
+            ["511723107", "511723109"][i % 2]))] for page in domain_pages},
     }
+    changes["pages/education.py"].append(
+        ("threshold", lambda at, i: at.slider(key="primary_lower_max_min").set_value(20 + i)))
     for page, actions in changes.items():
         at = fresh(page)
         at.run()

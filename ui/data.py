@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import shapely
+import shapely.geometry
 import streamlit as st
 
 from etl import db, paths
@@ -120,14 +122,25 @@ def _boundaries(path: str) -> dict[str, dict]:
     rows = _query(path, "SELECT level, code, name, geojson, is_synthetic FROM boundaries", ())
     out: dict[str, dict] = {"generated": {}}
     county = rows[rows["level"] == "county"]
-    out["county"] = json.loads(county["geojson"].iloc[0]) if len(county) else {}
+    out["county"] = _for_display(county["geojson"].iloc[0]) if len(county) else {}
     for level in ("township", "unit"):
         sub = rows[rows["level"] == level]
         out[level] = {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": r.code, "properties": {"code": r.code},
-             "geometry": json.loads(r.geojson)} for r in sub.itertuples()]}
+             "geometry": _for_display(r.geojson)} for r in sub.itertuples()]}
         out["generated"][level] = bool(len(sub)) and bool(sub["is_synthetic"].all())
     return out
+
+
+#: Tolerance (degrees, ≈ 20 m) of the geometry simplification for maps: invisible at county
+#: scale, and it keeps the GeoJSON sent to the browser (and validated by plotly) small.
+DISPLAY_TOLERANCE_DEG = 0.0002
+
+
+def _for_display(geojson_text: str) -> dict:
+    geom = shapely.geometry.shape(json.loads(geojson_text))
+    return shapely.geometry.mapping(shapely.set_precision(
+        geom.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True), 1e-6))
 
 
 def boundaries() -> dict[str, dict]:

@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from metrics import settings
-from metrics.indicators import CATALOGUE, Indicator, IndicatorTable
+from metrics.indicators import CATALOGUE, INDICATORS, Indicator, IndicatorTable
 from ui.i18n import facility_label, group_label, plain, t, with_unit
 
 __all__ = [
@@ -424,11 +425,23 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
 
 
 def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> go.Figure:
-    """Village areas coloured by the value, township outlines, the indicator's facilities."""
-    from ui.data import boundaries
-    from ui.maps import add_outlines, county_map, resize_facilities
+    """Village areas coloured by the value, township outlines, the indicator's facilities.
 
-    lang, ind = view.lang, view.indicator
+    Built once per distinct view (cached): a widget change that does not alter the map
+    (e.g. back to a view seen before) costs no rebuild.
+    """
+    fac = view.facilities(view.indicator.facility_types)[["lon", "lat", "type", "name"]]
+    return _map_figure(view.lang, view.indicator.key,
+                       units[["code", "name", "township", "value"]], fac, static)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _map_figure(lang: str, ind_key: str, units: pd.DataFrame, fac: pd.DataFrame,
+                static: bool) -> go.Figure:
+    from ui.data import boundaries
+    from ui.maps import county_map, resize_facilities
+
+    ind = INDICATORS[ind_key]
     b = boundaries()
     keep = set(units["code"])
     areas = {"type": "FeatureCollection",
@@ -436,14 +449,12 @@ def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> go.F
     sep = "，" if lang == "zh" else ", "
     names = {c: f"{n}{sep}{tn}" for c, n, tn in zip(units["code"], units["name"], units["township"],
                                                      strict=True)}
-    fac = view.facilities(ind.facility_types)
     fig = county_map(
         b["county"], areas, units.set_index("code")["value"], None,
-        fac[["lon", "lat", "type", "name"]], lang,
+        fac, lang,
         area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
         area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
-        height=560 if not static else 460, width_hint=760, static=static)
-    add_outlines(fig, b["township"], static=static)
+        height=560 if not static else 460, width_hint=760, static=static, outlines=b["township"])
     if len(fac) > 60:
         resize_facilities(fig, 6)
     elif static:

@@ -273,6 +273,7 @@ def county_map(
     height: int = 600,
     width_hint: int = 800,
     static: bool = False,
+    outlines: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """The county on a blank background with areas, unit points and facilities.
 
@@ -308,6 +309,10 @@ def county_map(
         the right aspect ratio, for the downloadable brief and printing: MapLibre's
         worker does not start on a ``file://`` page, so a WebGL map in a saved HTML
         file stays blank.
+    outlines : dict, optional
+        A FeatureCollection (e.g. townships) drawn as outlines over everything; the same
+        as :func:`add_outlines`, but in the one layout update (plotly validates every
+        layer again on each update, which is slow for large GeoJSON).
 
     Returns
     -------
@@ -386,7 +391,7 @@ def county_map(
             yaxis={**axis, "range": [min_lat - pad_y, max_lat + pad_y], "scaleanchor": "x",
                    "scaleratio": 1 / math.cos(lat0), "constrain": "domain"},
             **common)
-        return fig
+        return add_outlines(fig, outlines, static=True) if outlines else fig
 
     if not fig.data:
         # a map subplot exists only with a map trace: an empty one draws the outline alone
@@ -402,6 +407,9 @@ def county_map(
                  "color": _COUNTY_FILL, "below": "traces", "name": "county_fill"},
                 {"sourcetype": "geojson", "source": county, "type": "line",
                  "color": _OUTLINE, "line": {"width": 2.2}, "name": "county_outline"},
+                *([{"sourcetype": "geojson", "source": feature_collection(outlines),
+                    "type": "line", "color": _OUTLINE, "line": {"width": 1.2}, "name": "outlines"}]
+                  if outlines and outlines.get("features") else []),
             ],
         },
         **common,
