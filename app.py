@@ -30,6 +30,12 @@ pages = {
         _page("pages/elderly_care.py", "elderly_care", ":material/elderly:"),
         _page("pages/culture.py", "culture", ":material/theater_comedy:"),
     ],
+    t("page.planning", lang): [
+        _page("pages/plan_subcentre.py", "plan_subcentre", ":material/add_location_alt:"),
+        _page("pages/plan_consortia.py", "plan_consortia", ":material/hub:"),
+        _page("pages/plan_boarding.py", "plan_boarding", ":material/hotel:"),
+        _page("pages/plan_scenarios.py", "plan_scenarios", ":material/compare:"),
+    ],
     t("page.data", lang): [_page("pages/data.py", "data", ":material/database:")],
 }
 page = st.navigation(pages)

@@ -9,6 +9,11 @@ records the source row number of every row.
 
 The CSV path is vectorised (pyarrow.csv); Python per-row code runs only for
 files pyarrow cannot read as a regular table (ragged rows).
+
+Guards run before a file is parsed (limits in :data:`LIMITS`): its size, its type by
+extension *and* by its first bytes, for Excel the sizes the zip declares (a zip bomb is
+refused before openpyxl opens it) and the sheet's width before its rows are read. Excel
+is read as cached values: formulas are never evaluated and macros are never loaded.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +47,56 @@ NOTE_PREFIXES: tuple[str, ...] = ("注", "备注", "说明", "填表", "制表",
                                   "来源：", "单位负责人")
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _XLSX_READ_ONLY_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One guard on the files read: a default, the environment variable that overrides it."""
+
+    key: str
+    default: float
+    unit: str
+    env: str
+    help: str
+
+
+#: Guards on the files read, declared as data (overridden by the named environment variable).
+LIMITS: dict[str, Limit] = {x.key: x for x in (
+    Limit("max_file_mb", 50, "MB", "EQUITY_MAX_FILE_MB",
+          "Largest register file read; a larger file is refused before it is read."),
+    Limit("max_unzipped_mb", 500, "MB", "EQUITY_MAX_UNZIPPED_MB",
+          "Largest total uncompressed size an .xlsx may declare (zip bomb guard)."),
+    Limit("max_zip_ratio", 100, "x", "EQUITY_MAX_ZIP_RATIO",
+          "Largest compression ratio of an .xlsx part over 10 MB uncompressed (zip bomb guard)."),
+    Limit("max_zip_members", 10_000, "files", "EQUITY_MAX_ZIP_MEMBERS",
+          "Most files an .xlsx (a zip) may hold."),
+    Limit("max_columns", 1_000, "columns", "EQUITY_MAX_COLUMNS",
+          "Most columns a sheet or CSV may have; checked before its rows are read."),
+)}
+
+#: First bytes of binary formats that are sometimes renamed to .csv, with their names.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "ZIP/XLSX"), (b"\xd0\xcf\x11\xe0", "Excel 97-2003/WPS (OLE2)"),
+    (b"%PDF", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf", "7-Zip"), (b"Rar!", "RAR"), (b"\x7fELF", "ELF"), (b"MZ", "Windows EXE"),
+    (b"SQLite format 3", "SQLite"),
+)
+
+
+def limit(key: str) -> float:
+    """The value of guard ``key`` of :data:`LIMITS` (its environment variable wins).
+
+    >>> limit("max_columns")
+    1000
+    """
+    spec = LIMITS[key]
+    raw = os.environ.get(spec.env)
+    if raw:
+        try:
+            return float(raw)
+        except ValueError:
+            pass
+    return spec.default
 
 
 class RegisterReadError(Exception):
@@ -105,6 +162,8 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
     if not path.is_file():
         raise RegisterReadError(f"找不到文件“{path.name}”", f'file "{path.name}" not found')
     suffix = path.suffix.lower()
+    _check_size(path)
+    _check_type(path, suffix)
     if suffix in (".csv", ".txt"):
         return [_read_csv(path, kind, overrides)]
     if suffix in (".xlsx", ".xlsm"):
@@ -118,6 +177,94 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
     raise RegisterReadError(
         f"不支持的文件类型“{path.name}”：可用 .csv、.txt、.xlsx、.xlsm、.geojson、.json",
         f'unsupported file type "{path.name}": use .csv, .txt, .xlsx, .xlsm, .geojson or .json')
+
+
+# --- guards -----------------------------------------------------------------
+
+def _check_size(path: Path) -> None:
+    """Refuse a file over ``max_file_mb`` before reading a byte of it."""
+    size, max_mb = path.stat().st_size, limit("max_file_mb")
+    if size > max_mb * 1e6:
+        raise RegisterReadError(
+            f"“{path.name}”有 {size / 1e6:.1f} MB，超过上限 {max_mb:g} MB，未读取；请拆分文件",
+            f'"{path.name}" is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit; not read '
+            "(split the file)")
+
+
+def _check_type(path: Path, suffix: str) -> None:
+    """The first bytes must agree with the extension: .xlsx/.xlsm a zip, .csv/.txt text."""
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    name = path.name
+    if suffix in (".xlsx", ".xlsm"):
+        if head.startswith(b"PK\x03\x04"):
+            return
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise RegisterReadError(
+                f"“{name}”实际是旧版 Excel/WPS 文件或加密的工作簿（不是 .xlsx）；请另存为 .xlsx 或 .csv",
+                f'"{name}" is really an old Excel/WPS file or an encrypted workbook (not .xlsx); '
+                "save it as .xlsx or .csv")
+        what = "空文件" if not head else "不是 zip 格式"
+        raise RegisterReadError(f"“{name}”不是有效的 Excel 文件（{what}）",
+                                f'"{name}" is not a valid Excel file '
+                                f"({'empty file' if not head else 'not a zip archive'})")
+    if suffix in (".csv", ".txt", ".geojson", ".json"):
+        for magic, label in _BINARY_MAGIC:
+            if head.startswith(magic):
+                raise RegisterReadError(
+                    f"“{name}”是 {label} 二进制文件，不是文本表格；请导出为 CSV 后再导入",
+                    f'"{name}" is a {label} binary file, not a text table; export it as CSV')
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            even, odd = head[0::2].count(0), head[1::2].count(0)
+            utf16 = max(even, odd) > 4 * min(even, odd) + 2
+            raise RegisterReadError(
+                f"“{name}”含有二进制零字节" + ("（像是没有 BOM 的 UTF-16 文本）" if utf16 else "")
+                + "，无法作为文本读取；请另存为 UTF-8 CSV",
+                f'"{name}" contains NUL bytes' + (" (it looks like UTF-16 without a BOM)" if utf16
+                                                  else " (a binary file)")
+                + "; save it as UTF-8 CSV")
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse an .xlsx whose declared sizes are absurd (a zip bomb) before openpyxl opens it.
+
+    The sizes are the ones the zip's central directory declares; :mod:`zipfile` never
+    inflates a member past its declared size (it stops and fails the CRC check).
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            heads = {i.filename: z.open(i).read(4096) for i in infos
+                     if i.filename.endswith((".xml", ".rels")) and i.file_size
+                     and len(infos) <= limit("max_zip_members")}
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        raise RegisterReadError(f"“{name}”不是有效的 Excel 文件（{exc}）",
+                                f'"{name}" is not a valid Excel file ({exc})') from exc
+    max_members, max_mb = limit("max_zip_members"), limit("max_unzipped_mb")
+    max_ratio = limit("max_zip_ratio")
+    total = sum(i.file_size for i in infos)
+    ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 10e6),
+                default=0.0)
+    if len(infos) > max_members or total > max_mb * 1e6 or ratio > max_ratio:
+        raise RegisterReadError(
+            f"“{name}”解压后大小异常（{len(infos)} 个部件，共 {total / 1e6:,.0f} MB，压缩比 "
+            f"{ratio:,.0f}），疑似压缩炸弹，未读取",
+            f'"{name}" would unpack to an absurd size ({len(infos)} parts, {total / 1e6:,.0f} MB, '
+            f"compression ratio {ratio:,.0f}); refused as a possible zip bomb")
+    if any(b"<!DOCTYPE" in h or b"<!ENTITY" in h for h in heads.values()):
+        raise RegisterReadError(
+            f"“{name}”的 XML 含有 DOCTYPE/ENTITY 声明（正常 Excel 文件没有），未读取",
+            f'"{name}" holds XML with a DOCTYPE/ENTITY declaration (a real workbook has none); '
+            "refused")
+
+
+def _too_wide(file_name: str, where: str, n_columns: int) -> RegisterReadError:
+    cap = limit("max_columns")
+    return RegisterReadError(
+        f"“{file_name}”{where}有 {n_columns:,} 列，超过上限 {cap:g} 列，未读取；请删除多余的空列",
+        f'"{file_name}"{where} has {n_columns:,} columns, over the {cap:g}-column limit; '
+        "not read (delete the extra empty columns)")
 
 
 # --- header detection --------------------------------------------------------
@@ -218,16 +365,22 @@ def _unique_columns(names: list[str]) -> list[str]:
     return out
 
 
-def _header_error(file_name: str, kind: str, where: str = "") -> RegisterReadError:
+def _header_error(file_name: str, kind: str, where: str = "", *,
+                  encoding: str | None = None) -> RegisterReadError:
+    # text decoded from an unexpected encoding (e.g. Shift-JIS read as GB18030) has no header
+    enc_zh = enc_en = ""
+    if encoding and encoding not in ("utf-8", "utf-8-sig"):
+        enc_zh = f"（按 {encoding} 编码读取；若文件是其他编码，请另存为 UTF-8）"
+        enc_en = f" (read as {encoding}; if it is in another encoding, save it as UTF-8)"
     req = [r.split("|") for r in aliases.REQUIRED.get(kind, ())]
     expected = [aliases.FIELD_BY_NAME[f].aliases[0] for alts in req for f in alts]
     for f in ("township", "lon", "lat"):
         expected.append(aliases.FIELD_BY_NAME[f].aliases[0])
     exp = "、".join(dict.fromkeys(expected))
     return RegisterReadError(
-        f"“{file_name}”{where}前 {HEADER_SEARCH_ROWS} 行中找不到表头：表头至少要有 "
+        f"“{file_name}”{where}{enc_zh}前 {HEADER_SEARCH_ROWS} 行中找不到表头：表头至少要有 "
         f"{MIN_HEADER_MATCHES} 个可识别的列名，例如 {exp}（可用 --map 源列=字段 指定）",
-        f'no header found in the first {HEADER_SEARCH_ROWS} rows of "{file_name}"{where}: '
+        f'no header found in the first {HEADER_SEARCH_ROWS} rows of "{file_name}"{where}{enc_en}: '
         f"at least {MIN_HEADER_MATCHES} recognisable column names are needed, e.g. {exp} "
         "(or use --map source=field)")
 
@@ -293,6 +446,9 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
         raise RegisterReadError(f"“{name}”是空文件", f'"{name}" is empty')
     head_text = data[:_nth_newline(data, 200)].decode("utf-8", errors="replace")
     delim = _sniff_delimiter(head_text.splitlines()[:HEADER_SEARCH_ROWS])
+    widest = max((line.count(delim) + 1 for line in head_text.splitlines()), default=0)
+    if widest > limit("max_columns"):
+        raise _too_wide(name, "", widest)
     reader = csv.reader(io.StringIO(head_text), delimiter=delim)
     rows, ends = [], []
     for rec in reader:
@@ -302,7 +458,8 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
             break
     header = _find_header(rows, kind, overrides=overrides)
     if header is None:
-        raise _header_error(name, kind)
+        # a file in an unexpected encoding (e.g. Shift-JIS) decodes to text with no header
+        raise _header_error(name, kind, encoding=encoding)
     header_line = ends[header.index]  # physical line of the last header row
     offset = _nth_newline(data, header_line)
     width = len(header.columns)
@@ -311,9 +468,32 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
     except pa.ArrowInvalid as exc:
         if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
             raise
-        table, row_numbers, width = _parse_slow(data, offset, width, delim, header_line)
+        table, row_numbers, width = _parse_slow(data, offset, width, delim, header_line,
+                                                  name)
     names = header.columns + [""] * (width - len(header.columns))
+    _check_unclosed_quote(name, data, offset, names, table, row_numbers)
     return _finish(name, None, names, table, row_numbers, encoding, header_line, header.titles)
+
+
+def _check_unclosed_quote(name: str, data: bytes, offset: int, names: list[str],
+                          table: pa.Table, row_numbers: np.ndarray) -> None:
+    """Refuse a CSV whose last record swallowed the rest of the file into a quote never closed.
+
+    Told by an odd number of quote characters in the body together with a line break
+    inside a field of the last record (where an unterminated quote ends up).
+    """
+    if not table.num_rows or data.count(b'"', offset) % 2 == 0:
+        return
+    for j, col in enumerate(table.columns):
+        value = col[-1].as_py()
+        if value and "\n" in value:
+            column = names[j] or f"列{j + 1}"
+            row = int(row_numbers[-1])
+            raise RegisterReadError(
+                f"“{name}”第 {row} 行“{column}”列的引号没有闭合，其后的内容都被读进了这一格；"
+                "请补上引号后再导入",
+                f'"{name}" row {row}, column "{column}": a quote is opened and never closed, so '
+                "the rest of the file ran into this cell; close the quote and load again")
 
 
 def _nth_newline(data: bytes, n: int) -> int:
@@ -396,8 +576,8 @@ def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> 
     return np.asarray(out[:n_records], dtype=np.int64)
 
 
-def _parse_slow(data: bytes, offset: int, width: int, delim: str, header_line: int
-                ) -> tuple[pa.Table, np.ndarray, int]:
+def _parse_slow(data: bytes, offset: int, width: int, delim: str, header_line: int,
+                name: str = "") -> tuple[pa.Table, np.ndarray, int]:
     """Python csv parse for ragged files: short rows padded, extra cells kept as new columns."""
     text = data[offset:].decode("utf-8")
     reader = csv.reader(io.StringIO(text), delimiter=delim)
@@ -408,6 +588,8 @@ def _parse_slow(data: bytes, offset: int, width: int, delim: str, header_line: i
             lines.append(header_line + prev + 1)
         prev = reader.line_num
     width = max([width, *(len(r) for r in recs)]) if recs else width
+    if width > limit("max_columns"):
+        raise _too_wide(name, "", width)
     cols = [[r[j] if j < len(r) else "" for r in recs] for j in range(width)]
     table = pa.table({f"c{j}": pa.array(c, pa.large_string()) for j, c in enumerate(cols)})
     return table, np.asarray(lines, dtype=np.int64), width
@@ -541,14 +723,15 @@ def _cell_text(value: object, number_format: str | None = None) -> str | None:
 
 def _read_xlsx(path: Path, kind: str, only: str | None,
                overrides: dict[str, str] | None = None) -> list[RawSheet]:
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_zip(path)
     read_only = path.stat().st_size > _XLSX_READ_ONLY_BYTES
     try:
-        wb = load_workbook(path, data_only=True, read_only=read_only)
+        # cached values only (no formula is evaluated); keep_vba=False: macros are never loaded
+        wb = load_workbook(path, data_only=True, read_only=read_only, keep_vba=False,
+                           keep_links=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise RegisterReadError(f"“{path.name}”不是有效的 Excel 文件（{exc}）",
                                 f'"{path.name}" is not a valid Excel file ({exc})') from exc
@@ -580,13 +763,20 @@ def _read_worksheet(ws, file_name: str, kind: str, read_only: bool,
                     overrides: dict[str, str] | None = None) -> RawSheet | None:
     rows: list[list[str | None]] = []
     numbers: list[int] = []
+    cap = limit("max_columns")
+    where = f"（工作表“{ws.title}”）"
     if read_only:
         ws.reset_dimensions()
         for r, row in enumerate(ws.iter_rows(), start=1):
+            if len(row) > cap:
+                raise _too_wide(file_name, where, len(row))
             rows.append([_cell_text(c.value, getattr(c, "number_format", None)) for c in row])
             numbers.append(r)
         merged_above: set[int] = set()
     else:
+        # the width is known from the cells read, before iter_rows pads every row to it
+        if ws.max_column > cap:
+            raise _too_wide(file_name, where, ws.max_column)
         for row in ws.iter_rows():
             rows.append([_cell_text(c.value, c.number_format) for c in row])
             numbers.append(row[0].row if row else len(numbers) + 1)

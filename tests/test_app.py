@@ -12,7 +12,8 @@ from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/overview.py", "pages/education.py", "pages/health.py", "pages/elderly_care.py",
-         "pages/culture.py", "pages/data.py"]
+         "pages/culture.py", "pages/plan_subcentre.py", "pages/plan_consortia.py",
+         "pages/plan_boarding.py", "pages/plan_scenarios.py", "pages/data.py"]
 
 
 def _app(built_db, monkeypatch, **params) -> AppTest:
@@ -37,12 +38,13 @@ def test_every_registered_page_runs(built_db, monkeypatch):
         assert not at.exception, (page, at.exception)
 
 
-def test_pages_are_grouped_overview_services_data():
+def test_pages_are_grouped_overview_services_planning_data():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     pages = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign)
                  and getattr(n.targets[0], "id", "") == "pages")
     sections = [ast.unparse(k) for k in pages.value.keys]
-    assert sections == ["t('page.overview', lang)", "t('nav.services', lang)", "t('page.data', lang)"]
+    assert sections == ["t('page.overview', lang)", "t('nav.services', lang)", "t('page.planning', lang)",
+                        "t('page.data', lang)"]
     paths = [ast.literal_eval(c.args[0]) for v in pages.value.values for c in v.elts]
     assert paths == PAGES
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from etl.schema import DOMAINS, FACILITY_TYPES
 from ui.i18n_domains import DOMAIN_TEXT
+from ui.i18n_planning import PLANNING_TEXT
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "TEXT", "current_lang", "domain_label", "facility_label",
@@ -265,7 +266,7 @@ def _facility_text() -> dict[str, tuple[str, str]]:
 
 
 #: Every UI string: key -> (中文, English).
-TEXT: dict[str, tuple[str, str]] = {**_UI, **_facility_text(), **DOMAIN_TEXT}
+TEXT: dict[str, tuple[str, str]] = {**_UI, **_facility_text(), **DOMAIN_TEXT, **PLANNING_TEXT}
 
 
 def normalise_lang(value: Any) -> str:

@@ -1,0 +1,185 @@
+"""The four planning pages through AppTest, in both languages: the optimum shown equals the
+metrics on the same instance, URL parameters are honoured, scenarios open from their id."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from shapely.geometry import shape
+from streamlit.testing.v1 import AppTest
+
+from etl import db, scenarios
+from metrics import boarding, consortia, indicators, siting
+from metrics.scenario import apply_changes
+from ui import planning
+from ui.i18n import TEXT
+
+PAGES = ("plan_subcentre", "plan_consortia", "plan_boarding", "plan_scenarios")
+
+
+@pytest.fixture(scope="module")
+def data(built_db) -> dict[str, pd.DataFrame]:
+    con = db.connect(built_db, read_only=True)
+    try:
+        out = {name: con.execute(f"SELECT * FROM {name} ORDER BY code").df()
+               for name in ("units", "townships")}
+        out["facilities"] = con.execute("SELECT * FROM facilities ORDER BY id").df()
+        out["boundaries"] = con.execute(
+            "SELECT code, geojson FROM boundaries WHERE level = 'township'").df()
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def instance(data) -> planning.SubcentreInstance:
+    """The sub-centre instance built here, independently of the page's loader."""
+    f, u = data["facilities"], data["units"]
+    sites = pd.concat([f[f["type"] == "county_hospital"],
+                       f[f["type"].isin(["central_health_centre", "health_centre"])]],
+                      ignore_index=True)
+    n_req = int((sites["type"] == "county_hospital").sum())
+    return planning.SubcentreInstance(u, sites, siting.travel_matrix_min(u, sites, "car"),
+                                      u["population"].to_numpy(float), tuple(range(n_req)))
+
+
+def _open(built_db, monkeypatch, page: str, **params: str) -> AppTest:
+    monkeypatch.setenv("EQUITY_DB", str(built_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_and_runs(built_db, monkeypatch, page, lang):
+    at = _open(built_db, monkeypatch, page, lang=lang)
+    assert at.title[0].value == TEXT[f"page.{page}"][0 if lang == "zh" else 1]
+    assert len(at.get("plotly_chart")) >= 1
+    if page != "plan_scenarios":
+        run = at.button[0]
+        assert run.label == TEXT["plan.run" if page != "plan_boarding" else "plan.compute"][
+            0 if lang == "zh" else 1]
+        run.click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.get("plotly_chart")) >= 1
+    if lang == "en":
+        body = " ".join(m.label for m in at.metric) + " ".join(s.value for s in at.success)
+        assert "人口" not in body and "分钟" not in body
+
+
+@pytest.mark.parametrize("objective", ["pmedian", "mclp"])
+@pytest.mark.parametrize("n_new", [1, 3])
+def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, objective, n_new):
+    at = _open(built_db, monkeypatch, "plan_subcentre", lang="en", n_new=str(n_new),
+               objective=objective, cover_min="20", run="1")
+    assert at.radio(key="n_new").value == n_new and at.radio(key="objective").value == objective
+    assert at.slider(key="cover_min").value == 20.0
+    p = len(instance.required) + n_new
+    w, c, req = instance.weights, instance.cost, list(instance.required)
+    if objective == "mclp":
+        r = siting.max_coverage(c, w, 20.0, p, req)
+        share = 100 * r.objective / w.sum()
+    else:
+        r = siting.p_median(c, w, p, req)
+        mean = r.objective / w.sum()
+        assert _metrics(at)["Average drive"] == f"{mean:,.1f} min"
+        share = 100 * w[c[:, r.sites].min(axis=1) <= 20].sum() / w.sum()
+        names = [instance.sites["name"].iloc[j] for j in r.sites if j not in req]
+        assert all(n in at.success[0].value for n in names)
+    assert _metrics(at)["Residents within a 20-minute drive"] == f"{share:,.1f} %"
+    # the county hospitals stay open and are named
+    assert "开江县人民医院" in at.markdown[0].value
+
+
+def test_subcentre_solves_in_under_a_second(instance):
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        planning.solve_subcentre(instance, 3, "pmedian", 30.0)
+        best = min(best, time.perf_counter() - t0)
+    assert best < 1.0
+
+
+def test_coverage_stats_by_hand():
+    s = planning.coverage_stats(np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0]), [0, 1], 30)
+    assert s == {"within": 4.0, "share": 100.0, "mean_min": pytest.approx((5 + 60) / 4)}
+
+
+def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
+    at = _open(built_db, monkeypatch, "plan_consortia", lang="zh", k="4", deviation="0.6", run="1")
+    assert at.slider(key="k").value == 4 and at.slider(key="deviation").value == 0.6
+    # the instance rebuilt here
+    u, towns, f = data["units"], data["townships"], data["facilities"]
+    pop = u.groupby("township_code")["population"].sum()
+    cx = (u["lon"] * u["population"]).groupby(u["township_code"]).sum() / pop
+    cy = (u["lat"] * u["population"]).groupby(u["township_code"]).sum() / pop
+    t = towns.set_index("code").assign(population=pop, lon=cx, lat=cy)
+    leads = (f[f["type"].isin(planning.LEAD_TYPES)].sort_values("beds", ascending=False)
+             .drop_duplicates("township_code").sort_values("id").reset_index(drop=True))
+    adj = consortia.adjacency_from_shapes({r.code: shape(json.loads(r.geojson))
+                                           for r in data["boundaries"].itertuples()})
+    table, res = consortia.regions_frame(t, leads, siting.travel_matrix_min(t, leads, "car"), 4, adj,
+                                         0.6)
+    names = leads.set_index("id")["name"]
+    text = at.success[0].value
+    assert text.startswith("**4 个医共体")
+    assert all(names[i] in text for i in set(table["lead"]))
+    # the comparison with the four zones equals compare_assignments
+    cmp = consortia.compare_assignments(table["lead"].map(names), t["zone"], t["population"], None, adj)
+    shown = next(d.value for d in at.dataframe if "调整兰德指数" in d.value.columns)
+    assert shown.iloc[0]["调整兰德指数"] == pytest.approx(round(cmp.adjusted_rand, 3))
+    assert shown.iloc[0]["匹配人口占比（%）"] == pytest.approx(round(100 * cmp.matched_share, 1))
+
+
+def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
+    f, u = data["facilities"], data["units"]
+    s = f[f["type"].isin(planning.SCHOOL_TYPES)].set_index("id")
+    chosen = list(boarding.default_boarding_schools(s))[:2]
+    at = _open(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen,
+               junior_day_max_min="60", mode="school_bus", n_close="3")
+    assert at.multiselect(key="boarding").value == chosen
+    assert at.slider(key="junior_day_max_min").value == 60.0
+    uu = u.set_index("code")
+    ut = siting.travel_matrix_min(uu, s, "school_bus")
+    plan = boarding.boarding_plan(uu, s, ut, chosen, {"junior_day_max_min": 60.0})
+    m = _metrics(at)
+    assert m["Boarders"] == f"{plan.summary['boarders']:,.0f}"
+    assert m["Bed shortfall"] == f"{plan.summary['shortfall']:,.0f}"
+    merge = boarding.merge_small_schools(s, siting.travel_matrix_min(s, s, "school_bus"), uu, ut, 3,
+                                         overrides={"junior_day_max_min": 60.0})
+    assert m["Students per teacher, county (after)"] == f"{merge.summary['spt_after']:,.1f}"
+
+
+def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
+    changes = [{"op": "close", "id": "WS-0011"},
+               {"op": "set", "id": "WS-0013", "field": "doctors", "value": 40}]
+    sid = scenarios.save(scenarios.store_path(built_db), "test scenario", "health", changes)
+    at = _open(built_db, monkeypatch, "plan_scenarios", lang="en", scenario=sid)
+    assert at.selectbox(key="domain").value == "health"
+    assert any("test scenario" in i.value for i in at.info)
+    after = indicators.evaluate(indicators.prepare(data["units"],
+                                                   apply_changes(data["facilities"], changes)))
+    table = next(d.value for d in at.dataframe if "Indicator" in d.value.columns).set_index("Indicator")
+    ind = indicators.INDICATORS["health_doctors_2sfca_per_1000"]
+    assert table.loc[ind.en, "County · scenario"] == pytest.approx(
+        round(after.county.loc[ind.key, "value"], 3))
+    assert at.query_params["scenario"] in (sid, [sid])
+    # an unknown id warns and leaves the link
+    at = _open(built_db, monkeypatch, "plan_scenarios", lang="en", scenario="nope")
+    assert at.warning and "scenario" not in at.query_params
