@@ -8,9 +8,12 @@ blank templates and the docs' alias table all come from this table.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -181,16 +184,24 @@ def _candidates(norm: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _alias_index(kind: str) -> dict[str, tuple[str, int]]:
-    """Normalised alias -> (field, rank of the alias in its field) for a kind."""
+def _alias_index(kind: str) -> Mapping[str, tuple[str, int]]:
+    """Normalised alias -> (field, rank of the alias in its field) for a kind.
+
+    Built once per kind (:data:`FIELDS` is constant) and shared read-only.
+    """
     if kind not in REGISTER_KINDS:
         raise ValueError(f"unknown register kind {kind!r}; valid: {', '.join(REGISTER_KINDS)}")
+    return _build_alias_index(kind)
+
+
+@functools.cache
+def _build_alias_index(kind: str) -> Mapping[str, tuple[str, int]]:
     index: dict[str, tuple[str, int]] = {}
     for f in FIELDS:
         if kind in f.kinds:
             for rank, alias in enumerate(f.aliases):
                 index.setdefault(normalise_header(alias), (f.name, rank))
-    return index
+    return MappingProxyType(index)
 
 
 def match_header(text: str, kind: str) -> str | None:
@@ -207,7 +218,7 @@ def match_header(text: str, kind: str) -> str | None:
     return hit[0] if hit else None
 
 
-def _match(text: str, index: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
+def _match(text: str, index: Mapping[str, tuple[str, int]]) -> tuple[str, int] | None:
     if text is None:
         return None
     for cand in _candidates(normalise_header(text)):

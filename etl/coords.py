@@ -401,13 +401,58 @@ class Area:
         self.buffer_km = buffer_km
         self.bbox: tuple[float, float, float, float] = tuple(
             float(v) for v in self.geometry.bounds)
+        self._cells: np.ndarray | None = None
+
+    #: Cells per side of the grid that answers most points of a large batch without
+    #: a polygon test, and the batch size from which the grid is worth building.
+    GRID_CELLS = 64
+    GRID_MIN_POINTS = 20_000
+    _OUT, _IN, _EDGE = np.int8(0), np.int8(1), np.int8(2)
+
+    def _grid(self) -> np.ndarray:
+        """Per cell of a regular grid over the bbox: wholly outside, wholly inside, or on the edge.
+
+        A cell counts as inside or outside only when the cell grown by a margin is, so a
+        point that rounding puts in a neighbouring cell is still classed correctly; every
+        point of an edge cell gets the exact polygon test.
+        """
+        if self._cells is None:
+            x0, y0, x1, y1 = self.bbox
+            k = self.GRID_CELLS
+            dx, dy = (x1 - x0) / k, (y1 - y0) / k
+            ix, iy = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+            margin = 1e-3 * min(dx, dy)
+            boxes = shapely.box(x0 + ix * dx - margin, y0 + iy * dy - margin,
+                                x0 + (ix + 1) * dx + margin, y0 + (iy + 1) * dy + margin)
+            cells = np.full((k, k), self._EDGE, dtype=np.int8)
+            cells[shapely.contains_properly(self.geometry, boxes)] = self._IN
+            cells[~shapely.intersects(self.geometry, boxes)] = self._OUT
+            self._cells = cells
+        return self._cells
 
     def contains(self, lon, lat) -> np.ndarray:
-        """True where the point lies inside the buffered area (NaN -> False)."""
+        """True where the point lies inside the buffered area (NaN -> False).
+
+        Exactly ``shapely.contains_xy`` on the area; for a large batch a grid answers the
+        points of cells wholly inside or outside and only the rest are tested.
+        """
         lon, lat = _arrays(lon, lat)
         x0, y0, x1, y1 = self.bbox
         cand = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
         out = np.zeros(lon.shape, dtype=bool)
-        if cand.any():
+        n_cand = int(cand.sum())
+        if n_cand >= self.GRID_MIN_POINTS and x1 > x0 and y1 > y0:
+            pos = np.flatnonzero(cand)
+            k = self.GRID_CELLS
+            cx, cy = lon.ravel()[pos], lat.ravel()[pos]
+            ix = np.clip(((cx - x0) * (k / (x1 - x0))).astype(np.int64), 0, k - 1)
+            iy = np.clip(((cy - y0) * (k / (y1 - y0))).astype(np.int64), 0, k - 1)
+            state = self._grid()[ix, iy]
+            hit = state == self._IN
+            edge = np.flatnonzero(state == self._EDGE)
+            if len(edge):
+                hit[edge] = shapely.contains_xy(self.geometry, cx[edge], cy[edge])
+            out.ravel()[pos] = hit
+        elif n_cand:
             out[cand] = shapely.contains_xy(self.geometry, lon[cand], lat[cand])
         return out

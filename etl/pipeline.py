@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -200,6 +202,10 @@ def gazetteer(con: duckdb.DuckDBPyConnection) -> Gazetteer:
     )
 
 
+def _places(con: duckdb.DuckDBPyConnection) -> tuple[Gazetteer, coords.Area]:
+    return gazetteer(con), _area(con)
+
+
 def _area(con: duckdb.DuckDBPyConnection) -> coords.Area:
     gj = con.execute(
         "SELECT geojson FROM boundaries WHERE level = 'county' LIMIT 1").fetchone()
@@ -229,9 +235,81 @@ def _spread(per_value: list, idx: np.ndarray) -> np.ndarray:
     return np.array([*per_value, None], dtype=object)[idx]
 
 
-def _is_none(codes: np.ndarray) -> np.ndarray:
-    """None in an object array of codes (which hold only strings and None)."""
-    return np.equal(codes, None)
+class _Coded:
+    """A column of a few distinct strings: per row an index into ``values``, -1 for none.
+
+    Codes, types and location methods repeat a handful of values over a million rows;
+    kept this way they are never materialised as Python objects per row, and they go
+    to arrow (and DuckDB) as a dictionary column without factorising.
+
+    >>> c = _Coded.spread(["a", None, "b"], np.array([0, 1, 2, -1, 0]))
+    >>> c.idx.tolist(), c.values
+    ([0, -1, 1, -1, 0], ['a', 'b'])
+    >>> c.put(np.array([1, 3]), ["b", "c"]); c.take(np.arange(5)).tolist()
+    ['a', 'b', 'b', 'c', 'a']
+    """
+
+    __slots__ = ("_index", "idx", "values")
+
+    def __init__(self, idx: np.ndarray, values: list) -> None:
+        self.idx, self.values = idx, values
+        self._index = {v: i for i, v in enumerate(values)}
+
+    @classmethod
+    def empty(cls, n: int) -> _Coded:
+        return cls(np.full(n, -1, dtype=np.int32), [])
+
+    @classmethod
+    def spread(cls, per_value: list, idx: np.ndarray) -> _Coded:
+        """Values given per distinct value (None allowed) for rows indexing them (-1: none)."""
+        out = cls([], [])
+        remap = np.append(out._codes_of(per_value), -1).astype(np.int32)
+        out.idx = remap[idx]
+        return out
+
+    def _codes_of(self, objs: list) -> np.ndarray:
+        """The index of each object (None -> -1), adding values not seen yet."""
+        codes = np.empty(len(objs), dtype=np.int32)
+        for i, v in enumerate(objs):
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                codes[i] = -1
+                continue
+            k = self._index.get(v)
+            if k is None:
+                k = self._index[v] = len(self.values)
+                self.values.append(v)
+            codes[i] = k
+        return codes
+
+    def none(self) -> np.ndarray:
+        return self.idx < 0
+
+    def get(self, i: int) -> str | None:
+        k = self.idx[i]
+        return None if k < 0 else self.values[k]
+
+    def take(self, pos: np.ndarray) -> np.ndarray:
+        """Object array of the values at ``pos`` (None where none)."""
+        return np.array([*self.values, None], dtype=object)[self.idx[pos]]
+
+    def put(self, pos: np.ndarray, objs: object) -> None:
+        """Set the rows ``pos`` to ``objs``, one value per position: a sequence, or a
+        :class:`_Coded` of the same length as ``pos``."""
+        if isinstance(objs, _Coded):
+            remap = np.append(self._codes_of(objs.values), -1).astype(np.int32)
+            self.idx[pos] = remap[objs.idx]
+            return
+        codes, uniques = pd.factorize(np.asarray(objs, dtype=object), use_na_sentinel=True)
+        remap = np.append(self._codes_of(list(uniques)), -1).astype(np.int32)
+        self.idx[pos] = remap[codes]
+
+    def map(self, table: dict) -> _Coded:
+        """``table[v]`` for every row (none where absent), mapping each distinct value once."""
+        return _Coded.spread([table.get(v) for v in self.values], self.idx)
+
+    def arrow(self) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(
+            pa.array(self.idx, mask=self.idx < 0), pa.array(self.values, pa.string()))
 
 
 def _names(codes: np.ndarray):
@@ -275,7 +353,7 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         u_types, u_codes = aliases.normalise_types(pd.Series([*t_uniq, None], dtype=object), kind)
         u_types = [None if pd.isna(v) else v for v in u_types]
         u_codes = np.array([None if pd.isna(v) else v for v in u_codes], dtype=object)
-        out["type"] = np.array(u_types, dtype=object)[t_idx]
+        out["type"] = _Coded.spread(u_types, np.where(t_idx < 0, len(t_uniq), t_idx))
         t_bad = np.array([c is not None for c in u_codes])[t_idx]
         err.add(t_bad, tsrc or "type", lambda pos: u_codes[t_idx[pos]], tvals)
         _, ids = _col(sheet, mapping, "id")
@@ -328,11 +406,13 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
             xs, ys = s_lon.take(pa.array(pos)).to_pylist(), s_lat.take(pa.array(pos)).to_pylist()
             return [f"{x or ''} {y or ''}" for x, y in zip(xs, ys, strict=True)]
 
-        err.add(half & (lon_e == 0) & (lat_e == 0),
-                src_lon if np.isnan(lat).any() else src_lat or "lon", "bad_coordinate", both)
+        # named by the column that holds the value without its partner
+        lone = half & (lon_e == 0) & (lat_e == 0)
+        err.add(lone & ~np.isnan(lon), src_lon or "lon", "bad_coordinate", both)
+        err.add(lone & ~np.isnan(lat), src_lat or "lat", "bad_coordinate", both)
         coord_src = src_lon or src_lat
     has_xy = ~(np.isnan(lon) | np.isnan(lat))
-    method = np.full(n, None, dtype=object)
+    method = _Coded.empty(n)
     precision = np.full(n, np.nan)
     if has_xy.any():
         wlon, wlat = coords.to_wgs84(lon, lat, crs)
@@ -349,17 +429,17 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         err.add(has_xy & ~inside, coord_src or "lon", "outside_county",
                 lambda pos: np.char.add(np.char.add(np.round(lon[pos], 5).astype(str), ","),
                                         np.round(lat[pos], 5).astype(str)))
-        method[has_xy] = f"register:{crs}"
+        method.put(np.flatnonzero(has_xy), [f"register:{crs}"])
         precision[has_xy] = 10.0
         swapped = swapped | swapped_at_parse
         if swapped.any():
-            method[has_xy & swapped] = f"register:{crs}:swapped"
+            method.put(np.flatnonzero(has_xy & swapped), [f"register:{crs}:swapped"])
 
     # township, resolved once per distinct text
     tsrc, town_raw = _col(sheet, mapping, "township")
     tw_idx, tw_uniq = _encode(town_raw)
     tw_code = [gaz.township(t) for t in tw_uniq]
-    town = _spread(tw_code, tw_idx)
+    town = _Coded.spread(tw_code, tw_idx)
     unknown_t = np.array([c is None for c in tw_code] + [False])[tw_idx]
     if unknown_t.any():
         hints = [_hint(gaz.township_suggestions(t)) if c is None else ""
@@ -369,23 +449,23 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     # unit, resolved once per distinct (township, text) pair
     usrc, unit_raw = _col(sheet, mapping, "unit")
     ucsrc, unit_code_raw = _col(sheet, mapping, "unit_code")
-    unit = np.full(n, None, dtype=object)
+    unit = _Coded.empty(n)
     if ucsrc is not None:
         codes = pc.utf8_trim_whitespace(unit_code_raw)
         c_idx, c_uniq = _encode(codes)
         known_codes = set(gaz.units["code"])
-        unit = _spread([c if c in known_codes else None for c in c_uniq], c_idx)
-        err.add((c_idx >= 0) & _is_none(unit) & pc.is_null(unit_raw).to_numpy(zero_copy_only=False),
+        unit = _Coded.spread([c if c in known_codes else None for c in c_uniq], c_idx)
+        err.add((c_idx >= 0) & unit.none() & pc.is_null(unit_raw).to_numpy(zero_copy_only=False),
                 ucsrc, "unknown_unit", codes, "")
     if usrc is not None:
         u_idx, u_uniq = _encode(unit_raw)
-        todo = np.flatnonzero((u_idx >= 0) & _is_none(unit) & ~unknown_t)
+        todo = np.flatnonzero((u_idx >= 0) & unit.none() & ~unknown_t)
         m = len(u_uniq) + 1
         pair, pairs = pd.factorize((tw_idx[todo] + 1) * m + u_idx[todo] + 1)
         pair_town = [tw_code[k // m - 1] if k // m > 0 else None for k in pairs]
         pair_unit = [u_uniq[k % m - 1] for k in pairs]
         got = [gaz.unit(x, t) for x, t in zip(pair_unit, pair_town, strict=True)]
-        unit[todo] = _spread(got, pair)
+        unit.put(todo, _Coded.spread(got, pair))
         bad_pairs = np.array([g is None for g in got] + [False])[pair]
         if bad_pairs.any():
             hints = [_hint(gaz.unit_suggestions(x, t)) if g is None else ""
@@ -394,8 +474,10 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
             hint_full[todo] = _spread(hints, pair)
             err.add_at(todo[bad_pairs], usrc, "unknown_unit", unit_raw, hint_full)
     # a unit gives its township when none was written
-    unit_town = _lookup(unit, dict(zip(gaz.units["code"], gaz.units["township_code"], strict=True)))
-    town = np.where(_is_none(town) & ~_is_none(unit_town), unit_town, town)
+    unit_town = unit.map(dict(zip(gaz.units["code"], gaz.units["township_code"], strict=True)))
+    fill = np.flatnonzero(town.none() & ~unit_town.none())
+    if len(fill):
+        town.put(fill, unit_town.take(fill))
     # a unit written with the wrong township: the unit's own township wins only if town is empty
 
     if kind == "population":
@@ -410,27 +492,28 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
                 else [None] * len(rows))
         for i, address in zip(rows, addr, strict=True):
             pt = None
-            if unit[i]:
-                p = gaz.point_of_unit(unit[i])
+            if unit.get(i):
+                p = gaz.point_of_unit(unit.get(i))
                 if p:
                     pt = (*p, "gazetteer:unit", 1500.0)
             if pt is None and isinstance(address, str):
                 pt = geocode_point(geocoder(), address)
-            if pt is None and isinstance(town[i], str):
-                p = gaz.point_of_township(town[i])
+            if pt is None and isinstance(town.get(i), str):
+                p = gaz.point_of_township(town.get(i))
                 if p:
                     pt = (*p, "gazetteer:township", 5000.0)
             if pt is not None:
-                lon[i], lat[i], method[i], precision[i] = pt
+                lon[i], lat[i], m, precision[i] = pt
+                method.put(np.array([i]), [m])
         err.add(np.isnan(lon) & ~unknown_t, coord_src or "经度/纬度", "no_location")
     # township from the point when none was written
-    no_town = _is_none(town) & ~np.isnan(lon)
-    if no_town.any():
-        town[no_town] = gaz.nearest_township(lon[no_town], lat[no_town])
+    no_town = np.flatnonzero(town.none() & ~np.isnan(lon))
+    if len(no_town):
+        town.put(no_town, gaz.nearest_township(lon[no_town], lat[no_town]))
     # unit from the point when none was written (nearest unit of the same township)
-    no_unit = _is_none(unit) & ~_is_none(town) & ~np.isnan(lon)
-    if no_unit.any():
-        unit[no_unit] = gaz.nearest_units(lon[no_unit], lat[no_unit], town[no_unit].astype(object))
+    no_unit = np.flatnonzero(unit.none() & ~town.none() & ~np.isnan(lon))
+    if len(no_unit):
+        unit.put(no_unit, gaz.nearest_units(lon[no_unit], lat[no_unit], town.take(no_unit)))
 
     out["township_code"] = town
     out["unit_code"] = unit
@@ -447,7 +530,7 @@ def _hint(suggestions: list[str]) -> str:
 
 def _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, method):  # noqa: ARG001
     usrc, _ = _col(sheet, mapping, "unit")
-    err.add(_is_none(unit) & ~np.isin(np.arange(len(unit)), err.positions()),
+    err.add(unit.none() & ~np.isin(np.arange(len(unit.idx)), err.positions()),
             usrc or "村（社区）", "missing_unit")
     bands = [c for c in schema.POP_COLUMNS if c in out]
     if bands and len(bands) < len(schema.POP_COLUMNS):
@@ -475,15 +558,10 @@ def _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, m
 # -- the load itself --------------------------------------------------------------------
 
 
-def _lookup(values: pd.Series | np.ndarray, table: dict) -> np.ndarray:
-    """``table[v]`` for every value (None where absent), mapping each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([table.get(u) for u in uniques] + [None], dtype=object)
-    return mapped[codes]
-
-
 def _to_arrow(v: object) -> pa.Array:
     """A column of the validated sheet as arrow (NaN -> null; object columns dictionary-encoded)."""
+    if isinstance(v, _Coded):
+        return v.arrow()
     if isinstance(v, pa.ChunkedArray):
         return v.combine_chunks()
     if isinstance(v, pa.Array):
@@ -506,7 +584,7 @@ def _facility_ids(clean: dict, good: np.ndarray, kind: str) -> pa.Array:
         sub = pd.DataFrame({
             "type": _to_arrow(clean["type"]).take(sel).to_pandas(),
             "name": _to_arrow(clean["name"]).take(sel).to_pandas(),
-            "township_code": np.asarray(clean["township_code"], dtype=object)[missing],
+            "township_code": clean["township_code"].take(np.flatnonzero(missing)),
         }).astype("string").fillna("")
         hashes = pd.util.hash_pandas_object(sub, index=False).to_numpy()
         derived = pa.array([f"{kind[:3].upper()}-{h:016x}" for h in hashes], pa.string())
@@ -528,6 +606,13 @@ def _repeated(arr: pa.Array) -> np.ndarray:
     return first[idx] != order
 
 
+def _text_column(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A sheet column as arrow text without copying it (sheets hold arrow-backed ``str``)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.array(s.array)
+    return values._as_arrow(s)
+
+
 def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
     if not errors.parts:
         return pd.DataFrame(columns=["row_number", "sheet", "column_name", "raw", "reason_zh", "reason_en"])
@@ -538,12 +623,16 @@ def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
     vals, hints = e["value"].to_numpy()[order], e["hint"].to_numpy()[order]
     starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
     ends = np.r_[starts[1:], len(pos)]
-    raw_rows = sheet.frame.iloc[pos[starts]].astype(object).to_dict("records")
+    # the failing rows' cells as text (None for blank), taken column by column from arrow
+    take = pa.array(pos[starts])
+    names = list(sheet.frame.columns)
+    cells = [_text_column(sheet.frame[c]).take(take).to_pylist() for c in names]
     rows = []
-    for a, b, raw_values in zip(starts, ends, raw_rows, strict=True):
+    for a, b, raw_values in zip(starts, ends, zip(*cells, strict=True) if cells
+                                else [()] * len(starts), strict=True):
         texts = [_reason(codes[i], cols[i], vals[i], hints[i] if isinstance(hints[i], str) else "")
                  for i in range(a, b)]
-        raw = {k: (None if pd.isna(v) else str(v)) for k, v in raw_values.items()}
+        raw = dict(zip(names, raw_values, strict=True))
         rows.append({
             "row_number": int(sheet.row_numbers[pos[a]]),
             "sheet": sheet.sheet,
@@ -564,6 +653,76 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
     ``sha256`` is the file's hash and ``sheets`` the file as read by
     :func:`etl.readers.read_register` when the caller has them already.
     """
+    return _process(con, path, kind, crs=crs, overrides=overrides, file_name=file_name,
+                    sha256=sha256, sheets=sheets)
+
+
+#: Most rows validated at a time (about two DuckDB row groups): a load writes each part
+#: while the next is validated. Every check is row by row, and duplicates are looked up in
+#: the ids kept from earlier parts, so the parts give exactly the result of the whole.
+CHUNK_ROWS = 245_760
+
+
+def _parts(sheet: readers.RawSheet, size: int) -> list[readers.RawSheet]:
+    """The sheet in consecutive slices of at most ``size`` rows (the sheet itself if small),
+    cut where possible where the chunks of all its arrow columns end (a part's columns
+    are then used without copying).
+
+    >>> import pandas as pd
+    >>> s = readers.RawSheet("f.csv", None, ["a"], pd.DataFrame({"a": list("abcdefg")}),
+    ...                      np.arange(2, 9), "utf-8", 1, [])
+    >>> [(p.frame["a"].tolist(), p.row_numbers.tolist()) for p in _parts(s, 3)]
+    [(['a', 'b', 'c'], [2, 3, 4]), (['d', 'e', 'f'], [5, 6, 7]), (['g'], [8])]
+    """
+    n = len(sheet.frame)
+    if n <= size:
+        return [sheet]
+    ends = {n}
+    for i, c in enumerate(sheet.frame.columns):
+        arr = _text_column(sheet.frame[c])
+        lengths = [len(x) for x in arr.chunks] if isinstance(arr, pa.ChunkedArray) else [n]
+        here = set(np.cumsum(lengths).tolist())
+        ends = here if i == 0 else ends & here
+    cuts = [0]
+    while cuts[-1] < n:
+        fit = [e for e in ends if cuts[-1] < e <= cuts[-1] + size]
+        cuts.append(max(fit) if fit else min(cuts[-1] + size, n))
+    return [dataclasses.replace(sheet, frame=sheet.frame.iloc[a:b].reset_index(drop=True),
+                                row_numbers=sheet.row_numbers[a:b])
+            for a, b in itertools.pairwise(cuts)]
+
+
+class _KeptIds:
+    """Ids kept so far in this file (from earlier sheets and parts), to reject repeats."""
+
+    def __init__(self) -> None:
+        self.parts: list[pa.Array] = []
+        self.max: str | None = None
+
+    def contains(self, ids: pa.Array) -> np.ndarray:
+        """True where an id (no nulls) was kept before."""
+        if not self.parts or not len(ids):
+            return np.zeros(len(ids), dtype=bool)
+        # registers are often sorted by id: ids all above every kept one cannot repeat
+        if pc.min(ids).as_py() > self.max:
+            return np.zeros(len(ids), dtype=bool)
+        kept = self.parts[0] if len(self.parts) == 1 else pa.concat_arrays(self.parts)
+        return pc.fill_null(pc.is_in(ids, value_set=kept), False).to_numpy(zero_copy_only=False)
+
+    def add(self, ids: pa.Array) -> None:
+        if len(ids):
+            self.parts.append(ids)
+            top = pc.max(ids).as_py()
+            self.max = top if self.max is None else max(self.max, top)
+
+
+def _process(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str = "wgs84",
+             overrides: dict[str, str] | None = None, file_name: str | None = None,
+             sha256: str | None = None, sheets: list[readers.RawSheet] | None = None,
+             on_part: Callable[[pa.Table], None] | None = None,
+             places: tuple[Gazetteer, coords.Area] | None = None) -> LoadResult:
+    """:func:`process_file`, handing each validated part's table to ``on_part`` as it is done;
+    ``places`` is the database's gazetteer and county area when the caller has them."""
     path = Path(path)
     if kind not in schema.REGISTER_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(schema.REGISTER_KINDS)}")
@@ -577,64 +736,67 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
         return result
     if sheets is None:
         sheets = readers.read_register(path, kind, overrides=overrides)
-    gaz = gazetteer(con)
-    area = _area(con)
+    gaz, area = places or _places(con)
     # made on first use: only rows without coordinates need it (building one costs ~0.2 s)
     geocoder = functools.cache(lambda: online_geocoder() or GazetteerGeocoder(gaz))
     tables, rejects = [], []
-    seen: list = []  # ids (or unit codes) kept from earlier sheets: a file holds each once
-    for sheet in sheets:
-        result.notes += sheet.skipped
-        match = aliases.match_columns(sheet.columns, kind, overrides)
+    # ids (or unit codes) kept from earlier sheets and parts: a file holds each once
+    kept_ids, seen = _KeptIds(), []
+    for whole in sheets:
+        result.notes += whole.skipped
+        match = aliases.match_columns(whole.columns, kind, overrides)
         if match.missing_required:
             raise readers.RegisterReadError(
-                f"{result.file_name}（{sheet.sheet or '第 1 个表'}）缺少必需的列：{'、'.join(match.missing_required)}；"
-                f"找到的列：{'、'.join(sheet.columns)}。可用 --map 源列=字段 指定对应关系。",
-                f"{result.file_name} ({sheet.sheet or 'first sheet'}) lacks required columns: "
-                f"{', '.join(match.missing_required)}; columns found: {', '.join(sheet.columns)}. "
+                f"{result.file_name}（{whole.sheet or '第 1 个表'}）缺少必需的列：{'、'.join(match.missing_required)}；"
+                f"找到的列：{'、'.join(whole.columns)}。可用 --map 源列=字段 指定对应关系。",
+                f"{result.file_name} ({whole.sheet or 'first sheet'}) lacks required columns: "
+                f"{', '.join(match.missing_required)}; columns found: {', '.join(whole.columns)}. "
                 "Use --map SOURCE=field to map a column.")
         for fld, cols in match.duplicates.items():
             result.notes.append(f"{fld}: 多个列可对应，使用“{cols[0]}” / several columns map to {fld}; using {cols[0]!r}")
         if match.unmatched:
             result.notes.append(f"未使用的列 / unused columns: {', '.join(match.unmatched)}")
-        clean, errors = _validate_sheet(sheet, kind, crs, match.mapping, gaz, area, geocoder)
-        n = len(sheet.frame)
-        bad = np.zeros(n, dtype=bool)
-        bad[errors.positions()] = True
-        good = np.flatnonzero(~bad)
-        # duplicates among the otherwise good rows (ids for facilities, units for population)
-        if kind in schema.FACILITY_KINDS:
-            ids = _facility_ids(clean, ~bad, kind)
-            good_ids = ids if len(good) == n else ids.take(pa.array(good))
-            dup = _repeated(good_ids)
-            if seen:  # an id kept from an earlier sheet of the same file
-                dup |= pc.fill_null(pc.is_in(good_ids, value_set=pa.array(seen, pa.string())),
-                                    False).to_numpy(zero_copy_only=False)
-            dup_col = next((s for s, f in match.mapping.items() if f == "id"), "名称")
-            if dup.any():
-                errors.add_at(good[dup], dup_col, "duplicate_id",
-                              good_ids.filter(pa.array(dup)).to_pylist())
-            clean["id"] = ids
-            if len(sheets) > 1:
-                seen += good_ids.filter(pa.array(~dup)).to_pylist()
-        else:
-            codes = pd.Series(np.asarray(clean["code"], dtype=object)[good], dtype=object)
-            dup = codes.duplicated().to_numpy() | codes.isin(seen).to_numpy()
-            seen += codes[~dup].tolist()
-            dup_col = next((s for s, f in match.mapping.items() if f in ("unit", "unit_code")), "村（社区）")
-            if dup.any():
-                errors.add_at(good[dup], dup_col, "duplicate_unit", codes[dup].tolist())
-        bad[good[dup]] = True
-        table = {k: _to_arrow(v) for k, v in clean.items()}
-        table["_row"] = pa.array(sheet.row_numbers)
-        table["_sheet"] = pa.repeat(pa.scalar(sheet.sheet, pa.string()), n)
-        table["_keep"] = pa.array(~bad)
-        tables.append(pa.table(table))
-        rejects.append(_rejects_frame(sheet, errors))
-        result.rows_read += n
-        result.rows_loaded += n - int(bad.sum())
+        for sheet in _parts(whole, CHUNK_ROWS):
+            clean, errors = _validate_sheet(sheet, kind, crs, match.mapping, gaz, area, geocoder)
+            n = len(sheet.frame)
+            bad = np.zeros(n, dtype=bool)
+            bad[errors.positions()] = True
+            good = np.flatnonzero(~bad)
+            # duplicates among the otherwise good rows (ids for facilities, units for population)
+            if kind in schema.FACILITY_KINDS:
+                ids = _facility_ids(clean, ~bad, kind)
+                good_ids = ids if len(good) == n else ids.take(pa.array(good))
+                dup = _repeated(good_ids) | kept_ids.contains(good_ids)
+                dup_col = next((s for s, f in match.mapping.items() if f == "id"), "名称")
+                if dup.any():
+                    errors.add_at(good[dup], dup_col, "duplicate_id",
+                                  good_ids.filter(pa.array(dup)).to_pylist())
+                clean["id"] = ids
+                kept_ids.add(good_ids.filter(pa.array(~dup)) if dup.any() else good_ids)
+            else:
+                codes = pd.Series(clean["code"].take(good), dtype=object)
+                dup = codes.duplicated().to_numpy() | codes.isin(seen).to_numpy()
+                seen += codes[~dup].tolist()
+                dup_col = next((s for s, f in match.mapping.items() if f in ("unit", "unit_code")),
+                               "村（社区）")
+                if dup.any():
+                    errors.add_at(good[dup], dup_col, "duplicate_unit", codes[dup].tolist())
+            bad[good[dup]] = True
+            table = {k: _to_arrow(v) for k, v in clean.items()}
+            table["_row"] = pa.array(sheet.row_numbers)
+            table["_sheet"] = pa.repeat(pa.scalar(sheet.sheet, pa.string()), n)
+            table["_keep"] = pa.array(~bad)
+            table = pa.table(table)
+            if on_part is not None:
+                on_part(table)
+            tables.append(table)
+            rejects.append(_rejects_frame(sheet, errors))
+            result.rows_read += n
+            result.rows_loaded += n - int(bad.sum())
     if tables:
         result.table = pa.concat_tables(tables, promote_options="default")
+    # parts without rejects add nothing (and would make the columns' types object)
+    rejects = [r for r in rejects if len(r)] or rejects[:1]
     result.rejects = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame()
     result.rows_rejected = len(result.rejects)
     return result
@@ -675,17 +837,29 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
     """Validate ``path`` and write it in one transaction (see the module docstring).
 
     The file is hashed while it is read, and the raw copy is made while it is validated
-    (both in a worker thread); the copy is put in place inside the transaction.
+    (both in a worker thread); the copy is put in place inside the transaction. Facility
+    rows are validated in parts of :data:`CHUNK_ROWS`, and DuckDB writes each part (in
+    another thread; it releases the GIL) while the next is validated, all in the same
+    transaction.
     """
     path = Path(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha_job = pool.submit(file_sha256, path)
-        sheets, read_error = None, None
+        sheets, read_error, places = None, None, None
         if kind != "boundaries" and kind in schema.REGISTER_KINDS:
+            # the gazetteer and the county area are read from the database while the file is
+            # read (nothing else uses the connection meanwhile)
+            side = ThreadPoolExecutor(max_workers=1)
+            places_job = side.submit(_places, con)
             try:
                 sheets = readers.read_register(path, kind, overrides=overrides)
             except readers.RegisterReadError as exc:
                 read_error = exc
+            finally:
+                side.shutdown(wait=True)
+            # if they cannot be read, the validation reads them again and fails as it would have
+            with contextlib.suppress(Exception):
+                places = places_job.result()
         sha = sha_job.result()  # a missing file raises here, as before
         prev = con.execute("SELECT load_id FROM loads WHERE sha256 = ? AND kind = ?",
                            [sha, kind]).fetchone()
@@ -697,17 +871,27 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
         raw_name = f"{sha}{path.suffix.lower()}"
         copy = _RawCopy(pool, path, data_dir / "raw", raw_name) if keep_raw else None
         try:
-            result = process_file(con, path, kind, crs=crs, overrides=overrides,
-                                  file_name=file_name, sha256=sha, sheets=sheets)
             with transaction(con):
-                load_id = con.execute("SELECT nextval('load_seq')").fetchone()[0]
+                writer = (_FacilityWriter(con, file_name or path.name)
+                          if kind in schema.FACILITY_KINDS else None)
+                try:
+                    result = _process(con, path, kind, crs=crs, overrides=overrides,
+                                      file_name=file_name, sha256=sha, sheets=sheets,
+                                      on_part=writer.put if writer else None,
+                                      places=places)
+                except BaseException:
+                    if writer is not None:
+                        writer.abort()
+                    raise
+                load_id = writer.finish() if writer else _next_load_id(con)
                 result.load_id = load_id
                 con.execute(
                     "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [load_id, result.file_name, sha, kind, crs, result.rows_read,
                      result.rows_loaded, result.rows_rejected,
                      dt.datetime.now(dt.UTC).replace(tzinfo=None), raw_path or f"raw/{raw_name}"])
-                _write_rows(con, result, kind, load_id)
+                if writer is None:
+                    _write_rows(con, result, kind, load_id)
                 if len(result.rejects):
                     rej = result.rejects.assign(load_id=load_id)
                     con.register("_rej", rej)
@@ -781,12 +965,93 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
         con.execute("INSERT INTO boundaries SELECT level, code, name, geojson, source, is_synthetic FROM _b")
         con.unregister("_b")
         return
-    # typed arrow columns, scanned by DuckDB without going through pandas
-    t = result.table
-    if t is None or not result.rows_loaded:
+    if result.table is not None and result.rows_loaded:
+        _insert_facilities(con, result.table, result.file_name, load_id,
+                           replace=_has_facilities(con))
+
+
+def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT nextval('load_seq')").fetchall()[0][0]
+
+
+def _has_facilities(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM facilities LIMIT 1)").fetchall()[0][0])
+
+
+class _FacilityWriter:
+    """Writes the validated parts of a facility register, each in a worker thread while the
+    next part is validated, on the caller's connection and inside its open transaction.
+
+    At most one part is being written at a time, and the connection is used by one thread
+    at a time: :meth:`put` waits for the previous part before it hands over the next, and
+    :meth:`finish` (or :meth:`abort`, on failure) waits for the last one. The load id is
+    drawn from the sequence when the first part is written (or at :meth:`finish`).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, file_name: str) -> None:
+        self.con, self.file_name = con, file_name
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.job = None
+        self.load_id: int | None = None
+        self.order: bool | None = None
+        self.replace = False
+
+    def _start(self) -> None:
+        self.load_id = _next_load_id(self.con)
+        # ids loaded before replace their old rows; a table empty before the load needs no check
+        self.replace = _has_facilities(self.con)
+        # row order in the table does not matter (readers ORDER BY): let the insert run in parallel
+        self.order = self.con.execute(
+            "SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def put(self, table: pa.Table) -> None:
+        if self.job is not None:
+            self.job.result()
+        if self.load_id is None:
+            self._start()
+        if not pc.any(table["_keep"]).as_py():
+            return
+        self.job = self.pool.submit(_insert_facilities, self.con, table, self.file_name,
+                                    self.load_id, replace=self.replace, set_order=False)
+
+    def finish(self) -> int:
+        """Wait for the last part (raising its error); return the load id."""
+        try:
+            if self.job is not None:
+                self.job.result()
+            if self.load_id is None:
+                self.load_id = _next_load_id(self.con)
+            return self.load_id
+        finally:
+            self._close()
+
+    def abort(self) -> None:
+        """Wait for a part being written (its error is dropped: the load is failing anyway)."""
+        with contextlib.suppress(BaseException):
+            if self.job is not None:
+                self.job.result()
+        with contextlib.suppress(duckdb.Error):
+            self._close()
+
+    def _close(self) -> None:
+        self.pool.shutdown(wait=True)
+        if self.order is not None:
+            self.con.execute(f"SET preserve_insertion_order = {'true' if self.order else 'false'}")
+            self.order = None
+
+
+def _insert_facilities(con: duckdb.DuckDBPyConnection, t: pa.Table, file_name: str,
+                       load_id: int, *, replace: bool, set_order: bool = True) -> None:
+    """Insert the kept rows of a validated table into ``facilities`` (typed arrow columns,
+    scanned by DuckDB without going through pandas); with ``replace``, rows of the same ids
+    loaded before are deleted first. With ``set_order`` the insert runs with
+    ``preserve_insertion_order`` off and the setting is restored after."""
+    keep = t["_keep"]
+    if not pc.all(keep).as_py():
+        t = t.filter(keep)
+    if not t.num_rows:
         return
-    if result.rows_loaded < t.num_rows:
-        t = t.filter(t["_keep"])
     enc = t["type"].combine_chunks()
     enc = enc if pa.types.is_dictionary(enc.type) else pc.dictionary_encode(enc)
     labels = [x if x in schema.FACILITY_TYPES else None for x in enc.dictionary.to_pylist()]
@@ -807,22 +1072,24 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
     for col in schema.TABLES["facilities"]:
         if col.name in ("source", "load_id"):
             select.append(f"CAST(? AS {col.sql_type.split()[0]})")
-            params.append(result.file_name if col.name == "source" else load_id)
+            params.append(file_name if col.name == "source" else load_id)
         elif col.name in cols:
             select.append(col.name)
         else:
             select.append("NULL")
     con.register("_fac", fac)
-    # row order in the table does not matter (readers ORDER BY): let the insert run in parallel
-    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-    con.execute("SET preserve_insertion_order = false")
+    order = None
     try:
-        if con.execute("SELECT count(*) FROM (SELECT 1 FROM facilities LIMIT 1)").fetchone()[0]:
+        if set_order:
+            order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+            con.execute("SET preserve_insertion_order = false")
+        if replace:
             con.execute("DELETE FROM facilities WHERE id IN (SELECT id FROM _fac)")
         con.execute(f"INSERT INTO facilities ({', '.join(names)}) SELECT {', '.join(select)} FROM _fac",
                     params)
     finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
+        if order is not None:
+            con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
         con.unregister("_fac")
 
 

@@ -482,18 +482,20 @@ def _check_unclosed_quote(name: str, data: bytes, offset: int, names: list[str],
     Told by an odd number of quote characters in the body together with a line break
     inside a field of the last record (where an unterminated quote ends up).
     """
-    if not table.num_rows or data.count(b'"', offset) % 2 == 0:
+    if not table.num_rows:
         return
-    for j, col in enumerate(table.columns):
-        value = col[-1].as_py()
-        if value and "\n" in value:
-            column = names[j] or f"列{j + 1}"
-            row = int(row_numbers[-1])
-            raise RegisterReadError(
-                f"“{name}”第 {row} 行“{column}”列的引号没有闭合，其后的内容都被读进了这一格；"
-                "请补上引号后再导入",
-                f'"{name}" row {row}, column "{column}": a quote is opened and never closed, so '
-                "the rest of the file ran into this cell; close the quote and load again")
+    # the last record is looked at first: counting the quotes reads the whole body
+    hit = next((j for j, col in enumerate(table.columns)
+                if (value := col[-1].as_py()) and "\n" in value), None)
+    if hit is None or data.count(b'"', offset) % 2 == 0:
+        return
+    column = names[hit] or f"列{hit + 1}"
+    row = int(row_numbers[-1])
+    raise RegisterReadError(
+        f"“{name}”第 {row} 行“{column}”列的引号没有闭合，其后的内容都被读进了这一格；"
+        "请补上引号后再导入",
+        f'"{name}" row {row}, column "{column}": a quote is opened and never closed, so '
+        "the rest of the file ran into this cell; close the quote and load again")
 
 
 def _nth_newline(data: bytes, n: int) -> int:
@@ -537,22 +539,51 @@ def _has_quoted_newline(data: bytes, offset: int) -> bool:
     return _line_breaks(data, offset)[1]
 
 
+#: Bytes scanned per numpy block by :func:`_line_breaks` (small enough to stay in cache).
+_SCAN_BLOCK = 1 << 20
+
+
 def _line_breaks(data: bytes, offset: int) -> tuple[int, bool]:
     r"""Number of line feeds after ``offset``, and whether a quote touches one (``"\n``,
-    ``"\r\n`` or ``\n"``: a quoted field may span lines). One vectorised pass, and
-    none over the line feeds when the body has no quote at all."""
-    if data.find(b'"', offset) < 0:
-        return data.count(b"\n", offset), False
+    ``"\r\n`` or ``\n"``: a quoted field may span lines).
+
+    One pass in cache-sized blocks: the line feeds are counted and the quotes located;
+    only the bytes next to each quote are then looked at (quotes are far fewer than line
+    feeds). A body without any quote is not scanned for quotes.
+
+    >>> _line_breaks(b'a,b\n1,"x\ny"\n2,3', 4), _line_breaks(b'a\n"b"c\n', 0)
+    ((2, True), (2, True))
+    >>> _line_breaks(b'h\n1,"2,3",4\r\n5,6\r\n', 2), _line_breaks(b'"a"\n', 3)
+    ((2, False), (1, False))
+    """
     arr = np.frombuffer(data, dtype=np.uint8)
     n = len(arr)
-    nl = np.flatnonzero(arr[offset:] == 10) + offset
-    if not len(nl):
-        return 0, False
-    after = (nl + 1 < n) & (arr[np.minimum(nl + 1, n - 1)] == 34)
-    before = (nl - 1 >= offset) & (arr[np.maximum(nl - 1, 0)] == 34)
-    before_cr = ((nl - 2 >= offset) & (arr[np.maximum(nl - 1, 0)] == 13)
-                 & (arr[np.maximum(nl - 2, 0)] == 34))
-    return len(nl), bool((after | before | before_cr).any())
+    quoted = data.find(b'"', offset) >= 0
+    buf = np.empty(min(_SCAN_BLOCK, max(n - offset, 0)), dtype=bool)
+    n_breaks, touching = 0, False
+    for start in range(offset, n, _SCAN_BLOCK):
+        block = arr[start:start + _SCAN_BLOCK]
+        mask = buf[:len(block)]
+        np.equal(block, 10, out=mask)
+        n_breaks += int(np.count_nonzero(mask))
+        if quoted and not touching:
+            np.equal(block, 34, out=mask)
+            touching = _quote_touches_newline(arr, np.flatnonzero(mask) + start, offset)
+    return n_breaks, touching
+
+
+def _quote_touches_newline(arr: np.ndarray, quotes: np.ndarray, offset: int) -> bool:
+    r"""Whether any quote at the byte positions ``quotes`` (all >= ``offset``) is followed
+    by ``\n`` or ``\r\n``, or preceded by a ``\n`` at or after ``offset``."""
+    if not len(quotes):
+        return False
+    n = len(arr)
+    nxt = arr[np.minimum(quotes + 1, n - 1)]
+    after = (quotes + 1 < n) & ((nxt == 10)
+                                | ((nxt == 13) & (quotes + 2 < n)
+                                   & (arr[np.minimum(quotes + 2, n - 1)] == 10)))
+    before = (quotes - 1 >= offset) & (arr[np.maximum(quotes - 1, 0)] == 10)
+    return bool((after | before).any())
 
 
 def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> np.ndarray:
@@ -608,6 +639,8 @@ def _edges(chunk: pa.Array) -> tuple[bool, bool]:
     """Whether any value of a string chunk has surrounding ASCII whitespace, or is empty.
 
     Read from the offsets and the first and last byte of each value: no string is copied.
+    A chunk whose value bytes hold no byte up to 0x20 (no whitespace or control character
+    at all, as in most columns) is answered by one vectorised comparison instead.
     """
     if not pa.types.is_large_string(chunk.type) and not pa.types.is_string(chunk.type):
         return True, True
@@ -622,6 +655,8 @@ def _edges(chunk: pa.Array) -> tuple[bool, bool]:
     if data_buf is None or not nonempty.any():
         return False, empty
     data = np.frombuffer(data_buf, dtype=np.uint8)
+    if not (data[offsets[0]:offsets[-1]] <= 32).any():
+        return False, empty
     first = data[offsets[:-1][nonempty]]
     last = data[offsets[1:][nonempty] - 1]
     return bool(_ASCII_WS[first].any() or _ASCII_WS[last].any()), empty

@@ -81,7 +81,8 @@ def _as_arrow(s: pd.Series) -> pa.Array:
     else:
         arr = pa.array(s.astype(_STR))
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        # one chunk is used as it is (combining always copies)
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     return arr.cast(pa.large_string())
 
 

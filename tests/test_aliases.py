@@ -112,3 +112,21 @@ def test_template_columns():
 def test_docs_contain_alias_table():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "etl-parsers.md").read_text("utf-8")
     assert aliases_markdown() in doc
+
+
+def test_alias_index_is_built_once_per_kind_and_read_only():
+    from etl import aliases
+
+    index = aliases._alias_index("schools")
+    assert aliases._alias_index("schools") is index
+    expected = {}
+    for f in FIELDS:
+        if "schools" in f.kinds:
+            for rank, alias in enumerate(f.aliases):
+                expected.setdefault(normalise_header(alias), (f.name, rank))
+    assert dict(index) == expected
+    with pytest.raises(TypeError):
+        index["x"] = ("name", 0)
+    for _ in range(2):  # an unknown kind is refused every time, never cached
+        with pytest.raises(ValueError, match="unknown register kind"):
+            aliases._alias_index("nonsense")

@@ -140,6 +140,44 @@ def test_area_contains_matches_shapely_and_buffer():
     assert area.contains([wx - 1 * km], [wy])[0] and not area.contains([wx - 3 * km], [wy])[0]
 
 
+COUNTY = json.loads(paths.BOUNDARY_WGS84.read_text("utf-8"))["features"][0]["geometry"]
+# a square with a square hole, and two squares apart (a MultiPolygon)
+HOLED = {"type": "Polygon", "coordinates": [
+    [[107, 31], [108, 31], [108, 32], [107, 32], [107, 31]],
+    [[107.3, 31.3], [107.7, 31.3], [107.7, 31.7], [107.3, 31.7], [107.3, 31.3]]]}
+TWO = {"type": "MultiPolygon", "coordinates": [
+    [[[107, 31], [107.4, 31], [107.4, 31.4], [107, 31.4], [107, 31]]],
+    [[[107.6, 31.6], [108, 31.6], [108, 32], [107.6, 32], [107.6, 31.6]]]]}
+
+
+@pytest.mark.parametrize(("geom", "buffer_km"), [(COUNTY, 2), (COUNTY, 0), (HOLED, 0), (TWO, 0)])
+def test_area_grid_gives_exactly_the_polygon_test(geom, buffer_km):
+    """A large batch goes through the grid of inside/outside/edge cells; the answer is the
+    polygon test's, point for point: random points, the boundary's own vertices (on the
+    edge: not contained), points on the grid lines, on the bbox edges and NaN."""
+    import shapely
+
+    area = Area(geom, buffer_km=buffer_km)
+    x0, y0, x1, y1 = area.bbox
+    rng = np.random.default_rng(11)
+    n = 60_000
+    x = rng.uniform(x0 - 0.05, x1 + 0.05, n)
+    y = rng.uniform(y0 - 0.05, y1 + 0.05, n)
+    vertices = shapely.get_coordinates(shapely.boundary(area.geometry))
+    k = Area.GRID_CELLS
+    grid_x = np.repeat(x0 + np.arange(k + 1) * (x1 - x0) / k, 40)
+    grid_y = np.repeat(y0 + np.arange(k + 1) * (y1 - y0) / k, 40)
+    x = np.concatenate([x, vertices[:, 0], grid_x, rng.uniform(x0, x1, len(grid_y)), [x0, x1, np.nan]])
+    y = np.concatenate([y, vertices[:, 1], rng.uniform(y0, y1, len(grid_x)), grid_y, [y0, y1, 31.0]])
+    assert len(x) >= Area.GRID_MIN_POINTS
+    got = area.contains(x, y)
+    np.testing.assert_array_equal(got, shapely.contains_xy(area.geometry, x, y))
+    # the grid was used, and it has cells of all three kinds
+    cells = area._grid()
+    assert {Area._IN, Area._OUT, Area._EDGE} <= set(np.unique(cells).tolist())
+    assert got.any() and not got.all()
+
+
 @pytest.mark.parametrize(("texts", "crs"), [
     (["经度（高德）"], "gcj02"), (["百度经度"], "bd09"), (["GPS经度"], "wgs84"), (["经度"], None),
 ])

@@ -334,3 +334,124 @@ def test_facility_insert_keeps_the_connection_settings(con, tmp_path):
     path.write_text("名称,乡镇\n甲幼儿园,任市镇\n", encoding="utf-8")
     pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
     assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
+
+
+# -- loads in parts ---------------------------------------------------------------------
+
+
+def _fresh_db(path: Path):
+    c = db.connect(path)
+    db.init_schema(c)
+    with db.transaction(c):
+        db.load_reference(c)
+    return c
+
+
+def _write_parts_register(path: Path) -> None:
+    """40 school rows whose checks reach across any cut into parts: ids out of order that
+    repeat far apart (K05 at rows 3 and 40; K07 first on a bad row, then on a good one),
+    rows without an id whose derived id repeats (same type, name and township at rows
+    5 and 30), rows without coordinates, half coordinates, a bad count, an unknown township."""
+    lon, lat = _town_point("任市镇")
+    rows = []
+    for i in range(40):
+        rid = f"K{(i * 7) % 43 + 100}"  # distinct, out of order
+        rows.append([rid, f"学校{i}", "中心校", "任市镇", f"{lon + i * 1e-4:.6f}", f"{lat:.6f}", str(100 + i)])
+    rows[1][0] = "K05"       # row 3
+    rows[38][0] = "K05"      # row 40: a repeat of row 3
+    rows[4][0] = rows[28][0] = ""  # rows 6 and 30: no id, the same type, name and township
+    rows[28][1] = rows[4][1]
+    rows[9][0], rows[9][6] = "K07", "abc"  # row 11: bad count, its id is not kept
+    rows[33][0] = "K07"      # row 35: the only good row with K07
+    rows[12][4] = rows[12][5] = ""  # row 14: located from the township
+    rows[15][5] = ""         # row 17: a longitude alone
+    rows[20][4] = ""         # row 22: a latitude alone
+    rows[25][3] = "北京镇"    # row 27: unknown township
+    head = "编号,学校名称,学校类型,乡镇（街道）,经度,纬度,在校生数"
+    path.write_text("\n".join([head, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+
+
+def _dump(con) -> dict:
+    """Every written row, as text (NULL as None) so that two dumps compare with ``==``."""
+    def rows(sql: str) -> list:
+        return [tuple(None if v is None else str(v) for v in r) for r in con.execute(sql).fetchall()]
+
+    return {
+        "facilities": rows("SELECT * EXCLUDE (load_id) FROM facilities ORDER BY id"),
+        "rejects": rows("SELECT * EXCLUDE (load_id) FROM rejects ORDER BY row_number"),
+        "loads": rows("SELECT rows_read, rows_loaded, rows_rejected FROM loads"),
+    }
+
+
+def test_a_load_in_parts_equals_the_load_in_one(con, tmp_path, monkeypatch):
+    path = tmp_path / "s.csv"
+    _write_parts_register(path)
+    whole = pipeline.load_file(con, path, "schools", data_dir=tmp_path / "d1")
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 6)  # 7 parts of 5 or 6 rows
+    con2 = _fresh_db(tmp_path / "parts.duckdb")
+    try:
+        parts = pipeline.load_file(con2, path, "schools", data_dir=tmp_path / "d2")
+        assert _dump(con2) == _dump(con)
+        assert con2.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
+    finally:
+        con2.close()
+    assert (parts.rows_read, parts.rows_loaded, parts.rows_rejected) == (40, 34, 6)
+    pd.testing.assert_frame_equal(parts.rejects, whole.rejects)
+    pd.testing.assert_frame_equal(parts.clean.reset_index(drop=True), whole.clean.reset_index(drop=True))
+    # the answers worked out by hand
+    rej = whole.rejects.set_index("row_number")
+    assert sorted(rej.index) == [11, 17, 22, 27, 30, 40]
+    assert rej.loc[40, "reason_en"] == 'id "K05" repeats in the file (the first row is kept)'
+    assert rej.loc[30, "reason_en"].startswith('id "SCH-')
+    assert rej.loc[17, "column_name"] == "经度" and rej.loc[22, "column_name"] == "纬度"
+    kept = set(whole.clean["id"])
+    assert "K07" in kept and whole.clean.set_index("id").loc["K07", "name"] == "学校33"
+    assert whole.clean.set_index("_row").loc[14, "location_method"] == "gazetteer:township"
+
+
+@pytest.mark.parametrize("ids", [
+    ["a", "b", "c", "d", "e", "f"],           # sorted: later parts are all above the kept ones
+    ["f", "e", "d", "c", "b", "a"],
+    ["c", "a", "c", "b", "a", "d", "b", "e"],
+    ["x1", "x10", "x2", "x1", "x20", "x10"],
+])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_ids_kept_from_earlier_parts(ids, size):
+    import pyarrow as pa
+
+    kept, naive = pipeline._KeptIds(), set()
+    for a in range(0, len(ids), size):
+        part = pa.array(ids[a:a + size], pa.string())
+        got = kept.contains(part)
+        assert got.tolist() == [x in naive for x in ids[a:a + size]]
+        new = part.filter(pa.array(~got))
+        kept.add(new)
+        naive |= set(new.to_pylist())
+
+
+def test_a_failure_after_parts_were_written_rolls_back_everything(con, tmp_path, monkeypatch):
+    """The first sheet is validated and written in three parts; the second lacks a required
+    column: the load fails and the database is as it was."""
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
+    path = tmp_path / "two.xlsx"
+    wb = Workbook()
+    a = wb.active
+    a.title = "小学"
+    a.append(["编号", "学校名称", "学校类型", "乡镇（街道）", "在校生数"])
+    for i in range(6):
+        a.append([f"S{i}", f"小学{i}", "中心校", "任市镇", "300"])
+    b = wb.create_sheet("中学")
+    b.append(["编号", "学校类型", "乡镇（街道）", "专任教师数"])
+    b.append(["S9", "初级中学", "甘棠镇", "40"])
+    wb.save(path)
+    before = _snapshot(con)
+    with pytest.raises(RegisterReadError, match="name"):
+        pipeline.load_file(con, path, "schools", data_dir=tmp_path / "data")
+    assert _snapshot(con) == before
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
+    assert not (tmp_path / "data" / "raw").exists()
+    # the connection is usable and the next load goes through
+    k = tmp_path / "k.csv"
+    k.write_text("名称,乡镇\n甲幼儿园,任市镇\n乙幼儿园,任市镇\n丙幼儿园,任市镇\n", encoding="utf-8")
+    assert pipeline.load_file(con, k, "kindergartens", data_dir=tmp_path / "data").rows_loaded == 3
+    assert con.execute("SELECT count(*) FROM facilities").fetchone()[0] == 3

@@ -272,3 +272,172 @@ def test_override_columns_count_as_header_matches(tmp_path, suffix):
         [s] = read_register(path, "kindergartens", overrides={key: "name"})
         assert s.columns == ["园所全称", "乡镇"] and s.frame["园所全称"].tolist() == ["甲幼儿园"]
         assert s.row_numbers.tolist() == [2]
+
+
+# --- fast paths of the CSV reader, checked against naive references ----------
+
+def _line_breaks_reference(data: bytes, offset: int) -> tuple[int, bool]:
+    """Byte by byte: the line feeds after ``offset``, and whether a quote sits right before
+    one (or before its ``\\r\\n``) or right after one, never looking before ``offset``."""
+    n, count, touch = len(data), 0, False
+    for i in range(offset, n):
+        if data[i] == 10:
+            count += 1
+            touch = touch or (i + 1 < n and data[i + 1] == 34) or (
+                i - 1 >= offset and data[i - 1] == 34) or (
+                i - 2 >= offset and data[i - 2:i] == b'"\r')
+    return count, touch
+
+
+#: Bodies where quotes and line breaks meet (each also read as CRLF and as GBK below).
+TRICKY_CSV = [
+    '名称,类型\n"甲\n校",中心校\n乙,初中\n',        # a quoted field spanning lines
+    '名称,类型\n甲,"1,200"\n乙,初中\n',             # quotes that touch no line break
+    '名称,类型\n甲,中心校\n乙,"初中"',              # a quote in the last record, no final newline
+    '名称,类型\n甲,"中心\n校"',                     # the last record spans lines, no final newline
+    '名称,类型\n甲,中心校\n\n乙,初中',              # a blank line, no final newline
+    '名称,类型\n甲,"中""心"\n"乙",村小\n',         # an escaped quote, a quote after a line feed
+    '名称,类型\n甲,中心校\n乙,"初中\n丙,村小\n',    # an unclosed quote in the last record
+]
+
+
+def _tricky_bytes():
+    for text in TRICKY_CSV:
+        for eol in ("\n", "\r\n"):
+            for enc in ("utf-8", "gbk"):
+                yield text.replace("\n", eol).encode(enc)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, None])
+def test_line_breaks_match_a_byte_by_byte_scan(monkeypatch, block):
+    """Line feeds counted and quotes next to them found, with blocks of every size
+    (the quote and its line feed falling in different blocks)."""
+    from etl import readers
+
+    if block:
+        monkeypatch.setattr(readers, "_SCAN_BLOCK", block)
+    cases = [(d, o) for d in _tricky_bytes() for o in range(len(d) + 1)]
+    cases += [(d, 0) for d in (b"", b'"', b'\n"', b'"\n', b'"\r\n', b'\r\n"', b'"\r', b"\n\n")]
+    rng = np.random.default_rng(7)
+    alphabet = [b"a", b'"', b"\n", b"\r", b",", b"\xd6\xd0", b"\xe4\xb8\xad"]
+    for _ in range(1500):
+        data = b"".join(alphabet[i] for i in rng.integers(0, len(alphabet), rng.integers(0, 16)))
+        cases.append((data, int(rng.integers(0, len(data) + 1))))
+    for data, offset in cases:
+        assert readers._line_breaks(data, offset) == _line_breaks_reference(data, offset), (
+            data, offset)
+
+
+def test_line_breaks_at_the_edges_of_the_default_blocks():
+    """A quote touching a line feed right at a boundary of the default 1 MiB blocks."""
+    from etl import readers
+
+    size = readers._SCAN_BLOCK
+    base = bytearray(b"1,200,x\n" * (3 * size // 8))
+    base[3:5] = b'""'  # quotes that touch no line feed: the quote scan runs
+    assert readers._line_breaks(bytes(base), 0) == (3 * size // 8, False)
+    for pos in (size - 2, size - 1, size, size + 1, 2 * size - 1):
+        for patch in (b'"\n', b'\n"', b'"\r\n'):
+            data = bytearray(base)
+            data[pos:pos + len(patch)] = patch
+            data = bytes(data)
+            for offset in (0, pos, pos + 1):
+                expected = (data.count(b"\n", offset), any(
+                    data.find(p, offset) >= 0 for p in (b'"\n', b'\n"', b'"\r\n')))
+                assert readers._line_breaks(data, offset) == expected, (pos, patch, offset)
+
+
+def _edges_reference(values: list[str | None]) -> tuple[bool, bool]:
+    ws = " \t\n\r\x0b\x0c"
+    return (any(v and (v[0] in ws or v[-1] in ws) for v in values if v is not None),
+            any(v == "" for v in values))
+
+
+def test_edges_match_a_naive_check():
+    """Whitespace at either end of any value, and empty values, told from the buffers
+    (with or without the shortcut for chunks holding no byte up to 0x20)."""
+    import pyarrow as pa
+
+    from etl.readers import _edges
+
+    rng = np.random.default_rng(3)
+    parts = ["a", "中", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x01", "\x1f", "!", "\u3000"]
+    for _ in range(1500):
+        values = []
+        for _ in range(int(rng.integers(0, 6))):
+            k = rng.integers(0, 4)
+            values.append(None if k == 0 else "".join(
+                parts[i] for i in rng.integers(0, len(parts) if k == 1 else 2, rng.integers(0, 4))))
+        start = int(rng.integers(0, len(values) + 1))
+        stop = int(rng.integers(start, len(values) + 1))
+        for typ in (pa.large_string(), pa.string()):
+            arr = pa.array(values, typ).slice(start, stop - start)
+            assert _edges(arr) == _edges_reference(values[start:stop]), (values, start, stop)
+
+
+def _unclosed_reference(data: bytes, offset: int, last: list[str | None]) -> int | None:
+    """The column the old check named: all quotes counted first, then the last record."""
+    if data.count(b'"', offset) % 2 == 0:
+        return None
+    return next((j for j, v in enumerate(last) if v and "\n" in v), None)
+
+
+def test_unclosed_quote_check_matches_counting_every_quote():
+    import pyarrow as pa
+
+    from etl.readers import _check_unclosed_quote
+
+    names = ["名称", "", "类型"]
+    choices = ["x", "a\nb", None, "", '"\n']
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        last = [choices[i] for i in rng.integers(0, len(choices), 3)]
+        data = b"".join([b"a", b'"', b"\n", b","][i] for i in rng.integers(0, 4, 12))
+        offset = int(rng.integers(0, len(data) + 1))
+        table = pa.table({f"c{j}": pa.array(["y", v], pa.large_string())
+                          for j, v in enumerate(last)})
+        expected = _unclosed_reference(data, offset, last)
+        if expected is None:
+            _check_unclosed_quote("f.csv", data, offset, names, table, np.array([2, 5]))
+            continue
+        column = names[expected] or f"列{expected + 1}"
+        with pytest.raises(RegisterReadError, match=f'row 5, column "{column}"'):
+            _check_unclosed_quote("f.csv", data, offset, names, table, np.array([2, 5]))
+
+
+def _csv_module_reference(text: str) -> tuple[list[list[str | None]], list[int]]:
+    """Records as the csv module reads them: values trimmed, blanks None, start lines."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    rows, lines, prev = [], [], reader.line_num
+    for rec in reader:
+        if rec:
+            rows.append([v.strip(" \t\r\n") or None for v in rec])
+            lines.append(prev + 1)
+        prev = reader.line_num
+    return rows, lines
+
+
+@pytest.mark.parametrize("index", range(len(TRICKY_CSV)))
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_tricky_csv_reads_like_the_csv_module(tmp_path, index, eol, encoding):
+    """Quotes containing newlines, CRLF, a quote in the last record, no trailing newline,
+    GBK bytes: values and source rows as the csv module gives them, and the unclosed
+    quote refused with its row and column."""
+    text = TRICKY_CSV[index].replace("\n", eol)
+    path = _write_csv(tmp_path, text, encoding)
+    if "初中\n丙" in TRICKY_CSV[index]:
+        with pytest.raises(RegisterReadError, match='row 3, column "类型"') as info:
+            read_register(path, "schools")
+        assert "第 3 行“类型”列" in info.value.zh
+        return
+    [s] = read_register(path, "schools")
+    assert s.encoding == {"gbk": "gb18030"}.get(encoding, encoding)
+    rows, lines = _csv_module_reference(text)
+    got = [[None if pd.isna(v) else v for v in r] for r in s.frame.itertuples(index=False)]
+    assert got == rows
+    assert s.row_numbers.tolist() == lines
