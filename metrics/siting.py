@@ -27,9 +27,10 @@ For large p-median instances, :func:`p_median_knearest` solves the model with ea
 row limited to its k nearest candidates plus a "beyond" slack priced at the (k+1)-th
 nearest cost: a relaxation of the full model (so its optimum is a lower bound), exact
 when no slack is used; k doubles until it is. :func:`p_median_lagrangian` is the
-province-scale method: Lagrangian relaxation of the assignment rows (Cornuéjols,
-Fisher & Nemhauser 1977; Beasley 1993) for a lower bound, fast swap local search
-(Teitz & Bart 1968; Resende & Werneck 2003) for the solution, and the gap between them.
+province-scale method (kernel in :mod:`metrics.pmedian_large`): a Lagrangian lower bound
+(Cornuéjols, Fisher & Nemhauser 1977; Beasley 1993) computed on each row's nearest
+candidates yet valid for the full matrix, fast swap search (Teitz & Bart 1968; Resende &
+Werneck 2003) for the solution, and the certified gap between them.
 
 Pure: numpy arrays in, a new :class:`SitingResult` out; inputs are never modified.
 """
@@ -109,7 +110,8 @@ class SitingResult:
         A proven bound on the optimum (lower for minimisation) when the method is not an
         exact solve, else equal to ``objective``.
     gap
-        (objective − bound) / objective, 0 for an exact solve.
+        (objective − bound) / bound: the solution is proven within this share of the
+        optimum; 0 for an exact solve.
     covered
         Share of each row's weight within the threshold (covering models), else None.
     """
@@ -632,7 +634,7 @@ def p_median_knearest(
     Returns
     -------
     SitingResult
-        ``bound`` = the last relaxation's optimum, ``gap`` = (objective − bound) / objective;
+        ``bound`` = the last relaxation's optimum, ``gap`` = (objective − bound) / bound;
         ``info["k"]`` the k used, ``info["rounds"]`` the solves.
 
     Examples
@@ -687,7 +689,7 @@ def p_median_knearest(
             return _finish(relaxed, t0, bound=min(lower, relaxed.objective), gap=0.0, info=info)
         assignment, _ = _nearest_of(c, relaxed.sites)
         upper = _weighted_cost(c, w, assignment) if q is None else math.inf
-        gap = (upper - lower) / upper if upper > 0 else 0.0
+        gap = (upper - lower) / lower if lower > 0 else (0.0 if upper <= 0 else math.inf)
         if gap <= max_gap:
             info = {"k": k, "rounds": rounds, "slack_rows": slack}
             return _finish(relaxed, t0, assignment=assignment, objective=upper, bound=lower,
@@ -706,31 +708,31 @@ def p_median_lagrangian(
     k: int | None = None,
     gap_tol: float = 0.001,
     time_limit: float = 60.0,
-    max_iter: int = 1000,
+    max_iter: int = 5000,
 ) -> SitingResult:
-    """Uncapacitated p-median with a proven gap: Lagrangian bound plus swap local search.
+    """Uncapacitated p-median with a certified gap: Lagrangian bound plus swap search.
 
-    Relaxing Σ_j x_ij = 1 with multipliers λ_i gives (Cornuéjols, Fisher & Nemhauser
-    1977; Beasley 1993)
+    Relaxing Σ_j x_ij = 1 with multipliers λ_i gives, for every λ, the lower bound
+    (Cornuéjols, Fisher & Nemhauser 1977; Beasley 1993)
 
     .. math:: L(\\lambda) = \\sum_i \\lambda_i + \\min_{|S| = p,\\, R \\subseteq S}
               \\sum_{j \\in S} \\rho_j, \\qquad
-              \\rho_j = \\sum_i \\min(0,\\; w_i c_{ij} - \\lambda_i),
+              \\rho_j = \\sum_i \\min(0,\\; w_i c_{ij} - \\lambda_i) \\;\\le\\; \\mathrm{OPT}.
 
-    a lower bound on the optimum for every λ, maximised by subgradient steps
-    λ_i ← λ_i + θ (UB − L) g_i / ‖g‖², g_i = 1 − #{j ∈ S : w_i c_ij < λ_i}. Only the k
-    nearest candidates of each row are stored; capping λ_i ≤ w_i c_i(k) (the k-th nearest
-    cost) keeps the bound exact for the full matrix, since every other candidate then
-    adds 0 to ρ_j. The sites of the relaxed solutions seed a best-improvement swap
-    search (Teitz & Bart 1968) evaluated with the gain/loss/extra tables of Resende &
-    Werneck (2003), every swap checked on the full costs. Stops at ``gap_tol``,
-    ``time_limit`` seconds or ``max_iter`` subgradient steps.
+    Each row keeps only its nearest candidates (at most ``k``, default max(64, 5m/p));
+    capping λ_i at w_i times the cost of the first candidate not kept makes every other
+    candidate add 0 to ρ_j, so the sparse value is L(λ) of the **full** matrix and the
+    bound holds for the whole instance. λ follows Polyak subgradient steps towards the best
+    solution; relaxed site sets are polished by best-improvement swaps (Teitz & Bart 1968;
+    Resende & Werneck 2003) costed on the full matrix. Details: :mod:`metrics.pmedian_large`.
+    Stops at ``gap_tol``, ``time_limit`` seconds or ``max_iter`` subgradient steps.
 
     Returns
     -------
     SitingResult
-        ``objective`` the best solution's cost (upper bound), ``bound`` the best L(λ),
-        ``gap`` = (objective − bound) / objective.
+        ``objective`` the best solution's cost (upper bound), ``bound`` the certified
+        L(λ) (float64, at the best λ), ``gap`` = (objective − bound) / bound, an upper
+        limit on how far the solution is from the optimum.
 
     Examples
     --------
@@ -744,6 +746,8 @@ def p_median_lagrangian(
     >>> bool(fast.bound <= exact.objective + 1e-9 <= fast.objective + 2e-9)
     True
     """
+    from metrics import pmedian_large
+
     t0 = time.perf_counter()
     c = _check_cost(cost)
     if not np.all(np.isfinite(c)):
@@ -752,176 +756,23 @@ def p_median_lagrangian(
     w = _check_weights(weights, n)
     req = _check_required(required, m)
     p = _check_p(p, m, req)
+    if k is not None and k < 1:
+        raise SitingError("k must be at least 1")
     active = np.flatnonzero(w > 0)
-    ca, wa = c[active], w[active]
-    na = active.size
-    if na == 0:
-        sites = np.concatenate([req, np.setdiff1d(np.arange(m), req)[:p - req.size]])
-        sites.sort()
+    if active.size == 0:
+        sites = np.sort(np.concatenate([req, np.setdiff1d(np.arange(m), req)[:p - req.size]]))
         assignment, _ = _nearest_of(c, sites)
-        return SitingResult("p-median (Lagrangian)", sites, assignment, 0.0, 0.0)
-    k = int(min(m, k if k is not None else max(50, math.ceil(4 * m / p))))
-    # k nearest candidates of each active row, sorted
-    idx = np.argpartition(ca, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (na, 1))
-    vals = np.take_along_axis(ca, idx, axis=1)
-    srt = np.argsort(vals, axis=1)
-    idx = np.take_along_axis(idx, srt, axis=1)
-    wc = wa[:, None] * np.take_along_axis(vals, srt, axis=1)
-    cap = wc[:, -1].copy()
-    flat_idx = idx.ravel()
-    is_req = np.zeros(m, dtype=bool)
-    is_req[req] = True
-    free = p - req.size
-
-    buf = np.empty_like(wc)
-
-    def lagrangian(lam: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        np.subtract(wc, lam[:, None], out=buf)
-        np.minimum(buf, 0.0, out=buf)
-        rho = np.bincount(flat_idx, buf.ravel(), minlength=m)
-        pick = np.where(is_req, -np.inf, rho)
-        open_ = req.copy()
-        if free:
-            open_ = np.concatenate([open_, np.argpartition(pick, req.size + free - 1)
-                                    [req.size:req.size + free]])
-        value = float(lam.sum() + rho[open_].sum())
-        # subgradient: 1 − open sites with negative reduced cost; beyond the k nearest none is
-        # negative because λ_i ≤ w_i c_i(k)
-        is_open = np.zeros(m, dtype=bool)
-        is_open[open_] = True
-        neg = buf < 0.0
-        neg &= is_open[idx]
-        g = 1.0 - neg.sum(axis=1)
-        return value, np.sort(open_), g
-
-    search = _SwapSearch(ca, wa, idx, is_req)
-    lam = wc[:, min(k - 1, max(0, m // p))].copy()
-    # raw: best relaxed site set seen (unpolished); best: after swap search
-    raw_sites, raw_upper = np.empty(0, dtype=np.int64), math.inf
-    best_sites, upper = raw_sites, math.inf
-    lower, theta, stall, it, tried, polished = -np.inf, 2.0, 0, 0, set(), False
-    while it < max_iter and time.perf_counter() - t0 < time_limit:
-        it += 1
-        value, sites, g = lagrangian(lam)
-        if value > lower + 1e-12 * abs(value):
-            lower, stall = value, 0
-        else:
-            stall += 1
-            if stall >= 15:
-                theta, stall = theta / 2.0, 0
-        key = sites.tobytes()
-        if key not in tried and (it <= 2 or it % 3 == 0):
-            tried.add(key)
-            cand = float(np.sum(wa * ca[:, sites].min(axis=1)))
-            if cand < raw_upper:
-                raw_sites, raw_upper = sites, cand
-            # polish once the multipliers are informative, then every better relaxed set
-            ready = it >= 30 or time.perf_counter() - t0 > 0.3 * time_limit
-            if ready and (not polished or cand < 1.02 * upper):
-                polished = True
-                s2, u2 = search.run(raw_sites if cand >= raw_upper else sites, t0, time_limit)
-                if u2 < upper:
-                    best_sites, upper = s2, u2
-        if not polished:
-            upper = raw_upper
-        if upper - lower <= gap_tol * upper or theta < 1e-4:
-            break
-        norm = float(g @ g)
-        if norm == 0.0:  # the relaxed solution is feasible: it is optimal
-            break
-        lam = np.clip(lam + theta * (upper - value) / norm * g, 0.0, cap)
-    if not polished:
-        best_sites, _ = search.run(raw_sites, t0, math.inf)
-    assignment, _ = _nearest_of(c, best_sites)
+        return SitingResult("p-median (Lagrangian)", sites, assignment, 0.0, 0.0,
+                            solver="lagrangian+swap", time_s=time.perf_counter() - t0)
+    sol = pmedian_large.solve(c[active], w[active], p, req, k=k, gap_tol=gap_tol,
+                              time_limit=time_limit, max_iter=max_iter)
+    assignment, _ = _nearest_of(c, sol.sites)
     objective = _weighted_cost(c, w, assignment)
-    lower = min(lower, objective)
-    gap = (objective - lower) / objective if objective > 0 else 0.0
+    lower = min(sol.bound, objective)
+    gap = (objective - lower) / lower if lower > 0 else (0.0 if objective <= 0 else math.inf)
     status = "optimal" if gap <= 1e-9 else ("within gap" if gap <= gap_tol else "stopped")
-    return SitingResult("p-median (Lagrangian)", best_sites, assignment, objective, lower, gap,
-                        status, "lagrangian+swap", time.perf_counter() - t0, None,
-                        {"k": k, "iterations": it, "swaps": search.swaps})
-
-
-class _SwapSearch:
-    """Best-improvement swap search with incrementally kept gain/loss/extra tables.
-
-    For open set S, nearest and second-nearest open costs d1_i, d2_i and φ1(i):
-    loss(r) = Σ_{φ1(i)=r} w_i (d2_i − d1_i), gain(j) = Σ_i w_i max(0, d1_i − c_ij),
-    extra(j, r) = Σ_{φ1(i)=r, c_ij<d2_i} w_i (d2_i − max(c_ij, d1_i)); the profit of
-    swapping r out and j in is gain(j) − loss(r) + extra(j, r) (Resende & Werneck 2003).
-    Sums run over each row's k nearest candidates, which can only under-state a profit;
-    after a swap only the rows whose d1/d2 change are updated.
-    """
-
-    def __init__(self, c: np.ndarray, w: np.ndarray, idx: np.ndarray, is_req: np.ndarray):
-        self.c, self.w, self.idx, self.is_req = c, w, idx, is_req
-        self.vals = np.take_along_axis(c, idx, axis=1)
-        self.swaps = 0
-
-    def _near(self, rows: np.ndarray) -> None:
-        sub = self.c[np.ix_(rows, self.open_)]
-        if self.open_.size > 1:
-            two = np.argpartition(sub, 1, axis=1)[:, :2]
-        else:
-            two = np.zeros((rows.size, 2), dtype=np.int64)
-        d = np.take_along_axis(sub, two, axis=1)
-        first = np.argmin(d, axis=1)
-        r = np.arange(rows.size)
-        self.f1[rows] = self.open_[two[r, first]]
-        self.d1[rows] = d[r, first]
-        self.d2[rows] = d[r, 1 - first] if self.open_.size > 1 else self.big
-
-    def _add(self, rows: np.ndarray, sign: float) -> None:
-        m = self.c.shape[1]
-        w, d1, d2, f1 = self.w[rows], self.d1[rows], self.d2[rows], self.f1[rows]
-        vals, idx = self.vals[rows], self.idx[rows]
-        self.loss += sign * np.bincount(f1, w * (d2 - d1), minlength=m)
-        g = vals < d1[:, None]
-        self.gain += sign * np.bincount(idx[g], (w[:, None] * (d1[:, None] - vals))[g],
-                                        minlength=m)
-        e = vals < d2[:, None]
-        ev = sign * (w[:, None] * (d2[:, None] - np.maximum(vals, d1[:, None])))[e]
-        key = idx[e] * m + np.broadcast_to(f1[:, None], e.shape)[e]
-        if key.size > m * m // 8:  # many rows: one dense bincount beats scattered adds
-            self.extra += np.bincount(key, ev, minlength=m * m).reshape(m, m)
-        else:
-            np.add.at(self.extra.reshape(-1), key, ev)
-
-    def run(self, sites: np.ndarray, t0: float, time_limit: float) -> tuple[np.ndarray, float]:
-        c, w = self.c, self.w
-        n, m = c.shape
-        self.big = 2.0 * float(c.max()) + 1.0
-        self.open_ = np.sort(sites).astype(np.int64)
-        self.f1 = np.zeros(n, dtype=np.int64)
-        self.d1, self.d2 = np.zeros(n), np.zeros(n)
-        self.gain, self.loss = np.zeros(m), np.zeros(m)
-        self.extra = np.zeros((m, m))
-        every = np.arange(n)
-        self._near(every)
-        self._add(every, 1.0)
-        upper = float(np.sum(w * self.d1))
-        while time.perf_counter() - t0 < time_limit:
-            op = self.open_
-            profit = self.gain[:, None] - self.loss[None, op] + self.extra[:, op]
-            profit[op, :] = -np.inf
-            profit[:, self.is_req[op]] = -np.inf
-            j, pos = np.unravel_index(int(np.argmax(profit)), profit.shape)
-            if not profit[j, pos] > 1e-9 * max(upper, 1e-300):
-                break
-            r = op[pos]
-            col = c[:, j]
-            rows = np.flatnonzero((self.f1 == r) | (self.d2 >= c[:, r]) | (col < self.d2))
-            new = upper - float(np.sum(w * self.d1)) + float(
-                np.sum(w * np.minimum(np.where(self.f1 == r, self.d2, self.d1), col)))
-            if new >= upper:
-                break
-            self._add(rows, -1.0)
-            self.open_ = np.sort(np.concatenate([op[op != r], [j]]))
-            self._near(rows)
-            self._add(rows, 1.0)
-            upper = float(np.sum(w * self.d1))
-            self.swaps += 1
-        return self.open_.copy(), upper
+    return SitingResult("p-median (Lagrangian)", sol.sites, assignment, objective, lower, gap,
+                        status, "lagrangian+swap", time.perf_counter() - t0, None, sol.info)
 
 
 # -- maximal covering -------------------------------------------------------------------------
