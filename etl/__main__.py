@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build|load|validate|status|demo|template``.
+"""Command line: ``python -m etl build|load|validate|status|demo|template|hash-password``.
 
 Every subcommand works on ``data/equity.duckdb`` unless ``--db PATH`` says otherwise.
 """
@@ -54,6 +54,34 @@ def _print_result(result, as_json: bool) -> None:
             print(f"  … {len(result.rejects) - 50} more (see the rejects table / Data page)")
 
 
+#: Shortest admin password accepted by ``hash-password``.
+MIN_PASSWORD_CHARS = 10
+
+
+def _hash_password(user: str) -> int:
+    """Ask for a password twice (not echoed) and print the secrets.toml lines for it."""
+    import getpass
+    import re
+
+    from ui.auth import hash_password
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", user):
+        print("--user: letters, digits, _ . - only (at most 64)", file=sys.stderr)
+        return 1
+    password = getpass.getpass("管理员密码 / admin password: ")
+    if len(password) < MIN_PASSWORD_CHARS:
+        print(f"密码至少 {MIN_PASSWORD_CHARS} 个字符 / the password needs at least "
+              f"{MIN_PASSWORD_CHARS} characters", file=sys.stderr)
+        return 1
+    if getpass.getpass("再输入一次 / again: ") != password:
+        print("两次输入不一致 / the two entries differ", file=sys.stderr)
+        return 1
+    print("# .streamlit/secrets.toml (never commit this file)")
+    print("[admins]")
+    print(f'{user} = "{hash_password(password)}"')
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     ap.add_argument("--db", default=str(paths.DEFAULT_DB), help="database file (default data/equity.duckdb)")
@@ -75,7 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("template", help="write a blank register template with the accepted headers")
     t.add_argument("--kind", required=True, choices=[k for k in KINDS if k != "boundaries"])
     t.add_argument("out")
+    h = sub.add_parser("hash-password", help="make an admin password hash for .streamlit/secrets.toml")
+    h.add_argument("--user", default="admin", help="account name (default admin)")
     args = ap.parse_args(argv)
+
+    if args.cmd == "hash-password":
+        return _hash_password(args.user)
 
     from etl import pipeline
     from etl.readers import RegisterReadError

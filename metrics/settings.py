@@ -158,7 +158,7 @@ _TABLE: tuple[Setting, ...] = (
             "Grades 4-6 attend mainly by day and may board where conditions allow, as the "
             "county decides; pupils beyond this time count as boarders. 45 min is a modelling "
             "assumption.",
-            "国办发〔2018〕27号（4—6年级可适当寄宿，未对照原文核验）；时间为假设", False, "access"),
+            "国办发〔2018〕27号（4—6年级以走读为主、可适当寄宿，已对照原文摘录）；45分钟为假设", False, "access"),
     Setting("junior_day_max_min", 45.0, "min", "初中走读单程时间上限",
             "Junior middle: one-way day trip, maximum before boarding",
             "初中学生可根据实际寄宿；超过此时间的学生计为需寄宿。45分钟为建模假设。",
@@ -170,7 +170,9 @@ _TABLE: tuple[Setting, ...] = (
             "1：4—6年级超出走读时间的学生可到寄宿制学校寄宿；0：不寄宿（计为未满足）。",
             "1: grades 4-6 beyond the day-trip limit may board; 0: they may not (counted as "
             "unmet).",
-            "国办发〔2018〕27号（未对照原文核验）", False, "access"),
+            "国办发〔2018〕27号：4—6年级学生以走读为主，在住宿、生活、交通、安全等有保障的前提下"
+            "可适当寄宿，具体由县级人民政府根据当地实际确定（对照中国政府网2018-05-02发布文本的"
+            "新闻摘录核对）", True, "access"),
     Setting("grade_1_3_share", 0.5, "share", "6—11岁中1—3年级比例",
             "Share of the 6-11 band in grades 1-3",
             "无分年级数据时，6—11岁人口按此比例拆分为1—3年级与4—6年级（默认各半）。",

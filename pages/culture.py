@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from metrics import audit, settings
+from metrics import settings
+from ui.data import FACILITIES, TOWNSHIPS, UNITS, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
 from ui.i18n import facility_label, t
 
@@ -16,14 +17,14 @@ sep = "、" if lang == "zh" else ", "
 
 st.subheader(t("dom.culture.tiers", lang))
 st.caption(t("dom.culture.tiers_note", lang))
-stage = audit.named_list(f["facilities"], "county_stage")
+stage = audit_table("named_list", FACILITIES, "county_stage")
 st.markdown(t("dom.culture.county_stage_ok", lang, n=stage["n"]) if stage["n"]
             else t("dom.culture.county_stage_none", lang))
-cov = audit.township_coverage(f["units"], f["facilities"], f["townships"], TOWNSHIP_TYPES, UNIT_TYPES)
+cov = audit_table("township_coverage", UNITS, FACILITIES, TOWNSHIPS, TOWNSHIP_TYPES, UNIT_TYPES)
 missing = cov.loc[~cov["has_township_complex"], "name"].tolist()
 st.markdown(t("dom.culture.missing_complex", lang, names=sep.join(missing)) if missing
             else t("dom.culture.all_complex", lang))
-lacking = audit.units_lacking(f["units"], f["facilities"], UNIT_TYPES)
+lacking = audit_table("units_lacking", UNITS, FACILITIES, UNIT_TYPES)
 st.markdown(t("dom.culture.missing_units", lang,
               n=int((~lacking["has_village_centre"]).sum()),
               m=int((~lacking["has_courtyard_post"]).sum())))
@@ -53,7 +54,7 @@ st.subheader(t("dom.culture.hours", lang))
 county_h = settings.get("library_hours_per_week", view.overrides)
 branch_h = settings.get("branch_hours_per_week", view.overrides)
 st.caption(t("dom.culture.hours_note", lang, county=f"{county_h:g}", branch=f"{branch_h:g}"))
-hours = audit.hours_against_standard(view.facilities(), {
+hours = view.audit("hours_against_standard", FACILITIES, {
     "library": county_h, "culture_centre": county_h,
     "library_branch": branch_h, "culture_branch": branch_h})
 st.markdown(t("dom.culture.hours_summary", lang, n=int((hours["status"] == "not_met").sum())))

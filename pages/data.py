@@ -1,7 +1,8 @@
-"""数据 Data: what is loaded, the rejected rows and why, blank templates, how to load a file.
+"""数据 Data: what is loaded, the rejected rows and why, blank templates, how to load a file;
+for an admin, loading a file and rebuilding the database from the app.
 
 View state in the URL: ``lang``, ``load`` (load id or ``all``) and ``kind`` (register kind
-of the template shown).
+of the template shown). The admin login lives in Session State only, never in the URL.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 from etl.aliases import FIELDS
 from etl.schema import REGISTER_KINDS, TABLES
 from etl.templates import template_bytes
-from ui import state
+from ui import auth, state, upload
 from ui.brief import brief_html
 from ui.data import query
 from ui.frame import download_buttons, page_footer, page_header, sources, synthetic_on_screen
@@ -54,6 +55,8 @@ else:
 st.subheader(t("dp.rejects", lang))
 load_names = dict(zip(loads["load_id"].astype(str), loads["file_name"].astype(str), strict=True))
 load_options = ["all", *load_names]
+if (new_load := st.session_state.pop(upload.SELECT_LOAD_KEY, None)) in load_names:
+    st.session_state["load"] = new_load  # just loaded from this page: show its rejects
 state.bind("load", "all", options=load_options)
 st.selectbox(t("dp.load_filter", lang), load_options, key="load",
              format_func=lambda v: t("dp.all_loads", lang) if v == "all"
@@ -103,7 +106,61 @@ st.markdown(t("dp.how_text", lang))
 st.code("python -m etl load FILE --kind KIND [--crs gcj02] [--map 源列=field]\n"
         f"python -m etl validate FILE --kind {kind}\n"
         f"python -m etl load FILE --kind {kind}", language="bash")
-st.info(t("dp.no_upload", lang), icon=":material/lock:")
+
+# -- in the app, for an admin: upload a register, rebuild the database ---------------------------
+st.subheader(t("dp.admin", lang))
+admin = auth.login_panel(lang)
+off = not admin
+st.markdown(f"**{t('dp.upload', lang)}**")
+st.caption(t("dp.up_limits", lang, mb=upload.max_upload_mb()))
+with st.form("upload_form"):
+    up_file = st.file_uploader(t("dp.up_file", lang), type=list(upload.UPLOAD_TYPES), disabled=off,
+                               max_upload_size=upload.max_upload_mb(),
+                               key=f"up_file_{st.session_state.get(upload.UPLOADER_KEY, 0)}")
+    u1, u2 = st.columns(2)
+    up_kind = u1.selectbox(t("dp.up_kind", lang), list(REGISTER_KINDS), key="up_kind",
+                           format_func=kind_label, disabled=off)
+    up_crs = u2.selectbox(t("dp.up_crs", lang), list(upload.CRS_OPTIONS), key="up_crs",
+                          format_func=lambda c: t(f"crs.{c}", lang), disabled=off)
+    up_map = st.text_area(t("dp.up_map", lang), key="up_map", help=t("dp.up_map_help", lang),
+                          height=80, max_chars=2000, disabled=off)
+    b1, b2 = st.columns(2)
+    do_validate = b1.form_submit_button(t("dp.up_validate", lang), key="up_validate", disabled=off,
+                                        icon=":material/fact_check:")
+    do_load = b2.form_submit_button(t("dp.up_load", lang), key="up_load", type="primary",
+                                    disabled=off, icon=":material/upload_file:")
+if do_validate or do_load:
+    upload.upload_action(up_file, up_kind, up_crs, up_map, validate_only=bool(do_validate), lang=lang)
+if outcome := st.session_state.get(upload.RESULT_KEY):
+    st.markdown(f"**{t('dp.up_result', lang)}**")
+    if "error" in outcome:
+        st.error(outcome["error"], icon=":material/error:")
+        st.caption(t("dp.up_failed", lang))
+    else:
+        (st.info if outcome["validated"] or outcome["already"] else st.success)(outcome["summary"])
+        if outcome["validated"]:
+            st.caption(t("dp.up_validated", lang))
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("dp.rows_read", lang), f"{outcome['rows_read']:,}")
+        m2.metric(t("dp.rows_loaded", lang), f"{outcome['rows_loaded']:,}")
+        m3.metric(t("dp.rows_rejected", lang), f"{outcome['rows_rejected']:,}")
+        for note in outcome["notes"]:
+            st.caption(f"{t('dp.up_notes', lang)}: {note}")
+        up_rejects = outcome["rejects"]
+        if len(up_rejects):
+            st.caption(t("dp.up_rejects", lang))
+            st.dataframe(pd.DataFrame({col_label("rejects", c if c != reason else "reason_zh"): up_rejects[c]
+                                       for c in ["row_number", "sheet", "column_name", "raw", reason]}),
+                         hide_index=True, width="stretch", key="up_rejects_table",
+                         column_config={col_label("rejects", "raw"): st.column_config.TextColumn()})
+
+st.markdown(f"**{t('dp.rebuild', lang)}**")
+st.caption(t("dp.rebuild_help", lang))
+if flash := st.session_state.pop(upload.FLASH_KEY, None):
+    (st.success if flash[0] == "success" else st.error)(flash[1])
+if st.button(t("dp.rebuild_button", lang), key="rebuild", disabled=off, icon=":material/refresh:",
+             help=None if admin else t("auth.admin_only", lang)):
+    upload.rebuild_action(lang)
 
 state.sync(load=chosen_load, kind=kind)
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from metrics import audit
+from ui.data import FACILITIES, TOWNSHIPS, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
 from ui.i18n import t
 
@@ -15,13 +16,13 @@ view = render_domain("education", lang)
 f = view.frames
 
 st.subheader(t("dom.edu.kinds", lang))
-kinds = audit.counts_by_type(f["facilities"], SCHOOLS, ("students", "teachers", "places"), view.township)
+kinds = audit_table("counts_by_type", FACILITIES, SCHOOLS, ("students", "teachers", "places"), view.township)
 show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
                             "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang),
            "schools_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.edu.spt_title", lang))
-spt = audit.students_per_teacher_by_school(view.facilities(), ("primary", "nine_year", "junior"))
+spt = view.audit("students_per_teacher_by_school", FACILITIES, ("primary", "nine_year", "junior"))
 show_table(localise(spt, {"name": "dom.col.name", "type": "dom.col.type",
                           "township_code": "dom.col.township", "students": "dom.edu.students",
                           "teachers": "dom.edu.teachers", "students_per_teacher": "dom.edu.spt"},
@@ -30,7 +31,7 @@ show_table(localise(spt, {"name": "dom.col.name", "type": "dom.col.type",
 
 st.subheader(t("dom.edu.boarding", lang))
 st.caption(t("dom.edu.boarding_plan", lang))
-by_school = audit.boarding_by_school(view.facilities())
+by_school = view.audit("boarding_by_school", FACILITIES)
 if by_school.empty:
     st.info(t("dom.edu.no_boarding", lang))
 else:
@@ -38,7 +39,7 @@ else:
     st.markdown(t("dom.edu.short_summary", lang, n=short["n_schools"], beds=f"{short['beds']:,.0f}"))
     tab1, tab2 = st.tabs([t("dom.edu.boarding_by_town", lang), t("dom.edu.boarding_by_school", lang)])
     with tab1:
-        towns = audit.boarding_by_township(f["facilities"], f["townships"], BOARDING_TOWNS)
+        towns = audit_table("boarding_by_township", FACILITIES, TOWNSHIPS, BOARDING_TOWNS)
         show_table(localise(towns,
                             {"name": "dom.col.township", "in_plan": "dom.edu.in_plan",
                              "n_schools": "dom.edu.n_boarding_schools", "boarders": "dom.edu.boarders",
@@ -60,7 +61,7 @@ else:
                    "boarding_by_school", lang, key="dl_board_school")
 
 st.subheader(t("dom.edu.groups", lang))
-groups = audit.school_groups(view.facilities())
+groups = view.audit("school_groups", FACILITIES)
 show_table(localise(groups, {"school_group": "dom.edu.group", "n_schools": "dom.edu.n_schools",
                              "n_townships": "dom.edu.n_townships", "students": "dom.edu.students",
                              "teachers": "dom.edu.teachers", "members": "dom.edu.members"},

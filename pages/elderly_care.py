@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from metrics import audit
+from ui.data import FACILITIES, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
 from ui.i18n import t
 
@@ -15,13 +15,13 @@ view = render_domain("elderly_care", lang)
 f = view.frames
 
 st.subheader(t("dom.care.kinds", lang))
-kinds = audit.counts_by_type(f["facilities"], KINDS, ("care_beds", "places"), view.township)
+kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("care_beds", "places"), view.township)
 show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
                             "care_beds": "dom.care.care_beds", "places": "dom.care.places"}, lang),
            "care_facilities_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.care.medical_elderly", lang))
-combined = audit.named_list(f["facilities"], "medical_elderly")
+combined = audit_table("named_list", FACILITIES, "medical_elderly")
 if combined["n"] == 0:
     st.warning(t("dom.care.medical_elderly_none", lang))
 else:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from metrics import audit
+from ui.data import FACILITIES, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
 from ui.i18n import t
 
@@ -16,7 +16,7 @@ view = render_domain("health", lang)
 f = view.frames
 
 st.subheader(t("dom.health.kinds", lang))
-kinds = audit.counts_by_type(f["facilities"], KINDS, ("beds", "doctors", "nurses"), view.township)
+kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("beds", "doctors", "nurses"), view.township)
 show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
                             "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"}, lang),
            "health_facilities_by_kind", lang, key="dl_kinds")

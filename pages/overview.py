@@ -14,44 +14,34 @@ from etl.schema import FACILITY_TYPES
 from metrics import settings
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.indicators import CATALOGUE, INDICATORS
-from metrics.inequality import summarise
-from metrics.plan import plan_status
 from ui import state
 from ui.brief import brief_html
-from ui.charts import ranked_bar
-from ui.data import boundaries, frames, indicator_table
+from ui.charts import show_chart
+from ui.data import (
+    boundaries,
+    frames,
+    gini_ci,
+    indicator_table,
+    overview_bar,
+    overview_map,
+    plan_table,
+    township_names,
+)
 from ui.frame import (
     data_facts,
     download_buttons,
     fmt,
     page_footer,
     page_header,
-    plan_tasks,
     sources,
     synthetic_on_screen,
 )
 from ui.i18n import current_lang, domain_label, facility_label, t, with_unit
-from ui.maps import county_map
 
 N_BOOT = 100
 
 lang = current_lang()
 page_header("overview", lang)
-
-
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def gini_ci(key: str, overrides: tuple[tuple[str, float], ...]) -> tuple[float | None, tuple | None]:
-    """Gini between units with its bootstrap interval (cached per indicator and settings)."""
-    tab = indicator_table(dict(overrides))
-    s = summarise(tab.values[key], tab.weights[key], tab.units["urban_rural"],
-                  higher_is_better=INDICATORS[key].higher_is_better, n_boot=N_BOOT, seed=2022)
-    return s["gini"], s["ci"].get("gini")
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def plan_table() -> pd.DataFrame:
-    f = frames()
-    return plan_status(f["facilities"], f["units"], f["townships"], plan_tasks())
 
 
 def label(ind) -> str:
@@ -65,7 +55,7 @@ def unit_of(ind) -> str:
 # -- widgets (state in the URL) -------------------------------------------------------------
 f = frames()
 towns = f["townships"]
-town_names = dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
+town_names = township_names()
 heads = headline_by_domain(CATALOGUE)
 keys = [i.key for i in CATALOGUE]
 base_gaps = largest_gaps({k: v["urban_rural"] for k, v in indicator_table().summaries.items()},
@@ -142,8 +132,8 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
         short = u if len(u) <= 3 else ""  # long units stay in the caption above
         m1.metric(t("urban", lang), fmt(means.get("urban"), short))
         m2.metric(t("rural", lang), fmt(means.get("rural"), short))
-        g, ci = gini_ci(hind.key, tuple(sorted((k, v) for k, v in overrides.items()
-                                                if k in hind.depends_on)))
+        g, ci = gini_ci(hind.key, {k: v for k, v in overrides.items() if k in hind.depends_on},
+                        n_boot=N_BOOT)
         m3, m4 = st.columns(2)
         m3.metric(t("ratio", lang), fmt(ur["pair_ratio"], "", 2), help=t("ov.ratio", lang))
         m4.metric(t("ov.gini", lang), fmt(g, "", 3),
@@ -161,32 +151,13 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
 # -- map -----------------------------------------------------------------------------------------
 u = unit_of(ind)
 b = boundaries()
-values = table.values[ind.key]
-unit_names = dict(zip(f["units"]["code"].astype(str),
-                      (f["units"]["township_code"].astype(str).map(town_names).fillna("") + " "
-                       + f["units"]["name"].astype(str)), strict=True))
-facilities = f["facilities"].loc[f["facilities"]["type"].isin(chosen_types),
-                                 ["lon", "lat", "type", "name"]]
-areas = b.get("unit") if b.get("unit", {}).get("features") else b.get("township")
+areas_level = "unit" if b["unit"]["features"] else "township"
+n_shown = int(f["facilities"]["type"].isin(chosen_types).sum())
+relevant = {k: v for k, v in overrides.items() if k in ind.depends_on}
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _map_figure(key: str, over: tuple, types: tuple, lang: str, static: bool):  # noqa: ARG001
-    """The map of one view, built once (Plotly's figure validation is slow); never modified.
-
-    The arguments are the cache key: everything the figure depends on.
-    """
-    return county_map(
-        b["county"], areas=areas, area_values=values, facilities=facilities, lang=lang,
-        area_title=with_unit(label(ind), u, lang), area_names=unit_names, colorscale="YlOrRd",
-        reverse_scale=ind.higher_is_better, height=620 if not static else 420, static=static)
-
-
-relevant = tuple(sorted((k, v) for k, v in overrides.items() if k in ind.depends_on))
-
-
-def build_map(static: bool = False):
-    return _map_figure(ind.key, relevant, tuple(chosen_types), lang, static)
+def build_map(static: bool = False) -> dict:
+    return overview_map(ind.key, relevant, tuple(chosen_types), lang, static)
 
 
 st.subheader(t("ov.map", lang, indicator=label(ind)))
@@ -195,12 +166,12 @@ with map_col:
     if not b.get("county"):
         st.info(t("empty.no_boundary", lang))
     else:
-        st.plotly_chart(build_map(), width="stretch", config={"displaylogo": False}, key="map")
+        show_chart(build_map(), width="stretch", key="map")
     direction = t("ov.better_high" if ind.higher_is_better else "ov.better_low", lang)
     st.caption(t("ov.map_caption", lang, direction=direction))
-    st.caption(t("map.areas_generated", lang) if b["generated"].get("unit" if areas is b.get("unit") else "township")
+    st.caption(t("map.areas_generated", lang) if b["generated"].get(areas_level)
                else t("ov.map_loaded_areas", lang))
-    if chosen_types and facilities.empty:
+    if chosen_types and not n_shown:
         st.info(t("empty.no_facilities", lang))
     elif not chosen_types:
         st.caption(t("empty.no_selection", lang))
@@ -219,20 +190,10 @@ ranking = pd.DataFrame({
     t("col.zone", lang): [zone.get(c, "") for c in gaps.index],
     t("col.n_units", lang): gaps["n_units"],
 }).reset_index(drop=True)
-target = table.county.loc[ind.key, "target"]
-bar_frame = pd.DataFrame({"name": [town_names.get(c, c) for c in gaps.index],
-                          "value": gaps["value"].to_numpy()})
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _bar_figure(key: str, over: tuple, lang: str):  # noqa: ARG001
-    return ranked_bar(bar_frame, "value", "name", label(ind), u, group_col=None,
-                      target=None if pd.isna(target) else float(target),
-                      higher_is_better=ind.higher_is_better, lang=lang)
-
-
-def build_bar():
-    return _bar_figure(ind.key, relevant, lang)
+def build_bar() -> dict:
+    return overview_bar(ind.key, relevant, lang)
 
 
 with rank_col:
@@ -245,7 +206,7 @@ with rank_col:
         if town != "all" and town in gaps.index:
             st.info(t("ov.selected", lang, name=town_names[town], value=fmt(gaps.loc[town, "value"], u, 2),
                       county=fmt(county_value, u, 2), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
-        st.plotly_chart(build_bar(), width="stretch", config={"displaylogo": False}, key="bar")
+        show_chart(build_bar(), width="stretch", key="bar")
 
 if not gaps.empty:
     st.dataframe(ranking, hide_index=True, width="stretch", height=36 * (len(ranking) + 1) + 3)

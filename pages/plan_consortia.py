@@ -71,7 +71,8 @@ edited = st.data_editor(user_in, key="user_regions", hide_index=True, disabled=[
 if model is not None:
     user = pd.Series(edited.iloc[:, 1].fillna("").astype(str).to_numpy(), index=towns.index)
     st.subheader(t("plan.con.compare", lang))
-    st.dataframe(planning.comparison_table(model, towns["zone"].astype(str), user, towns, inst, lang),
+    st.dataframe(planning.comparison_table(model, towns["zone"].astype(str), user, towns, inst, lang,
+                                           model_travel=table["travel"]),
                  hide_index=True, width="stretch")
     st.caption(t("plan.con.compare_help", lang))
     st.subheader(t("plan.con.members", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 from etl import scenarios as store
 from metrics.indicators import DOMAINS
 from metrics.scenario import DOMAIN_FIELDS, diff_changes
-from ui import planning, state
+from ui import auth, planning, state
 from ui.data import frames, indicator_table
 from ui.frame import page_footer, page_header
 from ui.i18n import current_lang, domain_label, facility_label, plain, t
@@ -118,7 +118,7 @@ with st.form("save_scenario"):
             st.success(t("plan.scn.saved", lang, id=new_id))
 
 st.subheader(t("plan.scn.list", lang))
-st.caption(t("plan.scn.roles_note", lang))
+st.caption(t("plan.scn.access_note", lang))
 saved = store.list_all(path)
 if saved.empty:
     st.info(t("plan.scn.none", lang))
@@ -138,11 +138,20 @@ else:
         st.query_params["scenario"] = pick
         st.session_state["scn_id"] = None
         st.rerun()
-    if p3.button(t("plan.scn.delete", lang), key="scn_delete"):
-        store.delete(path, pick)
-        if st.query_params.get("scenario") == pick:
-            del st.query_params["scenario"]
-            st.session_state.update(scn_id=None, scn_name="")
-        st.rerun()
+    # deleting needs an admin login (on the Data page); checked again when clicked
+    admin = auth.is_admin()
+    if p3.button(t("plan.scn.delete", lang), key="scn_delete", disabled=not admin,
+                 help=None if admin else t("plan.scn.delete_admin_only", lang)):
+        if not auth.is_admin():
+            st.error(t("plan.scn.delete_refused", lang))
+        else:
+            store.delete(path, pick)
+            if st.query_params.get("scenario") == pick:
+                del st.query_params["scenario"]
+                st.session_state.update(scn_id=None, scn_name="")
+            st.toast(t("plan.scn.deleted", lang, id=pick))
+            st.rerun()
+    if not admin:
+        st.caption(t("plan.scn.delete_admin_only", lang))
 state.sync(domain=domain)
 page_footer(lang)

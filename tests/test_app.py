@@ -85,3 +85,12 @@ def test_invalid_language_falls_back(built_db, monkeypatch):
     at = _app(built_db, monkeypatch, lang="'; DROP TABLE units; --")
     assert at.title[0].value == "总览"
     assert at.query_params["lang"] in ("zh", ["zh"])
+
+
+@pytest.mark.parametrize(("raw", "lang"), [("EN", "en"), (" en ", "en"), ("ZH", "zh"), ("xx", "zh")])
+def test_language_parameter_is_normalised_in_the_url(built_db, monkeypatch, raw, lang):
+    # the switch, the navigation, the page and the address agree on one valid language
+    at = _app(built_db, monkeypatch, lang=raw)
+    assert at.query_params["lang"] in (lang, [lang])
+    assert at.sidebar.button_group(key="lang").value == lang
+    assert at.title[0].value == t("page.overview", lang)

@@ -3,23 +3,11 @@ run, the map drawn; a scenario saved in one browser context opens from its link 
 
 from __future__ import annotations
 
-import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+import shutil
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests import conftest as kit
 
 pytestmark = pytest.mark.browser
 
@@ -31,91 +19,37 @@ LINKS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(built_db, tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed: run `make browser` (apt-get install chromium fonts-noto-cjk)")
-    # a database of its own, so the scenarios file beside it starts empty
+def planning_url(streamlit_server, built_db, tmp_path_factory) -> str:
+    """A server on a database of its own, so the scenarios file beside it starts empty."""
     db = tmp_path_factory.mktemp("browser_planning") / "equity.duckdb"
-    db.write_bytes(Path(built_db).read_bytes())
-    port = _free_port()
-    env = dict(os.environ, EQUITY_DB=str(db))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
+    shutil.copyfile(built_db, db)
+    return streamlit_server(db)
 
 
 def _settle(page) -> None:
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1",
-                           timeout=60_000)
-    page.wait_for_timeout(1000)  # the map's own GeoJSON layers are drawn after the script ends
-
-
-def _colours(png: bytes) -> int:
-    from PIL import Image
-
-    img = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 160))
-    raw = img.tobytes()
-    return len({raw[i:i + 3] for i in range(0, len(raw), 3)})
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1400, "height": 3000})
-    _settle(page)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    kit.settle(page)
+    kit.wait_for_count(page, ".js-plotly-plot", 1)
 
 
 @pytest.mark.parametrize("name", list(LINKS))
-def test_planning_page_from_a_link_runs(server, browser, name):
+def test_planning_page_from_a_link_runs(planning_url, open_page, name):
     query, button, expected = LINKS[name]
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/{name}?{query}")
+    page = open_page(f"{planning_url}/{name}?{query}")
     _settle(page)
     page.get_by_role("button", name=button).click()
-    page.wait_for_function(f"() => document.body.innerText.includes({expected!r})", timeout=60_000)
+    kit.wait_for_text(page, expected)
+    if name != "plan_boarding":  # an optimisation run is kept in the link
+        kit.wait_for_param(page, "run", "1")
     _settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert _colours(page.locator(".js-plotly-plot").first.screenshot()) > 30
+    assert kit.wait_drawn(page.locator(".js-plotly-plot").first, 30) > 30
     assert "run=1" in page.url or name == "plan_boarding"
-    _shot(page, name)
-    page.close()
+    kit.screenshot(page, name)
 
 
-def test_scenario_saved_in_one_context_opens_in_another(server, browser):
-    a = browser.new_context(viewport={"width": 1400, "height": 1400})
-    page = a.new_page()
-    page.goto(f"{server}/plan_scenarios?lang=zh&domain=health")
+def test_scenario_saved_in_one_context_opens_in_another(planning_url, open_page):
+    page = open_page(f"{planning_url}/plan_scenarios?lang=zh&domain=health")
     _settle(page)
     page.get_by_text("新增设施", exact=True).first.click()
     form = page.locator('[data-testid="stForm"]').first
@@ -123,25 +57,22 @@ def test_scenario_saved_in_one_context_opens_in_another(server, browser):
     form.get_by_label("lon").fill("107.95")
     form.get_by_label("lat").fill("31.05")
     form.get_by_role("button", name="新增").click()
-    page.wait_for_function("() => document.body.innerText.includes('新增设施：测试新卫生院')", timeout=60_000)
+    kit.wait_for_text(page, "新增设施：测试新卫生院")
     _settle(page)
     page.get_by_label("情景名称").fill("东部新增卫生院")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_function("() => location.search.includes('scenario=')", timeout=60_000)
+    kit.wait_for_param(page, "scenario")
     _settle(page)
-    sid = parse_qs(urlsplit(page.url).query)["scenario"][0]
-    _shot(page, "plan_scenarios_saved")
-    a.close()
+    sid = kit.url_params(page)["scenario"][0]
+    kit.screenshot(page, "plan_scenarios_saved")
+    page.context.close()  # the scenario lives on the server, not in this browser
 
-    b = browser.new_context(viewport={"width": 1400, "height": 1400})
-    other = b.new_page()
-    other.goto(f"{server}/plan_scenarios?scenario={sid}&lang=zh")
+    other = open_page(f"{planning_url}/plan_scenarios?scenario={sid}&lang=zh")
     _settle(other)
     body = other.inner_text("body")
     assert "已打开情景：东部新增卫生院" in body
     assert "新增设施：测试新卫生院" in body
     assert "共 1 项修改" in body
     assert other.locator('[data-testid="stException"]').count() == 0
-    assert _colours(other.locator(".js-plotly-plot").first.screenshot()) > 30
-    _shot(other, "plan_scenarios_opened")
-    b.close()
+    assert kit.wait_drawn(other.locator(".js-plotly-plot").first, 30) > 30
+    kit.screenshot(other, "plan_scenarios_opened")

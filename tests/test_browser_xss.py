@@ -5,12 +5,6 @@ fires), and the CSV/XLSX/HTML downloads the pages offer keep the names as inert 
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from etl import db
+from tests import conftest as kit
 from tests.test_injection import (
     AT_CMD,
     BAD_VALUE,
@@ -28,19 +23,10 @@ from tests.test_injection import (
     make_hostile_db,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 RENSHI, PUAN, XINNING = "511723107", "511723101", "511723100"
+CONTROL = "<img src=x onerror=alert(7)>"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,48 +35,24 @@ def hostile(built_db, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(hostile):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed: run `make browser`")
-    port = _free_port()
-    env = dict(os.environ, EQUITY_DB=str(hostile))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+def xss_url(streamlit_server, hostile) -> str:
+    return streamlit_server(hostile)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
-def _open(browser, url: str):
-    """A page with every dialog recorded (and dismissed) from the first byte."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+def _watch_dialogs(page) -> list[str]:
+    """Record (and dismiss) every dialog the page raises from now on."""
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs
+
+
+def _open(open_page, url: str):
+    """A page with every dialog recorded from the first byte, its tables drawn."""
+    page = open_page(accept_downloads=True)
+    dialogs = _watch_dialogs(page)
     page.goto(url)
-    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=90_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=90_000)
-    page.wait_for_timeout(3000)  # let the grids draw and any injected handler fire
+    kit.settle(page, '[data-testid="stDataFrame"]')
+    kit.wait_for_count(page, '[data-testid="stDataFrame"] [role="gridcell"]', 1)
     return page, dialogs
 
 
@@ -99,8 +61,14 @@ def _cells(page) -> list[str]:
     return page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
 
 
+def _shown(page, text: str) -> list[str]:
+    """The table cells once ``text`` is among them (the grid fills its mirror as it draws)."""
+    kit.wait_until(page, lambda: text in _cells(page), f"a table cell {text!r}")
+    return _cells(page)
+
+
 def _download(page, key: str) -> bytes:
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download(timeout=kit.WAIT_MS) as info:
         page.locator(f".st-key-{key} button").click()
     return Path(info.value.path()).read_bytes()
 
@@ -108,16 +76,17 @@ def _download(page, key: str) -> bytes:
 def _no_script_ran(page, dialogs: list[str]) -> None:
     assert dialogs == []
     assert page.locator("img[onerror]").count() == 0 and page.locator("main script").count() == 0
-    # positive control: the listener does catch a dialog raised by injected markup
-    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=alert(7)>')")
-    page.wait_for_timeout(1000)
+    # positive control: the listener does catch a dialog raised by injected markup; once it
+    # has, any handler injected earlier (same markup, same failing image) would have fired too
+    page.evaluate("(html) => document.body.insertAdjacentHTML('beforeend', html)", CONTROL)
+    kit.wait_until(page, lambda: len(dialogs) > 0, "the control's dialog")
     assert dialogs == ["7"]
 
 
 @pytest.mark.parametrize(("town", "name"), [(RENSHI, SCRIPT), (PUAN, IMG), (XINNING, FORMULA)])
-def test_education_page_shows_hostile_names_as_text(server, browser, town, name):
-    page, dialogs = _open(browser, f"{server}/education?lang=en&town={town}")
-    assert name in _cells(page)  # the literal text is on screen
+def test_education_page_shows_hostile_names_as_text(xss_url, open_page, town, name):
+    page, dialogs = _open(open_page, f"{xss_url}/education?lang=en&town={town}")
+    assert name in _shown(page, name)  # the literal text is on screen
     csv = pd.read_csv(io.BytesIO(_download(page, "dl_spt_csv")), dtype=str)
     cells = set(csv.stack())
     assert (f"'{name}" if name.startswith("=") else name) in cells
@@ -126,20 +95,19 @@ def test_education_page_shows_hostile_names_as_text(server, browser, town, name)
     assert name in values
     assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
     _no_script_ran(page, dialogs)
-    page.close()
 
 
-def test_data_page_shows_hostile_file_names_and_rejects_as_text(server, browser, hostile):
+def test_data_page_shows_hostile_file_names_and_rejects_as_text(xss_url, open_page, hostile):
     con = db.connect(hostile, read_only=True)
     try:
         load_id = con.execute("SELECT load_id FROM loads WHERE file_name = ?",
                               [HOSTILE_FILE]).fetchone()[0]
     finally:
         con.close()
-    page, dialogs = _open(browser, f"{server}/data?lang=en&load={load_id}")
-    cells = _cells(page)
+    page, dialogs = _open(open_page, f"{xss_url}/data?lang=en&load={load_id}")
+    cells = _shown(page, HOSTILE_FILE)
     assert HOSTILE_FILE in cells
-    assert "在校生数" in cells  # the rejected row (its raw text is checked in the downloads)
+    assert "在校生数" in _shown(page, "在校生数")  # the rejected row (its raw text is checked in the downloads)
     assert page.get_by_text(HOSTILE_FILE, exact=False).count() >= 1
     loads = pd.read_csv(io.BytesIO(_download(page, "dl_loads_csv")), dtype=str)
     assert HOSTILE_FILE in set(loads.stack())
@@ -151,21 +119,17 @@ def test_data_page_shows_hostile_file_names_and_rejects_as_text(server, browser,
     assert "&lt;img src=x onerror=alert(2)&gt;" in brief
     assert "<img src=x" not in brief and "onerror=alert(2)>" not in brief
     _no_script_ran(page, dialogs)
-    page.close()
     # the brief opened as a page of its own runs nothing either
-    view = browser.new_page()
-    opened: list[str] = []
-    view.on("dialog", lambda d: (opened.append(d.message), d.dismiss()))
+    view = open_page()
+    opened = _watch_dialogs(view)
     view.set_content(brief)
-    view.wait_for_timeout(1000)
-    assert opened == [] and HOSTILE_FILE in view.inner_text("body")
-    view.close()
+    assert HOSTILE_FILE in view.inner_text("body")
+    _no_script_ran(view, opened)
 
 
-def test_formula_names_are_not_formulas_in_the_downloads_of_the_education_page(server, browser):
-    page, dialogs = _open(browser, f"{server}/education?lang=en&town=511723105")  # 讲治镇
-    assert AT_CMD in _cells(page)
+def test_formula_names_are_not_formulas_in_the_downloads_of_the_education_page(xss_url, open_page):
+    page, dialogs = _open(open_page, f"{xss_url}/education?lang=en&town=511723105")  # 讲治镇
+    assert AT_CMD in _shown(page, AT_CMD)
     csv = pd.read_csv(io.BytesIO(_download(page, "dl_spt_csv")), dtype=str)
     assert f"'{AT_CMD}" in set(csv.stack())
     _no_script_ran(page, dialogs)
-    page.close()

@@ -9,6 +9,7 @@ import pytest
 from metrics.consortia import (
     adjacency_from_shapes,
     compare_assignments,
+    grouping_travel,
     is_connected,
     regions,
 )
@@ -92,3 +93,49 @@ def test_adjacency_and_connectivity():
     assert adj == {"a": ["b"], "b": ["a", "d"], "c": ["d"], "d": ["b", "c"]}
     nb = [{1}, {0}, set()]
     assert is_connected([0, 1], nb) and not is_connected([0, 2], nb)
+
+
+def _naive_grouping_travel(labels, cost, pop, home):
+    """Reference: try every lead for every region with plain loops."""
+    total, n = 0.0, len(labels)
+    for key in set(labels):
+        members = [t for t in range(n) if labels[t] == key]
+        inside = [j for j in range(len(home)) if home[j] in members] or list(range(len(home)))
+        total += min(sum(pop[t] * cost[t][j] for t in members) for j in inside)
+    return total / sum(pop)
+
+
+def test_grouping_travel_by_hand():
+    # 片区-like grouping {0, 1, 2} and {3, 4, 5} of the line, populations 1: in the
+    # first region the leads in townships 0 (0+1+2 = 3) and 2 (2+1+0 = 3) tie and the
+    # first is kept; the second region has only candidate 2 (township 5: 2+1+0 = 3)
+    g = grouping_travel(["w"] * 3 + ["e"] * 3, COST, [1] * 6, LEADS)
+    assert g.mean == pytest.approx(6 / 6)
+    assert g.region_lead.set_index("region").loc["e", "lead"] == 2
+    assert not g.region_lead["outside"].any()
+    # a region with no lead inside ({3, 4}, populations 1 and 3) takes the best lead
+    # anywhere, township 5 (1·2 + 3·1 = 5 against township 2's 1·1 + 3·2 = 7), and says so
+    g = grouping_travel(["a", "a", "a", "b", "b", "c"], COST, [1, 1, 1, 1, 3, 1], LEADS)
+    row = g.region_lead.set_index("region").loc["b"]
+    assert bool(row["outside"]) and row["lead"] == 2
+    assert g.travel.tolist() == [0.0, 1.0, 2.0, 2.0, 1.0, 0.0]
+    assert g.mean == pytest.approx((0 + 1 + 2 + 2 + 3 * 1 + 0) / 8)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_grouping_travel_matches_naive_and_never_beats_the_model(seed):
+    rng = np.random.default_rng(seed)
+    n, m = 9, 4
+    xy = rng.uniform(0, 10, size=(n, 2))
+    home = rng.choice(n, size=m, replace=False)
+    cost = np.linalg.norm(xy[:, None, :] - xy[home][None, :, :], axis=2)
+    pop = rng.integers(1, 50, size=n).astype(float)
+    labels = rng.choice(list("xyz"), size=n).tolist()
+    g = grouping_travel(labels, cost, pop, home)
+    assert g.mean == pytest.approx(_naive_grouping_travel(labels, cost, pop, home))
+    # the model's own grouping: re-choosing each region's lead can only help
+    r = regions(cost, pop, home, k=2, max_deviation=1.0)
+    own = grouping_travel(r.assignment.tolist(), cost, pop, home)
+    assert own.mean * pop.sum() <= r.objective + 1e-9
+    # without contiguity and with a loose balance the model already uses the best lead
+    assert own.mean * pop.sum() == pytest.approx(r.objective)

@@ -192,3 +192,39 @@ def test_brief_is_offered(built_db, monkeypatch):
     assert t("download.brief", "en") in labels
     assert labels.count(t("download.csv", "en")) == 2
     assert pd.Series(labels).str.contains("XLSX").sum() == 2
+
+
+def test_cached_views_follow_the_database(built_db, monkeypatch, tmp_path):
+    """Every loader is keyed by the database path: a second database (here without village
+    clinics and village culture centres) never gets the first one's tracker or map, though no
+    cache is cleared (as on a server whose database file is replaced)."""
+    import json
+    import shutil
+
+    other = tmp_path / "fewer.duckdb"
+    shutil.copy(built_db, other)
+    con = db.connect(other)
+    try:
+        con.execute("DELETE FROM facilities WHERE type IN ('village_clinic', 'village_centre')")
+    finally:
+        con.close()
+
+    def view(path) -> tuple[list, list]:
+        monkeypatch.setenv("EQUITY_DB", str(path))
+        at = AppTest.from_file("../app.py", default_timeout=90)
+        at.query_params["ind"] = "health_clinic_coverage"
+        at.query_params["fac"] = "village_clinic"
+        at.run()
+        assert not at.exception, at.exception
+        tracker = next(d.value for d in at.dataframe if t("plan.in_data", "zh") in d.value.columns)
+        figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        points = [n for f in figs for tr in f["data"] if tr.get("type") == "scattermap"
+                  for n in tr.get("lon", [])]
+        return tracker[t("plan.in_data", "zh")].tolist(), points
+
+    clear_caches()
+    first = view(built_db)
+    second = view(other)  # the caches of the first view are still there
+    assert len(first[1]) > 0 and len(second[1]) == 0  # no clinic on the map
+    assert first[0] != second[0]  # the tracker counts the culture centres of its own database
+    assert view(built_db) == first  # back: the first database's view, from its caches

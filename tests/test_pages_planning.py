@@ -140,11 +140,23 @@ def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
     text = at.success[0].value
     assert text.startswith("**4 个医共体")
     assert all(names[i] in text for i in set(table["lead"]))
-    # the comparison with the four zones equals compare_assignments
+    # the comparison with the four zones equals compare_assignments, one column per grouping
     cmp = consortia.compare_assignments(table["lead"].map(names), t["zone"], t["population"], None, adj)
-    shown = next(d.value for d in at.dataframe if "调整兰德指数" in d.value.columns)
-    assert shown.iloc[0]["调整兰德指数"] == pytest.approx(round(cmp.adjusted_rand, 3))
-    assert shown.iloc[0]["匹配人口占比（%）"] == pytest.approx(round(100 * cmp.matched_share, 1))
+    shown = next(d.value for d in at.dataframe if "四大片区" in d.value.columns).set_index("指标")
+    assert shown.loc["与模型分区的调整兰德指数", "四大片区"] == f"{cmp.adjusted_rand:.3f}"
+    assert shown.loc["与模型分区匹配的人口占比（%）", "四大片区"] == f"{100 * cmp.matched_share:.1f}"
+    assert shown.loc["片数", "四大片区"] == "4" and shown.loc["片数", "模型分区"] == "4"
+    # mean travel to the lead: the model's own, and the zones' with each zone's best lead
+    cost = siting.travel_matrix_min(t, leads, "car")
+    p = t["population"]
+    model_mean = float((table["travel"] * p).sum() / p.sum())
+    assert shown.loc["居民到牵头医院平均车程（分钟）", "模型分区"] == f"{model_mean:.1f}"
+    home = [t.index.get_loc(c) for c in leads["township_code"]]
+    zones = consortia.grouping_travel(t["zone"].to_numpy(), cost, p.to_numpy(float), home)
+    assert shown.loc["居民到牵头医院平均车程（分钟）", "四大片区"] == f"{zones.mean:.1f}"
+    assert shown.loc["片内无牵头医院的片数", "四大片区"] == str(int(zones.region_lead["outside"].sum()))
+    # the user's grouping starts as the zones
+    assert shown["您的分区"].tolist() == shown["四大片区"].tolist()
 
 
 def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):

@@ -87,6 +87,15 @@ def test_invalid_values_fall_back(params):
     assert "DROP" not in " ".join(v for k in at.query_params for v in _qp(at, k))
 
 
+@pytest.mark.parametrize(("raw", "lang"), [("EN", "en"), (" en ", "en"), ("Zh", "zh"), ("xx", "zh"),
+                                         (INJECTION, "zh")])
+def test_language_is_read_and_written_back_normalised(raw, lang):
+    at = _run({"lang": raw})
+    assert _qp(at, "lang") == [lang]
+    assert at.button_group(key="lang").value == lang
+    assert _view(at).startswith(f"view:{lang}:")
+
+
 def test_widget_change_updates_the_url():
     at = _run({"domain": "health"})
     at.selectbox(key="domain").select("culture").run()

@@ -57,13 +57,13 @@ def _e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _figure_div(fig: go.Figure, i: int, height: int, width: int) -> str:
-    bad = sorted({tr.type for tr in fig.data if tr.type in _MAP_TRACES})
+def _figure_div(fig: go.Figure | dict, i: int, height: int, width: int) -> str:
+    f = go.Figure(fig)  # a copy (or a validated specification, see ui.charts)
+    bad = sorted({tr.type for tr in f.data if tr.type in _MAP_TRACES})
     if bad:
         raise ValueError(
             f"figure {i} has {', '.join(bad)} traces: build maps for the brief with "
             "county_map(..., static=True) (WebGL and geo maps are blank or fetch data offline)")
-    f = go.Figure(fig)
     # a fixed size: the page is a fixed A4 width and the print must not reflow
     f.update_layout(height=min(f.layout.height or height, 2 * height), width=width, autosize=False)
     return f.to_html(
@@ -78,7 +78,7 @@ def brief_html(
     title: str,
     subtitle: str,
     cards: Sequence[dict],
-    figures: Sequence[go.Figure],
+    figures: Sequence[go.Figure | dict],
     tables: Sequence[tuple[str, pd.DataFrame]],
     sources: Sequence[str],
     synthetic_note: str | None,
@@ -96,7 +96,7 @@ def brief_html(
         Headline and the line under it (e.g. the view and its filters).
     cards : list of dict
         Key numbers: ``{"label": ..., "value": ..., "note": ...}`` (``note`` optional).
-    figures : list of go.Figure
+    figures : list of go.Figure or figure specifications (dict, see ui.charts)
         Charts; maps must be static (SVG) figures, see the module docstring.
     tables : list of (caption, DataFrame)
         Small tables, shown without their index.

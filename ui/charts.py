@@ -1,40 +1,108 @@
 """Plotly chart builders: every label from :mod:`ui.i18n`, units in axis titles.
 
-Builders take tidy DataFrames and return a ``go.Figure``; they never touch the
-database or Streamlit. Category labels (township names) are data and are escaped
-with :func:`ui.i18n.plain` because Plotly renders a subset of HTML in tick labels.
+Builders take tidy DataFrames and return a figure *specification*: the plain dict that
+Plotly's JSON holds (``{"data": [...], "layout": {...}}``). Building the dict directly
+costs a millisecond where Plotly's validated object model costs about a hundred, which
+is most of a rerun; :func:`show_chart` hands the dict to Streamlit without validating or
+copying it again, and ``go.Figure(spec)`` validates it (the tests do, and the brief).
+The ``ranked_bar``/``urban_rural_bars``/``travel_time_distribution`` wrappers return a
+validated ``go.Figure`` of the same specification. Builders never touch the database
+or Streamlit (apart from :func:`show_chart`). Category labels (township names) are data
+and are escaped with :func:`ui.i18n.plain` because Plotly renders a subset of HTML in
+tick labels.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ui.i18n import DEFAULT_LANG, group_label, plain, t, with_unit
 
-__all__ = ["GROUP_COLOURS", "ranked_bar", "travel_time_distribution", "urban_rural_bars"]
+__all__ = [
+    "GROUP_COLOURS", "merge", "ranked_bar", "ranked_bar_spec", "show_chart", "template",
+    "travel_time_distribution", "travel_time_distribution_spec", "urban_rural_bars",
+    "urban_rural_bars_spec",
+]
 
 #: Colours of the urban/rural groups, used by every chart and the brief.
 GROUP_COLOURS: dict[str, str] = {"urban": "#3b6ea8", "rural": "#d9822b", "county": "#6d6d6d"}
 _FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 _GROUPS = ("urban", "rural")
+_TARGET_LINE = {"dash": "dash", "color": "#c62828"}
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(
+@functools.cache
+def template() -> dict[str, Any]:
+    """Plotly's default template as a dict (what ``go.Figure`` puts in every figure's layout).
+
+    Shared by every specification: never modify it.
+    """
+    import plotly.io as pio
+
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``update``, nested dicts merged as ``fig.update_layout`` does.
+
+    A new dict; neither argument is modified.
+
+    >>> merge({"legend": {"x": 0, "title": {"text": "a"}}}, {"legend": {"title": {"side": "top"}}})
+    {'legend': {'x': 0, 'title': {'text': 'a', 'side': 'top'}}}
+    """
+    out = dict(base)
+    for key, value in update.items():
+        old = out.get(key)
+        out[key] = merge(old, value) if isinstance(old, Mapping) and isinstance(value, Mapping) else value
+    return out
+
+
+def _values(series: Any) -> list:
+    """A column as a plain list of Python numbers (missing values as NaN)."""
+    return pd.Series(series, dtype="float64").tolist()
+
+
+def _spec(data: list[dict[str, Any]], layout: dict[str, Any], height: int) -> dict[str, Any]:
+    """The figure with the house layout (font, white background, legend on top)."""
+    grid = {"gridcolor": "#eceff1", "zerolinecolor": "#b0bec5", "automargin": True}
+    layout = merge(layout, {"xaxis": grid, "yaxis": grid})
+    layout.update(
         height=height, font={"family": _FONT, "size": 13}, plot_bgcolor="white",
         paper_bgcolor="white", margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
-        hoverlabel={"font": {"family": _FONT}},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": {}},
+        hoverlabel={"font": {"family": _FONT}}, template=template(),
     )
-    fig.update_xaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5", automargin=True)
-    fig.update_yaxes(gridcolor="#eceff1", zerolinecolor="#b0bec5", automargin=True)
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def ranked_bar(
+def _vline(x: float, text: str, *, bottom: bool = False, width: float | None = None) -> dict[str, Any]:
+    """A dashed vertical target line with its label (what ``fig.add_vline`` adds)."""
+    line = {**_TARGET_LINE, **({"width": width} if width is not None else {})}
+    return {
+        "shapes": [{"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
+                    "yref": "y domain", "line": line}],
+        "annotations": [{"showarrow": False, "text": text, "x": x, "xanchor": "left", "xref": "x",
+                         "y": 0 if bottom else 1, "yanchor": "bottom" if bottom else "top",
+                         "yref": "y domain"}],
+    }
+
+
+def _hline(y: float, text: str) -> dict[str, Any]:
+    """A dashed horizontal target line with its label (what ``fig.add_hline`` adds)."""
+    return {
+        "shapes": [{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y,
+                    "yref": "y", "line": dict(_TARGET_LINE)}],
+        "annotations": [{"showarrow": False, "text": text, "x": 1, "xanchor": "right",
+                         "xref": "x domain", "y": y, "yanchor": "bottom", "yref": "y"}],
+    }
+
+
+def ranked_bar_spec(
     frame: pd.DataFrame,
     value_col: str,
     label_col: str,
@@ -46,36 +114,50 @@ def ranked_bar(
     higher_is_better: bool = True,
     value_format: str = ",.1f",
     lang: str = DEFAULT_LANG,
-) -> go.Figure:
+    colour: str | None = None,
+) -> dict[str, Any]:
     """Horizontal bars of areas ranked by ``value_col``, the worst at the bottom.
 
-    Bars are coloured by ``group_col`` (``urban``/``rural``); ``target`` adds a dashed
-    line labelled 目标 / Target. The value axis title is ``value_title`` with ``unit``.
+    Bars are coloured by ``group_col`` (``urban``/``rural``), or all in ``colour``;
+    ``target`` adds a dashed line labelled 目标 / Target. The value axis title is
+    ``value_title`` with ``unit``.
+
+    >>> s = ranked_bar_spec(pd.DataFrame({"n": ["a", "b"], "v": [1.0, 2.0]}), "v", "n", "V",
+    ...                     group_col=None)
+    >>> s["layout"]["yaxis"]["categoryarray"], s["data"][0]["x"]
+    (['a', 'b'], [1.0, 2.0])
     """
     d = frame[[c for c in (label_col, value_col, group_col) if c]].dropna(subset=[value_col])
     d = d.sort_values(value_col, ascending=higher_is_better)  # best at the top of the chart
-    fig = go.Figure()
     groups = d[group_col].astype(str) if group_col else pd.Series("county", index=d.index)
+    data = []
     for g in [*_GROUPS, *sorted(set(groups) - set(_GROUPS))]:
         part = d[groups == g]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=part[value_col], y=[plain(v) for v in part[label_col]], orientation="h",
-            name=plain(group_label(g, lang)), marker_color=GROUP_COLOURS.get(g, "#90a4ae"),
-            hovertemplate=f"%{{y}}: %{{x:{value_format}}} {plain(unit)}<extra>%{{fullData.name}}</extra>",
-        ))
-    order = [plain(v) for v in d[label_col]]
-    fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
-    fig.update_xaxes(title=plain(with_unit(value_title, unit, lang)))
+        data.append({
+            "type": "bar", "orientation": "h", "x": _values(part[value_col]),
+            "y": [plain(v) for v in part[label_col]], "name": plain(group_label(g, lang)),
+            "marker": {"color": colour or GROUP_COLOURS.get(g, "#90a4ae")},
+            "hovertemplate": f"%{{y}}: %{{x:{value_format}}} {plain(unit)}<extra>%{{fullData.name}}</extra>",
+        })
+    layout: dict[str, Any] = {
+        "yaxis": {"categoryorder": "array", "categoryarray": [plain(v) for v in d[label_col]],
+                  "title": {}},
+        "xaxis": {"title": {"text": plain(with_unit(value_title, unit, lang))}},
+    }
     if target is not None:
-        fig.add_vline(x=target, line={"dash": "dash", "color": "#c62828", "width": 2},
-                      annotation_text=plain(f"{t('target', lang)} {target:g}"),
-                      annotation_position="bottom right")
-    return _layout(fig, height=max(300, 28 * len(d) + 100))
+        layout.update(_vline(target, plain(f"{t('target', lang)} {target:g}"), bottom=True, width=2))
+    return _spec(data, layout, height=max(300, 28 * len(d) + 100))
 
 
-def urban_rural_bars(
+def ranked_bar(frame: pd.DataFrame, value_col: str, label_col: str, value_title: str,
+               unit: str = "", **kw: Any) -> go.Figure:
+    """:func:`ranked_bar_spec` as a validated ``go.Figure``."""
+    return go.Figure(ranked_bar_spec(frame, value_col, label_col, value_title, unit, **kw))
+
+
+def urban_rural_bars_spec(
     values: pd.DataFrame,
     value_title: str,
     unit: str = "",
@@ -83,7 +165,7 @@ def urban_rural_bars(
     indicator_labels: Mapping[str, str] | None = None,
     value_format: str = ",.1f",
     lang: str = DEFAULT_LANG,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Urban versus rural, side by side, for one or more indicators.
 
     ``values`` has one row per indicator and columns ``urban`` and ``rural``
@@ -91,21 +173,24 @@ def urban_rural_bars(
     """
     labels = dict(indicator_labels or {})
     cats = [plain(labels.get(i, i)) for i in values.index]
-    fig = go.Figure()
-    for g in [c for c in ("urban", "rural", "county") if c in values.columns]:
-        fig.add_trace(go.Bar(
-            x=cats, y=values[g], name=plain(group_label(g, lang)),
-            marker_color=GROUP_COLOURS[g], texttemplate=f"%{{y:{value_format}}}",
-            textposition="outside",
-            hovertemplate=f"%{{x}}: %{{y:{value_format}}} {plain(unit)}<extra>%{{fullData.name}}</extra>",
-        ))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title=plain(with_unit(value_title, unit, lang)), rangemode="tozero")
-    fig.update_xaxes(title=None)
-    return _layout(fig, height=380)
+    data = [{
+        "type": "bar", "x": cats, "y": _values(values[g]), "name": plain(group_label(g, lang)),
+        "marker": {"color": GROUP_COLOURS[g]}, "texttemplate": f"%{{y:{value_format}}}",
+        "textposition": "outside",
+        "hovertemplate": f"%{{x}}: %{{y:{value_format}}} {plain(unit)}<extra>%{{fullData.name}}</extra>",
+    } for g in ("urban", "rural", "county") if g in values.columns]
+    layout = {"barmode": "group", "xaxis": {"title": {}},
+              "yaxis": {"title": {"text": plain(with_unit(value_title, unit, lang))},
+                        "rangemode": "tozero"}}
+    return _spec(data, layout, height=380)
 
 
-def travel_time_distribution(
+def urban_rural_bars(values: pd.DataFrame, value_title: str, unit: str = "", **kw: Any) -> go.Figure:
+    """:func:`urban_rural_bars_spec` as a validated ``go.Figure``."""
+    return go.Figure(urban_rural_bars_spec(values, value_title, unit, **kw))
+
+
+def travel_time_distribution_spec(
     frame: pd.DataFrame,
     time_col: str = "time_min",
     group_col: str = "urban_rural",
@@ -114,7 +199,7 @@ def travel_time_distribution(
     threshold_min: float | None = None,
     kind: str = "histogram",
     lang: str = DEFAULT_LANG,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Travel time by urban/rural: a histogram (residents per band) or a box plot.
 
     With ``weight_col`` the histogram counts residents instead of villages.
@@ -123,34 +208,71 @@ def travel_time_distribution(
     if kind not in ("histogram", "box"):
         raise ValueError(f"kind must be 'histogram' or 'box', not {kind!r}")
     time_title = with_unit(t("ind.travel_time_min", lang), t("unit.min", lang), lang)
-    fig = go.Figure()
     d = frame.dropna(subset=[time_col])
+    data = []
     for g in _GROUPS:
         part = d[d[group_col].astype(str) == g]
         if part.empty:
             continue
         name = plain(group_label(g, lang))
         if kind == "box":
-            fig.add_trace(go.Box(y=part[time_col], name=name, marker_color=GROUP_COLOURS[g],
-                                 boxpoints="outliers"))
+            data.append({"type": "box", "y": _values(part[time_col]), "name": name,
+                         "marker": {"color": GROUP_COLOURS[g]}, "boxpoints": "outliers"})
+            continue
+        trace = {"type": "histogram", "x": _values(part[time_col]), "name": name,
+                 "marker": {"color": GROUP_COLOURS[g]}, "opacity": 0.75, "xbins": {"size": 5}}
+        if weight_col and weight_col in part.columns:
+            trace.update(y=_values(part[weight_col]), histfunc="sum")
         else:
-            w = part[weight_col] if weight_col and weight_col in part.columns else None
-            fig.add_trace(go.Histogram(
-                x=part[time_col], y=w, histfunc="sum" if w is not None else "count",
-                name=name, marker_color=GROUP_COLOURS[g], opacity=0.75,
-                xbins={"size": 5}))
+            trace["histfunc"] = "count"
+        data.append(trace)
+    label = plain(f"{t('target', lang)} {threshold_min:g}") if threshold_min is not None else ""
     if kind == "box":
-        fig.update_yaxes(title=plain(time_title), rangemode="tozero")
+        layout: dict[str, Any] = {"yaxis": {"title": {"text": plain(time_title)}, "rangemode": "tozero"}}
         if threshold_min is not None:
-            fig.add_hline(y=threshold_min, line={"dash": "dash", "color": "#c62828"},
-                          annotation_text=plain(f"{t('target', lang)} {threshold_min:g}"))
+            layout.update(_hline(threshold_min, label))
     else:
         count_title = (with_unit(t("chart.residents", lang), t("unit.persons", lang), lang)
                        if weight_col and weight_col in d.columns else t("chart.frequency", lang))
-        fig.update_layout(barmode="overlay")
-        fig.update_xaxes(title=plain(time_title))
-        fig.update_yaxes(title=plain(count_title))
+        layout = {"barmode": "overlay", "xaxis": {"title": {"text": plain(time_title)}},
+                  "yaxis": {"title": {"text": plain(count_title)}}}
         if threshold_min is not None:
-            fig.add_vline(x=threshold_min, line={"dash": "dash", "color": "#c62828"},
-                          annotation_text=plain(f"{t('target', lang)} {threshold_min:g}"))
-    return _layout(fig, height=380)
+            layout.update(_vline(threshold_min, label))
+    return _spec(data, layout, height=380)
+
+
+def travel_time_distribution(frame: pd.DataFrame, time_col: str = "time_min",
+                             group_col: str = "urban_rural", **kw: Any) -> go.Figure:
+    """:func:`travel_time_distribution_spec` as a validated ``go.Figure``."""
+    return go.Figure(travel_time_distribution_spec(frame, time_col, group_col, **kw))
+
+
+class _Spec(go.Figure):
+    """A specification handed to ``st.plotly_chart`` as it is.
+
+    Streamlit validates a dict again (``go.Figure(**spec)``, about 100 ms for a map) and
+    deep-copies a ``go.Figure`` (``to_dict``); this figure is empty and answers
+    ``to_dict`` with the specification itself, which Streamlit only serialises.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._plain_spec = spec
+
+    def to_dict(self) -> dict[str, Any]:  # type: ignore[override]
+        return dict(self._plain_spec)
+
+
+def show_chart(spec: Mapping[str, Any] | go.Figure, *, key: str, container: Any = None,
+               **kwargs: Any) -> None:
+    """Draw a figure specification (or a ``go.Figure``) with ``st.plotly_chart``.
+
+    The specification goes to the browser as it is (the JSON a ``go.Figure`` of it
+    would send): never modify a specification after building it, it may be cached.
+    """
+    import streamlit as st
+
+    where = container if container is not None else st
+    fig = spec if isinstance(spec, go.Figure) else _Spec(spec)
+    kwargs.setdefault("config", {"displaylogo": False})
+    where.plotly_chart(fig, key=key, **kwargs)

@@ -2,7 +2,9 @@
 
 Loaders are cached at the expensive step: the tables once per process, the
 threshold-independent ``metrics.indicators.prepare`` once, and each evaluation per
-distinct set of setting overrides (bounded). Cached objects are shared between
+distinct set of setting overrides (bounded); then the derived pieces a page shows per
+view (the Gini intervals, the plan tracker, the overview's figures), keyed by the
+view's parameters and the database path. Cached objects are shared between
 sessions: pages must never modify them.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -19,7 +22,10 @@ import shapely.geometry
 import streamlit as st
 
 from etl import db, paths
-from metrics import indicators
+from metrics import audit, indicators
+from metrics.gaps import township_gaps
+from metrics.inequality import summarise
+from metrics.plan import plan_status
 
 
 def db_path() -> Path:
@@ -91,9 +97,10 @@ def _frames(path: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def frames() -> dict[str, pd.DataFrame]:
-    """units, facilities and townships as in the data contract."""
-    return _frames(str(db_path()))
+def frames(path: str | None = None) -> dict[str, pd.DataFrame]:
+    """units, facilities and townships as in the data contract (of ``path``, default the
+    current database)."""
+    return _frames(path or str(db_path()))
 
 
 @st.cache_resource(max_entries=4, show_spinner="计算指标… / Computing indicators…")
@@ -112,9 +119,10 @@ def _evaluated(path: str, overrides: tuple[tuple[str, float], ...]) -> indicator
     return indicators.evaluate(_prepared(path), dict(overrides))
 
 
-def indicator_table(overrides: dict[str, float] | None = None) -> indicators.IndicatorTable:
+def indicator_table(overrides: Mapping[str, float] | None = None,
+                    path: str | None = None) -> indicators.IndicatorTable:
     """Every indicator under the settings; cached per distinct overrides. Do not modify."""
-    return _evaluated(str(db_path()), tuple(sorted((overrides or {}).items())))
+    return _evaluated(path or str(db_path()), tuple(sorted((overrides or {}).items())))
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -143,7 +151,138 @@ def _for_display(geojson_text: str) -> dict:
         geom.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True), 1e-6))
 
 
-def boundaries() -> dict[str, dict]:
+def boundaries(path: str | None = None) -> dict[str, dict]:
     """GeoJSON per level: ``county`` (a geometry), ``township`` and ``unit`` (FeatureCollections
     with feature id = code), plus which levels are generated (``generated``)."""
-    return _boundaries(str(db_path()))
+    return _boundaries(path or str(db_path()))
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def plan_tasks() -> pd.DataFrame:
+    """The pilot plan's task list (``data/reference/plan/tasks.csv``), read-only reference data."""
+    return pd.read_csv(paths.REFERENCE / "plan" / "tasks.csv", dtype={"task": int})
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _plan_table(path: str) -> pd.DataFrame:
+    f = _frames(path)
+    return plan_status(f["facilities"], f["units"], f["townships"], plan_tasks())
+
+
+def plan_table() -> pd.DataFrame:
+    """The plan tracker: every task of the plan with its status in the data."""
+    return _plan_table(str(db_path()))
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _gini_ci(path: str, key: str, overrides: tuple[tuple[str, float], ...],
+             n_boot: int) -> tuple[float | None, tuple | None]:
+    tab = _evaluated(path, overrides)
+    s = summarise(tab.values[key], tab.weights[key], tab.units["urban_rural"],
+                  higher_is_better=indicators.INDICATORS[key].higher_is_better, n_boot=n_boot,
+                  seed=2022)
+    return s["gini"], s["ci"].get("gini")
+
+
+def gini_ci(key: str, overrides: Mapping[str, float] | None = None,
+            n_boot: int = 100) -> tuple[float | None, tuple | None]:
+    """Gini between units of indicator ``key`` and its bootstrap 95 % interval (seed 2022).
+
+    Cached per indicator and settings: pass only the overrides the indicator depends on,
+    so views that differ in other settings share the result.
+    """
+    return _gini_ci(str(db_path()), key, tuple(sorted((overrides or {}).items())), n_boot)
+
+
+def township_names(path: str | None = None) -> dict[str, str]:
+    """Township code -> name (a new dict)."""
+    towns = _frames(path or str(db_path()))["townships"]
+    return dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
+
+
+@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
+def _overview_map(path: str, key: str, overrides: tuple[tuple[str, float], ...],
+                  types: tuple[str, ...], lang: str, static: bool) -> dict:
+    from ui.i18n import with_unit
+    from ui.maps import county_map_spec
+
+    ind = indicators.INDICATORS[key]
+    f, b = _frames(path), _boundaries(path)
+    towns = township_names(path)
+    u = f["units"]
+    names = dict(zip(u["code"].astype(str),
+                     u["township_code"].astype(str).map(towns).fillna("") + " " + u["name"].astype(str),
+                     strict=True))
+    fac = f["facilities"].loc[f["facilities"]["type"].isin(types), ["lon", "lat", "type", "name"]]
+    areas = b["unit"] if b["unit"]["features"] else b["township"]
+    label, unit = (ind.zh, ind.unit_zh) if lang == "zh" else (ind.en, ind.unit_en)
+    return county_map_spec(
+        b["county"], areas=areas, area_values=_evaluated(path, overrides).values[key],
+        facilities=fac, lang=lang, area_title=with_unit(label, unit, lang), area_names=names,
+        colorscale="YlOrRd", reverse_scale=ind.higher_is_better, height=420 if static else 620,
+        static=static)
+
+
+def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...], lang: str,
+                 static: bool = False) -> dict:
+    """The overview's map of indicator ``key``: village areas by value, the chosen facility
+    types; a figure specification (see ``ui.charts``), cached per view. Do not modify."""
+    return _overview_map(str(db_path()), key, tuple(sorted(overrides.items())), tuple(types), lang,
+                         static)
+
+
+@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
+def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...], lang: str) -> dict:
+    from ui.charts import ranked_bar_spec
+
+    ind = indicators.INDICATORS[key]
+    table = _evaluated(path, overrides)
+    gaps = township_gaps(table.summaries[key]["township_code"],
+                         float(table.county.loc[key, "value"]), ind.higher_is_better)
+    towns = township_names(path)
+    frame = pd.DataFrame({"name": [towns.get(c, c) for c in gaps.index],
+                          "value": gaps["value"].to_numpy()})
+    target = table.county.loc[key, "target"]
+    label, unit = (ind.zh, ind.unit_zh) if lang == "zh" else (ind.en, ind.unit_en)
+    return ranked_bar_spec(frame, "value", "name", label, unit, group_col=None,
+                           target=None if pd.isna(target) else float(target),
+                           higher_is_better=ind.higher_is_better, lang=lang)
+
+
+def overview_bar(key: str, overrides: Mapping[str, float], lang: str) -> dict:
+    """The overview's townships ranked by indicator ``key``; a cached figure specification."""
+    return _overview_bar(str(db_path()), key, tuple(sorted(overrides.items())), lang)
+
+
+#: Stand-ins for this database's tables among the arguments of :func:`audit_table`.
+UNITS, FACILITIES, TOWNSHIPS = "@units", "@facilities", "@townships"
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def _audit(path: str, name: str, args: tuple, domain: str | None, types: tuple[str, ...] | None,
+           township: str | None) -> pd.DataFrame | dict:
+    f = _frames(path)
+    fac = f["facilities"]
+    if types is not None:
+        fac = fac.loc[fac["type"].isin(types)]
+    elif domain is not None:
+        fac = fac.loc[fac["domain"] == domain]
+    if township:
+        fac = fac.loc[fac["township_code"].astype(str) == township]
+    tables = {UNITS: f["units"], FACILITIES: fac, TOWNSHIPS: f["townships"]}
+    return getattr(audit, name)(*(tables.get(a, a) if isinstance(a, str) else a for a in args))
+
+
+def audit_table(name: str, *args: object, domain: str | None = None,
+                types: Sequence[str] | None = None, township: str | None = None) -> pd.DataFrame | dict:
+    """``metrics.audit.<name>(*args)`` on this database, cached per arguments (do not modify).
+
+    Tables are passed as the stand-ins :data:`UNITS`, :data:`FACILITIES`, :data:`TOWNSHIPS`
+    (hashing a table for the cache key would cost more than most audits); the other
+    arguments are strings, numbers, tuples or small dicts. :data:`FACILITIES` is every
+    facility, or those of ``types`` (else of ``domain``), of ``township`` when given.
+    """
+    if name not in audit.__all__:
+        raise ValueError(f"metrics.audit has no table {name!r}")
+    return _audit(str(db_path()), name, args, domain, None if types is None else tuple(types),
+                  township)

@@ -6,7 +6,12 @@ setting the indicator uses, named by its key in :data:`metrics.settings.SETTINGS
 ``primary_lower_max_min``), so a copied link reopens the same view.
 
 The functions above the ``# -- Streamlit`` line are pure formatting helpers (tables in,
-tables and text out) and are tested without a running app.
+tables and text out) and are tested without a running app. Below it, what the common
+section shows is cached per view (indicator, settings, township, language and database):
+the township-independent half (comparison, ranking, township table) once per indicator
+and settings, the rest (map, distribution, village table) once per township too; the
+charts are figure specifications (:mod:`ui.charts`). A page's own tables come through
+:meth:`DomainView.audit` / :func:`ui.data.audit_table`, cached the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import settings
@@ -345,7 +349,18 @@ class DomainView:
         return _names(self.frames["townships"]).get(self.township, self.township)
 
     def glance(self, keys: Sequence[str]) -> pd.DataFrame:
-        return glance_table(self.table, keys, self.frames["townships"], self.lang)
+        """:func:`glance_table` of this view (cached per settings and language)."""
+        from ui.data import db_path
+
+        return _glance(str(db_path()), tuple(sorted(self.overrides.items())), tuple(keys), self.lang)
+
+    def audit(self, name: str, *args: Any, types: Sequence[str] | None = None) -> Any:
+        """``metrics.audit.<name>`` on :meth:`facilities` (``ui.data.FACILITIES`` among
+        ``args``), cached per view; see :func:`ui.data.audit_table`."""
+        from ui.data import audit_table
+
+        return audit_table(name, *args, domain=None if types is not None else self.domain,
+                           types=types, township=self.township)
 
     def facilities(self, types: Sequence[str] | None = None) -> pd.DataFrame:
         """Facilities of the domain (or ``types``), filtered to the selected township."""
@@ -424,24 +439,17 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
     return ind, overrides_from(values), (None if town == ALL else town)
 
 
-def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> go.Figure:
+def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> dict[str, Any]:
     """Village areas coloured by the value, township outlines, the indicator's facilities.
 
-    Built once per distinct view (cached): a widget change that does not alter the map
-    (e.g. back to a view seen before) costs no rebuild.
+    A figure specification (:mod:`ui.charts`); ``units`` is :func:`unit_table`'s rows shown.
     """
-    fac = view.facilities(view.indicator.facility_types)[["lon", "lat", "type", "name"]]
-    return _map_figure(view.lang, view.indicator.key,
-                       units[["code", "name", "township", "value"]], fac, static)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _map_figure(lang: str, ind_key: str, units: pd.DataFrame, fac: pd.DataFrame,
-                static: bool) -> go.Figure:
+    from ui.charts import merge
     from ui.data import boundaries
-    from ui.maps import county_map, resize_facilities
+    from ui.maps import county_map_spec
 
-    ind = INDICATORS[ind_key]
+    ind, lang = view.indicator, view.lang
+    fac = view.facilities(ind.facility_types)[["lon", "lat", "type", "name"]]
     b = boundaries()
     keep = set(units["code"])
     areas = {"type": "FeatureCollection",
@@ -449,30 +457,29 @@ def _map_figure(lang: str, ind_key: str, units: pd.DataFrame, fac: pd.DataFrame,
     sep = "，" if lang == "zh" else ", "
     names = {c: f"{n}{sep}{tn}" for c, n, tn in zip(units["code"], units["name"], units["township"],
                                                      strict=True)}
-    fig = county_map(
-        b["county"], areas, units.set_index("code")["value"], None,
+    size = 6 if len(fac) > 60 else 8 if static else 12
+    height = 560 if not static else 460
+    spec = county_map_spec(
+        b["county"], areas, pd.Series(units["value"].to_numpy(), index=units["code"]), None,
         fac, lang,
         area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
         area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
-        height=560 if not static else 460, width_hint=760, static=static, outlines=b["township"])
-    if len(fac) > 60:
-        resize_facilities(fig, 6)
-    elif static:
-        resize_facilities(fig, 8)
+        height=height, width_hint=760, static=static, outlines=b["township"], facility_size=size)
     # the legend under the map, so it hides no village: a bottom margin as tall as the legend
     # keeps the map area (for which county_map fitted the zoom) at its full height
     n_types = int(fac["type"].nunique())
     legend_px = 34 + 24 * math.ceil(n_types / 2) if n_types else 0
-    fig.update_layout(height=(fig.layout.height or 560) + legend_px,
-                      legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top",
-                              "xanchor": "left", "title": {"side": "top left"}, "font": {"size": 12},
-                              "entrywidth": 0.5, "entrywidthmode": "fraction"},
-                      margin={"l": 0, "r": 0, "t": 0, "b": legend_px})
-    return fig
+    spec["layout"] = merge(spec["layout"], {
+        "height": height + legend_px,
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "xanchor": "left",
+                   "title": {"side": "top left"}, "font": {"size": 12}, "entrywidth": 0.5,
+                   "entrywidthmode": "fraction"},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": legend_px}})
+    return spec
 
 
-def _urban_rural(view: DomainView) -> go.Figure | None:
-    from ui.charts import urban_rural_bars
+def _urban_rural(view: DomainView) -> dict[str, Any] | None:
+    from ui.charts import urban_rural_bars_spec
 
     ind, lang = view.indicator, view.lang
     s = view.table.summaries[ind.key]["urban_rural"]
@@ -482,24 +489,25 @@ def _urban_rural(view: DomainView) -> go.Figure | None:
     frame = pd.DataFrame({k: [g[k]] for k in ("urban", "rural") if k in g.index}, index=[ind.key])
     frame["county"] = view.table.county.loc[ind.key, "value"]
     short = t("dom.col.value", lang)
-    return urban_rural_bars(frame, short, unit_of(ind, lang), indicator_labels={ind.key: label_of(ind, lang)},
-                            value_format=value_format(ind), lang=lang)
+    return urban_rural_bars_spec(frame, short, unit_of(ind, lang),
+                                 indicator_labels={ind.key: label_of(ind, lang)},
+                                 value_format=value_format(ind), lang=lang)
 
 
-def _ranking(view: DomainView, ranked: pd.DataFrame) -> go.Figure:
-    from ui.charts import ranked_bar
+def _ranking(view: DomainView, ranked: pd.DataFrame) -> dict[str, Any]:
+    from ui.charts import ranked_bar_spec
 
     ind, lang = view.indicator, view.lang
     target = view.table.county.loc[ind.key, "target"]
     if pd.isna(target) and ind.kind == "time_to_nearest" and ind.threshold:
         target = settings.get(ind.threshold, view.overrides)
-    fig = ranked_bar(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
-                     unit_of(ind, lang), group_col="group",
-                     target=None if pd.isna(target) else float(target),
-                     higher_is_better=ind.higher_is_better, value_format=value_format(ind), lang=lang)
-    fig.update_traces(marker_color="#5b7fa6")
-    fig.update_layout(showlegend=False)
-    return fig
+    spec = ranked_bar_spec(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
+                           unit_of(ind, lang), group_col="group",
+                           target=None if pd.isna(target) else float(target),
+                           higher_is_better=ind.higher_is_better, value_format=value_format(ind),
+                           lang=lang, colour="#5b7fa6")
+    spec["layout"]["showlegend"] = False
+    return spec
 
 
 def _sources(view: DomainView) -> list[str]:
@@ -585,11 +593,78 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=rename)
 
 
+def _units_display(view: DomainView, units: pd.DataFrame) -> pd.DataFrame:
+    ind, lang = view.indicator, view.lang
+    ucols = {"code": "dom.col.code", "name": "dom.col.unit", "township": "dom.col.township",
+             "urban_rural_label": "dom.col.urban_rural", "value": "dom.col.value"}
+    if ind.weight == "population":
+        ucols["weight"] = "dom.col.weight_pop"
+    shown = localise(units, ucols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
+    return shown.rename(columns={
+        t("dom.col.value", lang): with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang),
+        t("dom.col.weight_pop", lang): t("dom.col.weight_pop", lang, band=band_label(ind, lang))})
+
+
+# Per-view caches: everything the common section shows, keyed by the view's parameters and the
+# database, built once per distinct view and shared by every session (never modify them).
+# The township-independent half (comparison, ranking) survives a change of the township filter.
+
+def _view(path: str, ind_key: str, over: tuple[tuple[str, float], ...], town: str | None,
+          lang: str) -> DomainView:
+    from ui.data import frames, indicator_table
+
+    ind = INDICATORS[ind_key]
+    return DomainView(ind.domain, lang, ind, dict(over), town, indicator_table(dict(over), path),
+                      frames(path))
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _glance(path: str, over: tuple[tuple[str, float], ...], keys: tuple[str, ...],
+            lang: str) -> pd.DataFrame:
+    from ui.data import frames, indicator_table
+
+    return glance_table(indicator_table(dict(over), path), keys, frames(path)["townships"], lang)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _county_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...],
+                 lang: str) -> dict[str, Any]:
+    view = _view(path, ind_key, over, None, lang)
+    ind, table = view.indicator, view.table
+    ranked = township_table(table, ind, view.frames["townships"])
+    return {
+        "ranked": ranked,
+        "ranked_display": _ranked_display(view, ranked),
+        "gaps": gap_rows(table.summaries[ind.key]["urban_rural"],
+                         table.summaries[ind.key]["township_code"], ind, lang),
+        "compare": _urban_rural(view),
+        "ranking": _ranking(view, ranked),
+    }
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _township_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...], town: str | None,
+                   lang: str) -> dict[str, Any]:
+    from ui.charts import travel_time_distribution_spec
+
+    view = _view(path, ind_key, over, town, lang)
+    ind = view.indicator
+    units = unit_table(view.table, ind, view.frames["units"], view.frames["townships"], lang, town)
+    out = {"units": units, "units_display": _units_display(view, units), "map": _map(view, units),
+           "distribution": None}
+    if ind.kind == "time_to_nearest":
+        thr = settings.get(ind.threshold, view.overrides) if ind.threshold else None
+        dist = units.rename(columns={"value": "time_min", "weight": "population"})
+        out["distribution"] = travel_time_distribution_spec(dist, threshold_min=thr, lang=lang)
+    return out
+
+
 def render_domain(domain: str, lang: str) -> DomainView:
     """The common section of a domain page; returns the view for the page's own tables."""
     import streamlit as st
 
-    from ui.data import boundaries, frames, indicator_table
+    from ui.charts import show_chart
+    from ui.data import boundaries, db_path, frames, indicator_table
 
     ind, over, town = _widgets(domain, lang)
     f = frames()
@@ -608,14 +683,17 @@ def render_domain(domain: str, lang: str) -> DomainView:
         st.info(t("dom.empty.indicator", lang, types=types, column=ind.numerator or "lon/lat"))
         return view
 
-    units = unit_table(table, ind, f["units"], f["townships"], lang, town)
+    key = (str(db_path()), ind.key, tuple(sorted(over.items())))
+    common = _county_part(*key, lang)
+    local = _township_part(*key, town, lang)
+    units, ranked, gaps = local["units"], common["ranked"], common["gaps"]
     cards = _cards(view)
     cols = st.columns(4 if town else 3)
     for col, card in zip(cols, cards, strict=False):
         col.metric(card["label"], card["value"], help=card.get("note"))
     cols[0].caption(cards[0]["note"])
     if town:
-        tv = township_table(table, ind, f["townships"]).set_index("township_code")["value"]
+        tv = ranked.set_index("township_code")["value"]
         cols[3].metric(metric_label(t("dom.township_value", lang, name=view.township_name), ind, lang),
                        metric_value(tv.get(town), ind, lang))
 
@@ -624,7 +702,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
         st.subheader(t("dom.map", lang))
         if units.empty:
             st.info(t("dom.empty.township", lang))
-        st.plotly_chart(_map(view, units), key="map", config={"displaylogo": False})
+        show_chart(local["map"], key="map")
         note = t("dom.map_note", lang)
         if boundaries()["generated"].get("unit"):
             note += " " + t("map.areas_generated", lang) + "."
@@ -632,50 +710,36 @@ def render_domain(domain: str, lang: str) -> DomainView:
             note += " " + t("dom.map_filtered", lang, name=view.township_name)
         st.caption(note)
     s_ur = table.summaries[ind.key]["urban_rural"]
-    gaps = gap_rows(s_ur, table.summaries[ind.key]["township_code"], ind, lang)
     with right:
         st.subheader(t("dom.compare", lang))
-        fig = _urban_rural(view)
+        fig = common["compare"]
         if fig is None or s_ur is None or s_ur.get("pair") is None:
             st.info(t("dom.empty.no_urban", lang))
         if fig is not None:
-            st.plotly_chart(fig, key="urban_rural", config={"displaylogo": False})
+            show_chart(fig, key="urban_rural")
         st.markdown(f"**{t('dom.gap_measures', lang)}**")
         colon = "：" if lang == "zh" else ": "
         st.markdown("\n".join(f"- **{plain(r.measure)}{colon}{plain(r.value)}** — {plain(r.meaning)}"
                               for r in gaps.itertuples()))
 
-    ranked = township_table(table, ind, f["townships"])
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("dom.ranking", lang))
-        st.plotly_chart(_ranking(view, ranked), key="ranking", config={"displaylogo": False})
-    if ind.kind == "time_to_nearest":
-        from ui.charts import travel_time_distribution
-
+        show_chart(common["ranking"], key="ranking")
+    if local["distribution"] is not None:
         with right:
             st.subheader(t("dom.distribution", lang))
-            thr = settings.get(ind.threshold, over) if ind.threshold else None
-            dist = units.rename(columns={"value": "time_min", "weight": "population"})
-            st.plotly_chart(travel_time_distribution(dist, threshold_min=thr, lang=lang),
-                            key="distribution", config={"displaylogo": False})
+            show_chart(local["distribution"], key="distribution")
 
     st.subheader(t("dom.tables", lang))
     std = (" " + t("dom.source.standard", lang, source=ind.source)) if ind.source != "—" else ""
     st.caption(t("dom.sources_line", lang, unit=unit) + std)
     tab1, tab2 = st.tabs([t("dom.table.townships", lang), t("dom.table.units", lang)])
     with tab1:
-        show_table(_ranked_display(view, ranked), f"{ind.key}_townships", lang, key="dl_towns")
+        show_table(common["ranked_display"], f"{ind.key}_townships", lang, key="dl_towns")
     with tab2:
-        ucols = {"code": "dom.col.code", "name": "dom.col.unit", "township": "dom.col.township",
-                 "urban_rural_label": "dom.col.urban_rural", "value": "dom.col.value"}
-        if ind.weight == "population":
-            ucols["weight"] = "dom.col.weight_pop"
-        shown = localise(units, ucols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
-        shown = shown.rename(columns={
-            t("dom.col.value", lang): with_unit(t("dom.col.value", lang), unit, lang),
-            t("dom.col.weight_pop", lang): t("dom.col.weight_pop", lang, band=band_label(ind, lang))})
-        show_table(shown, f"{ind.key}_units", lang, key="dl_units", empty=t("dom.empty.township", lang))
+        show_table(local["units_display"], f"{ind.key}_units", lang, key="dl_units",
+                   empty=t("dom.empty.township", lang))
 
     st.download_button(t("download.brief", lang), _brief(view, units, ranked, gaps),
                        f"{ind.key}_brief.html", "text/html", key="dl_brief", on_click="ignore",

@@ -26,18 +26,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from etl import paths
-from ui.data import query, status
+from ui.data import db_path, query, status
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
 from ui.i18n import normalise_lang, t
 
-__all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header",
-           "plan_tasks", "sources", "synthetic_on_screen"]
+__all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header", "sources",
+           "synthetic_on_screen"]
+
+
+def data_facts() -> dict[str, Any]:
+    """Years and files of the data on screen, from the ``facilities``/``units``/``loads`` tables."""
+    return _data_facts(str(db_path()))
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def data_facts() -> dict[str, Any]:
-    """Years and files of the data on screen, from the ``facilities``/``units``/``loads`` tables."""
+def _data_facts(path: str) -> dict[str, Any]:  # noqa: ARG001 (the cache key: one per database)
     years = query("SELECT DISTINCT year FROM facilities WHERE year IS NOT NULL ORDER BY year")
     pop = query("SELECT DISTINCT pop_year FROM units WHERE pop_year IS NOT NULL ORDER BY pop_year")
     files = query("SELECT file_name FROM loads WHERE kind NOT IN ('population', 'boundaries') "
@@ -47,12 +50,6 @@ def data_facts() -> dict[str, Any]:
         "pop_years": [int(y) for y in pop["pop_year"]],
         "files": [str(f) for f in files["file_name"]],
     }
-
-
-@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
-def plan_tasks() -> pd.DataFrame:
-    """The pilot plan's task list (``data/reference/plan/tasks.csv``), read-only reference data."""
-    return pd.read_csv(paths.REFERENCE / "plan" / "tasks.csv", dtype={"task": int})
 
 
 def synthetic_on_screen() -> bool:
@@ -85,8 +82,32 @@ def sources(lang: str) -> list[str]:
     return out
 
 
+def ensure_framed() -> None:
+    """Rerun through ``app.py`` when Streamlit ran this page script on its own.
+
+    While a ``pages/`` folder exists, a fresh Streamlit server runs in its old multipage
+    mode until some run has called ``st.navigation``: a first visitor arriving on a shared
+    link such as ``/health`` would get the page script alone, with Streamlit's automatic
+    file list instead of our menu and no language switch or share box. ``app.py`` always
+    calls ``st.navigation`` before running a page, which clears the flag, so seeing it set
+    here means the frame was skipped: clear it and rerun; the rerun keeps the page and its
+    query string and goes through ``app.py``. Once per session at most: Streamlit's AppTest
+    sets the flag again before every run, and rerunning there on every run would drop the
+    button clicks of that run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and not st.session_state.get("_reframed"):
+        st.session_state["_reframed"] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(page_key: str, lang: str) -> None:
-    """Title, subtitle, the synthetic-data banner (whenever it applies) and the data year."""
+    """Title, subtitle, the synthetic-data banner (whenever it applies) and the data year.
+
+    First makes sure the page runs inside the app's frame (:func:`ensure_framed`)."""
+    ensure_framed()
     lang = normalise_lang(lang)
     st.title(t(f"page.{page_key}", lang))
     st.caption(f"{t('app.title', lang)} · {t('app.subtitle', lang)}")

@@ -244,9 +244,82 @@ _UI: dict[str, tuple[str, str]] = {
         "register kind; add --crs gcj02 for Amap/Tencent (GCJ-02) coordinates or --crs bd09 for "
         "Baidu; use --map 源列=field when a header is not recognised. Use validate instead of load "
         "to check a file without loading it."),
-    "dp.no_upload": ("在应用内上传文件尚未开放，将随用户角色功能一同提供。",
-                     "Loading files from the app is not enabled yet; it comes with user roles."),
     "dp.brief_title": ("开江县数据导入情况", "Kaijiang County: data loads"),
+    # data page: changes by an admin (upload, rebuild)
+    "dp.admin": ("在应用内导入与重建（管理员）", "Load and rebuild in the app (admin)"),
+    "dp.upload": ("上传登记表", "Upload a register"),
+    "dp.up_file": ("登记表文件（CSV、XLSX、GeoJSON）", "Register file (CSV, XLSX, GeoJSON)"),
+    "dp.up_kind": ("登记表类型", "Register kind"),
+    "dp.up_crs": ("坐标系", "Coordinate system"),
+    "dp.up_map": ("列对应（可选，每行一个：源列=字段）", "Column mapping (optional, one per line: source=field)"),
+    "dp.up_map_help": ("表头无法自动识别时使用，如“学校全称=name”；字段名见上方“可识别的列名”。",
+                       "For headers that are not recognised, e.g. 学校全称=name; field names are "
+                       "listed under “Accepted column names” above."),
+    "dp.up_validate": ("只检查", "Validate only"),
+    "dp.up_load": ("导入", "Load"),
+    "dp.up_need_file": ("请先选择文件。", "Choose a file first."),
+    "dp.up_bad_map": ("列对应写法有误（{line}）：每行写“源列=字段”，字段须为该类型可用的字段。",
+                      "The column mapping is wrong ({line}): write source=field per line, with a "
+                      "field of this register kind."),
+    "dp.up_running": ("正在处理 {file}…", "Processing {file}…"),
+    "dp.up_step_save": ("保存上传的文件", "Saving the uploaded file"),
+    "dp.up_step_read": ("读取、校验并定位每一行", "Reading, validating and locating every row"),
+    "dp.up_step_write": ("在一个事务中写入数据库并保留原始文件",
+                         "Writing to the database in one transaction and keeping the raw file"),
+    "dp.up_done": ("完成", "Done"),
+    "dp.up_failed": ("文件未导入，数据库没有任何变化。", "The file was not loaded; nothing in the database changed."),
+    "dp.up_error": ("出错：{reason}", "Error: {reason}"),
+    "dp.up_validated": ("仅检查，未写入数据库。", "Validated only; nothing was written."),
+    "dp.up_result": ("结果", "Result"),
+    "dp.rows_read": ("读取行数", "Rows read"),
+    "dp.rows_loaded": ("导入行数", "Rows loaded"),
+    "dp.rows_rejected": ("拒绝行数", "Rows rejected"),
+    "dp.up_rejects": ("本次被拒绝的行及原因", "Rows rejected in this file, and why"),
+    "dp.up_notes": ("说明", "Notes"),
+    "dp.up_limits": ("单个文件不超过 {mb:g} MB；Excel 只读取数值（不计算公式、不运行宏）。",
+                     "At most {mb:g} MB per file; Excel is read as values (no formulas, no macros)."),
+    "dp.rebuild": ("重建数据库", "Rebuild the database"),
+    "dp.rebuild_help": ("用 data/ 中的参考数据和登记表，加上保留的各次导入的原始文件，重新构建数据库；"
+                        "全部成功后才替换旧库。",
+                        "Builds the database anew from the reference data and registers in data/ "
+                        "plus the raw files of every load kept; the old database is replaced only "
+                        "when everything succeeded."),
+    "dp.rebuild_button": ("重建数据库", "Rebuild the database"),
+    "dp.rebuild_running": ("正在重建数据库…", "Rebuilding the database…"),
+    "dp.rebuild_done": ("数据库已重建：{loads} 个登记表批次，{facilities} 个设施，{units} 个村（社区）。",
+                        "Database rebuilt: {loads} loads, {facilities} facilities, {units} villages "
+                        "and communities."),
+    "dp.rebuild_failed": ("重建失败，原数据库保持不变：{reason}",
+                          "The rebuild failed; the old database is unchanged: {reason}"),
+    "crs.wgs84": ("WGS-84（GPS、天地图）", "WGS-84 (GPS, Tianditu)"),
+    "crs.gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
+    "crs.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    # admin login
+    "auth.disabled": (
+        "本应用未配置管理员，因此在应用内导入数据、重建数据库和删除情景均已停用；所有人只能查看。"
+        "启用方法：在服务器上用 python -m etl hash-password 生成密码的哈希，写入 .streamlit/secrets.toml "
+        "（见下例，切勿提交到代码库），或设置环境变量 EQUITY_ADMIN_PASSWORD，然后重启应用。",
+        "No admin is configured, so loading data, rebuilding the database and deleting scenarios "
+        "are disabled in the app; everyone can only read. To enable them, make a password hash on "
+        "the server with python -m etl hash-password and put it in .streamlit/secrets.toml (as "
+        "below; never commit it), or set the environment variable EQUITY_ADMIN_PASSWORD, then "
+        "restart the app."),
+    "auth.env_help": ("环境变量方式：EQUITY_ADMIN_PASSWORD（密码或哈希），账号名默认为 admin，可用 "
+                      "EQUITY_ADMIN_USER 更改。详见 docs/deployment.md。",
+                      "With the environment: EQUITY_ADMIN_PASSWORD (the password or a hash); the "
+                      "account is admin unless EQUITY_ADMIN_USER names another. See "
+                      "docs/deployment.md."),
+    "auth.read_only": ("通过链接打开的所有人都只能查看。导入数据、重建数据库和删除情景需要管理员登录。",
+                       "Everyone with a link can only read. Loading data, rebuilding the database "
+                       "and deleting scenarios need an admin login."),
+    "auth.name": ("账号", "Account"),
+    "auth.password": ("密码", "Password"),
+    "auth.login": ("管理员登录", "Admin login"),
+    "auth.logout": ("退出登录", "Log out"),
+    "auth.logged_in": ("已作为管理员“{name}”登录（仅本次会话有效，不写入链接）。",
+                       "Logged in as admin “{name}” (this session only; never part of a link)."),
+    "auth.failed": ("账号或密码不正确。", "Wrong account or password."),
+    "auth.admin_only": ("需要管理员登录（在“数据”页登录）。", "Needs an admin login (log in on the Data page)."),
     "kind.schools": ("学校", "Schools"),
     "kind.kindergartens": ("幼儿园", "Kindergartens"),
     "kind.hospitals": ("医院与卫生院", "Hospitals and health centres"),

@@ -132,22 +132,28 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.con.compare": ("与片区和您的分区比较", "Compared with the zones and your grouping"),
     "plan.con.compare_help": (
         "兰德指数：两种分法对每两个乡镇“同片/不同片”判断一致的比例；调整兰德指数扣除了偶然一致（1 = 完全相同，约 0 = 无关）；"
-        "匹配人口占比：把两种分法的片一一对应后，被分在同一片的人口比例。人口偏离：最大一片与平均人口之差。",
+        "匹配人口占比：把两种分法的片一一对应后，被分在同一片的人口比例。人口偏离：最大一片与平均人口之差。"
+        "平均到牵头医院：各乡镇驾车到本片牵头医院的时间按人口加权平均；片区和您的分区未指定牵头医院，"
+        "每片取片内使全片出行最少的医院，片内没有时取片外最优的一家。",
         "Rand index: share of township pairs both groupings treat alike (together or apart); adjusted "
         "Rand removes chance agreement (1 = identical, about 0 = unrelated); matched population: share "
         "of residents in the same region after pairing up the regions one to one. Deviation: the "
-        "largest gap between a region's population and the mean."),
-    "plan.con.pair": ("比较", "Comparison"),
-    "plan.con.vs_zones": ("模型 vs 四大片区", "Model vs planning zones"),
-    "plan.con.vs_user": ("模型 vs 您的分区", "Model vs your grouping"),
-    "plan.con.rand": ("兰德指数", "Rand index"),
-    "plan.con.ari": ("调整兰德指数", "Adjusted Rand"),
-    "plan.con.matched": ("匹配人口占比（%）", "Matched population (%)"),
-    "plan.con.n_model": ("模型片数", "Model regions"),
-    "plan.con.n_other": ("对比方片数", "Other regions"),
-    "plan.con.dev_model": ("模型人口偏离（%）", "Model deviation (%)"),
-    "plan.con.dev_other": ("对比方人口偏离（%）", "Other deviation (%)"),
-    "plan.con.connected_other": ("对比方各片相连", "Other: regions connected"),
+        "largest gap between a region's population and the mean. Mean travel to the lead: "
+        "population-weighted minutes by car from each township to its region's lead; a grouping "
+        "that names no leads (the zones, yours) gets, per region, the hospital inside it with the "
+        "least travel for the region, or the best one outside when none lies inside."),
+    "plan.con.measure": ("指标", "Measure"),
+    "plan.con.col_model": ("模型分区", "Model"),
+    "plan.con.col_zones": ("四大片区", "Planning zones"),
+    "plan.con.col_user": ("您的分区", "Your grouping"),
+    "plan.con.m_regions": ("片数", "Regions"),
+    "plan.con.m_deviation": ("人口最大偏离均值（%）", "Largest population deviation from the mean (%)"),
+    "plan.con.m_connected": ("各片地域相连", "Every region connected"),
+    "plan.con.m_travel": ("居民到牵头医院平均车程（分钟）", "Mean drive to the lead hospital (min)"),
+    "plan.con.m_outside": ("片内无牵头医院的片数", "Regions with no lead hospital inside"),
+    "plan.con.rand": ("与模型分区的兰德指数", "Rand index with the model"),
+    "plan.con.ari": ("与模型分区的调整兰德指数", "Adjusted Rand with the model"),
+    "plan.con.matched": ("与模型分区匹配的人口占比（%）", "Population matched with the model (%)"),
     "plan.con.members": ("各乡镇所属", "Township by township"),
     # boarding
     "plan.brd.intro": (
@@ -240,13 +246,17 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.scn.saved": ("已保存（编号 {id}）。侧栏“复制链接”即可分享此情景。",
                        "Saved (id {id}). Use “copy link” in the sidebar to share it."),
     "plan.scn.list": ("已保存的情景", "Saved scenarios"),
-    "plan.scn.roles_note": ("目前任何使用者都可以删除情景；按角色分配权限将在后续版本加入。",
-                            "For now anyone can delete a scenario; permissions by role come in a "
-                            "later release."),
     "plan.scn.none": ("还没有保存的情景。", "No saved scenarios yet."),
     "plan.scn.created": ("保存时间（UTC）", "Saved at (UTC)"),
     "plan.scn.changes": ("修改项数", "Changes"),
     "plan.scn.pick": ("选择情景", "Choose a scenario"),
     "plan.scn.open": ("打开", "Open"),
     "plan.scn.delete": ("删除", "Delete"),
+    "plan.scn.access_note": ("任何人都可以保存和分享情景；删除情景需要管理员登录（在“数据”页登录）。",
+                             "Anyone can save and share a scenario; deleting one needs an admin "
+                             "login (log in on the Data page)."),
+    "plan.scn.delete_admin_only": ("只有管理员可以删除情景（在“数据”页登录）。",
+                                   "Only an admin can delete a scenario (log in on the Data page)."),
+    "plan.scn.deleted": ("已删除情景 {id}。", "Scenario {id} deleted."),
+    "plan.scn.delete_refused": ("未删除：需要管理员登录。", "Not deleted: an admin login is needed."),
 }

@@ -6,10 +6,14 @@ GeoJSON *line layer*, areas are a ``go.Choroplethmap`` on our polygons, points a
 trace uses text mode (text on a map needs downloaded glyphs). Every piece of data
 that becomes a label goes through :func:`ui.i18n.plain` first, because Plotly
 renders a subset of HTML in hover text and legend names.
+
+:func:`county_map_spec` builds the figure as a plain specification (see :mod:`ui.charts`),
+in milliseconds; :func:`county_map` is the same as a validated ``go.Figure``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -17,12 +21,13 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 from ui.i18n import DEFAULT_LANG, facility_label, plain, t
 
 __all__ = [
-    "FACILITY_COLOURS", "areas_collection", "bbox", "county_map", "feature_collection",
+    "FACILITY_COLOURS", "areas_collection", "bbox", "county_map", "county_map_spec",
+    "feature_collection",
     "add_outlines", "hover_lines", "resize_facilities", "zoom_for_bbox",
 ]
 
@@ -180,6 +185,20 @@ def _colour(kind: str, i: int) -> str:
     return FACILITY_COLOURS.get(kind, _CYCLE[i % len(_CYCLE)])
 
 
+@functools.cache
+def _scale(name: str) -> tuple[tuple[float, str], ...]:
+    """A named Plotly colour scale as (position, colour) pairs, as ``go.Figure`` spells it out."""
+    return tuple((float(p), c) for p, c in get_colorscale(name))
+
+
+def _scale_spec(name: str) -> list[list[Any]]:
+    return [list(pair) for pair in _scale(name)]
+
+
+def _list(values: Any) -> list:
+    return pd.Series(values, dtype="float64").tolist()
+
+
 def _rings(geometry: Mapping[str, Any]) -> tuple[list[float | None], list[float | None]]:
     """Exterior and interior rings of a (multi)polygon as x/y lists separated by ``None``."""
     polys = {"Polygon": [geometry.get("coordinates", [])],
@@ -193,39 +212,42 @@ def _rings(geometry: Mapping[str, Any]) -> tuple[list[float | None], list[float 
     return xs, ys
 
 
-def _scatter(static: bool, **kw: Any) -> go.Scattermap | go.Scatter:
+def _scatter(static: bool, **kw: Any) -> dict[str, Any]:
     """A point trace: WebGL map (lon/lat) or SVG cartesian (x/y) with the same look."""
     if static:
         kw["x"], kw["y"] = kw.pop("lon"), kw.pop("lat")
-        return go.Scatter(**kw)
-    return go.Scattermap(**kw)
+        return {"type": "scatter", **kw}
+    return {"type": "scattermap", **kw}
 
 
-def _add_areas(fig: go.Figure, areas: Mapping[str, Any], values: pd.Series | None,
+def _add_areas(data: list[dict[str, Any]], areas: Mapping[str, Any], values: pd.Series | None,
                names: Mapping[str, str], title: str, colorscale: str, reverse: bool,
                value_format: str, static: bool, lang: str) -> bool:
-    """Draw the areas; returns whether a colour bar was added."""
+    """Append the area traces to ``data``; returns whether a colour bar was added."""
     codes = [str(f.get("id")) for f in areas["features"]]
     has_values = values is not None and len(values) > 0 and pd.Series(values).notna().any()
     z: list[float] = [float("nan")] * len(codes)
     if has_values:
         vals = pd.Series(values, dtype="float64")
         vals.index = vals.index.astype(str)
-        z = [float(vals.get(c, float("nan"))) for c in codes]
+        lookup = vals.to_dict()
+        z = [float(lookup.get(c, float("nan"))) for c in codes]
     text = [f"<b>{plain(names.get(c, c))}</b>" + (
         f"<br>{plain(title)}: {plain(format(v, value_format)) if not pd.isna(v) else '–'}"
         if has_values else "") for c, v in zip(codes, z, strict=True)]
     if not static:
-        fig.add_trace(go.Choroplethmap(
-            geojson=areas, locations=codes, z=z if has_values else [0.0] * len(codes),
-            featureidkey="id",
-            colorscale=colorscale if has_values else [[0, _EMPTY_AREA], [1, _EMPTY_AREA]],
-            reversescale=reverse, showscale=bool(has_values),
-            marker={"opacity": 0.6 if has_values else 0.5, "line": {"color": _AREA_LINE, "width": 1}},
-            colorbar=_colorbar(title, 0.99) if has_values else None,
-            text=text, hovertemplate="%{text}<extra></extra>",
-            name=plain(t("map.areas", lang)), showlegend=False,
-        ))
+        trace: dict[str, Any] = {
+            "type": "choroplethmap", "geojson": areas, "locations": codes,
+            "z": z if has_values else [0.0] * len(codes), "featureidkey": "id",
+            "colorscale": _scale_spec(colorscale) if has_values else [[0.0, _EMPTY_AREA], [1.0, _EMPTY_AREA]],
+            "reversescale": reverse, "showscale": bool(has_values),
+            "marker": {"opacity": 0.6 if has_values else 0.5, "line": {"color": _AREA_LINE, "width": 1}},
+            "text": text, "hovertemplate": "%{text}<extra></extra>",
+            "name": plain(t("map.areas", lang)), "showlegend": False,
+        }
+        if has_values:
+            trace["colorbar"] = _colorbar(title, 0.99)
+        data.append(trace)
         return bool(has_values)
     # SVG: one filled path per area, coloured from the same scale
     finite = [v for v in z if not pd.isna(v)]
@@ -237,25 +259,37 @@ def _add_areas(fig: go.Figure, areas: Mapping[str, Any], values: pd.Series | Non
             fill = _EMPTY_AREA
         else:
             fill = sample_colorscale(scale, [(v - lo) / (hi - lo) if hi > lo else 0.5])[0]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill, opacity=0.75,
-            line={"color": _AREA_LINE, "width": 0.8}, hoveron="fills", text=txt,
-            hoverinfo="text", name=plain(code), showlegend=False))
+        data.append({
+            "type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": fill,
+            "opacity": 0.75, "line": {"color": _AREA_LINE, "width": 0.8}, "hoveron": "fills",
+            "text": txt, "hoverinfo": "text", "name": plain(code), "showlegend": False})
     if has_values:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-            marker={"color": [lo, hi], "colorscale": colorscale, "reversescale": reverse,
-                    "cmin": lo, "cmax": hi, "showscale": True, "colorbar": _colorbar(title, 0.99)}))
+        data.append({
+            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "hoverinfo": "skip",
+            "showlegend": False,
+            "marker": {"color": [lo, hi], "colorscale": _scale_spec(colorscale), "reversescale": reverse,
+                       "cmin": lo, "cmax": hi, "showscale": True, "colorbar": _colorbar(title, 0.99)}})
     return bool(has_values)
 
 
-def _halo(static: bool, lon: Any, lat: Any, size: float) -> go.Scattermap | go.Scatter:
+def _halo(static: bool, lon: Any, lat: Any, size: float) -> dict[str, Any]:
     # map markers have no outline: a slightly larger dark dot underneath keeps light dots legible
-    return _scatter(static, lon=lon, lat=lat, mode="markers", hoverinfo="skip", showlegend=False,
-                    marker={"size": size + 3, "color": _OUTLINE, "opacity": 0.85})
+    return _scatter(static, lon=_list(lon), lat=_list(lat), mode="markers", hoverinfo="skip",
+                    showlegend=False, marker={"size": size + 3, "color": _OUTLINE, "opacity": 0.85})
 
 
-def county_map(
+def _outline_trace(areas: Mapping[str, Any], color: str, width: float) -> dict[str, Any]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for g in _geometries(areas):
+        gx, gy = _rings(g)
+        xs += gx
+        ys += gy
+    return {"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+            "line": {"color": color, "width": width}, "hoverinfo": "skip", "showlegend": False}
+
+
+def county_map_spec(
     boundary_geojson: Mapping[str, Any],
     areas: Mapping[str, Any] | None = None,
     area_values: pd.Series | None = None,
@@ -274,8 +308,13 @@ def county_map(
     width_hint: int = 800,
     static: bool = False,
     outlines: Mapping[str, Any] | None = None,
-) -> go.Figure:
+    facility_size: int = 12,
+) -> dict[str, Any]:
     """The county on a blank background with areas, unit points and facilities.
+
+    The figure as a specification (the dict of Plotly's JSON; see :mod:`ui.charts`):
+    GeoJSON given here is shared, not copied, so neither it nor the result may be modified.
+    :func:`county_map` returns the same figure as a validated ``go.Figure``.
 
     Parameters
     ----------
@@ -311,27 +350,31 @@ def county_map(
         file stays blank.
     outlines : dict, optional
         A FeatureCollection (e.g. townships) drawn as outlines over everything; the same
-        as :func:`add_outlines`, but in the one layout update (plotly validates every
-        layer again on each update, which is slow for large GeoJSON).
+        as :func:`add_outlines`.
+    facility_size : int
+        Diameter of the facility symbols in pixels (their dark halo is 3 px larger).
 
     Returns
     -------
-    go.Figure
+    dict
         Centred on the county's bounding box; nothing is fetched from the internet.
     """
+    from ui.charts import template
+
     county = feature_collection(boundary_geojson)
     min_lon, min_lat, max_lon, max_lat = bbox(county)
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
 
     if static:
         for g in _geometries(county):
             xs, ys = _rings(g)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=_COUNTY_FILL,
-                                     line={"width": 0}, hoverinfo="skip", showlegend=False))
+            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself",
+                         "fillcolor": _COUNTY_FILL, "line": {"width": 0}, "hoverinfo": "skip",
+                         "showlegend": False})
 
     area_scale = False
     if areas is not None and areas.get("features"):
-        area_scale = _add_areas(fig, areas, area_values, dict(area_names or {}), area_title,
+        area_scale = _add_areas(data, areas, area_values, dict(area_names or {}), area_title,
                                 colorscale, reverse_scale, value_format, static, lang)
 
     if points is not None and len(points):
@@ -339,14 +382,14 @@ def county_map(
         coloured = "value" in pts.columns and bool(pts["value"].notna().any())
         marker: dict[str, Any] = {"size": 8, "opacity": 1.0}
         if coloured:
-            marker.update(color=pts["value"].astype("float64"), colorscale=colorscale,
+            marker.update(color=_list(pts["value"]), colorscale=_scale_spec(colorscale),
                           reversescale=reverse_scale, showscale=True,
                           colorbar=_colorbar(point_title, 0.86 if area_scale else 0.99))
         else:
             marker.update(color="#78909c", size=6)
-        fig.add_trace(_halo(static, pts["lon"], pts["lat"], marker["size"]))
-        fig.add_trace(_scatter(
-            static, lon=pts["lon"], lat=pts["lat"], mode="markers", marker=marker,
+        data.append(_halo(static, pts["lon"], pts["lat"], marker["size"]))
+        data.append(_scatter(
+            static, lon=_list(pts["lon"]), lat=_list(pts["lat"]), mode="markers", marker=marker,
             text=hover_lines(pts, "label" if "label" in pts.columns else "lon", point_fields,
                              "value" if coloured else None, point_title, value_format),
             hovertemplate="%{text}<extra></extra>",
@@ -356,18 +399,18 @@ def county_map(
     if facilities is not None and len(facilities):
         fac = facilities.dropna(subset=["lon", "lat"])
         fields = {"type_label": t("facility_type", lang)}
-        fig.add_trace(_halo(static, fac["lon"], fac["lat"], 12))
+        data.append(_halo(static, fac["lon"], fac["lat"], facility_size))
         for i, (kind, grp) in enumerate(fac.groupby("type", sort=False)):
             label = facility_label(str(kind), lang)
-            fig.add_trace(_scatter(
-                static, lon=grp["lon"], lat=grp["lat"], mode="markers",
-                marker={"size": 12, "color": _colour(str(kind), i), "opacity": 1.0},
+            data.append(_scatter(
+                static, lon=_list(grp["lon"]), lat=_list(grp["lat"]), mode="markers",
+                marker={"size": facility_size, "color": _colour(str(kind), i), "opacity": 1.0},
                 text=hover_lines(grp.assign(type_label=label), "name", fields),
                 hovertemplate="%{text}<extra></extra>",
                 name=plain(label), legendgroup=plain(kind), showlegend=True,
             ))
 
-    common = {
+    layout: dict[str, Any] = {
         "height": height,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "legend": {"title": {"text": plain(t("facility_type", lang))}, "x": 0.01, "y": 0.99,
@@ -377,44 +420,49 @@ def county_map(
         "hoverlabel": {"font": {"family": _FONT}},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
+        "template": template(),
     }
     if static:
         for g in _geometries(county):
             xs, ys = _rings(g)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": _OUTLINE, "width": 2},
-                                     hoverinfo="skip", showlegend=False))
+            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                         "line": {"color": _OUTLINE, "width": 2}, "hoverinfo": "skip",
+                         "showlegend": False})
         lat0 = math.radians((min_lat + max_lat) / 2)
         pad_x, pad_y = (max_lon - min_lon) * 0.04, (max_lat - min_lat) * 0.04
         axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
-        fig.update_layout(
-            xaxis={**axis, "range": [min_lon - pad_x, max_lon + pad_x], "constrain": "domain"},
-            yaxis={**axis, "range": [min_lat - pad_y, max_lat + pad_y], "scaleanchor": "x",
-                   "scaleratio": 1 / math.cos(lat0), "constrain": "domain"},
-            **common)
-        return add_outlines(fig, outlines, static=True) if outlines else fig
+        layout["xaxis"] = {**axis, "range": [min_lon - pad_x, max_lon + pad_x], "constrain": "domain"}
+        layout["yaxis"] = {**axis, "range": [min_lat - pad_y, max_lat + pad_y], "scaleanchor": "x",
+                           "scaleratio": 1 / math.cos(lat0), "constrain": "domain"}
+        if outlines and outlines.get("features"):
+            data.append(_outline_trace(outlines, _OUTLINE, 1.2))
+        return {"data": data, "layout": layout}
 
-    if not fig.data:
+    if not data:
         # a map subplot exists only with a map trace: an empty one draws the outline alone
-        fig.add_trace(go.Scattermap(lon=[], lat=[], showlegend=False, hoverinfo="skip"))
-    fig.update_layout(
-        map={
-            "style": "white-bg",
-            "center": {"lon": (min_lon + max_lon) / 2, "lat": (min_lat + max_lat) / 2},
-            "zoom": zoom_for_bbox((min_lon, min_lat, max_lon, max_lat), width_hint, height),
-            # county: a light fill under the traces and a dark outline above them
-            "layers": [
-                {"sourcetype": "geojson", "source": county, "type": "fill",
-                 "color": _COUNTY_FILL, "below": "traces", "name": "county_fill"},
-                {"sourcetype": "geojson", "source": county, "type": "line",
-                 "color": _OUTLINE, "line": {"width": 2.2}, "name": "county_outline"},
-                *([{"sourcetype": "geojson", "source": feature_collection(outlines),
-                    "type": "line", "color": _OUTLINE, "line": {"width": 1.2}, "name": "outlines"}]
-                  if outlines and outlines.get("features") else []),
-            ],
-        },
-        **common,
-    )
-    return fig
+        data.append({"type": "scattermap", "lon": [], "lat": [], "showlegend": False,
+                     "hoverinfo": "skip"})
+    layout["map"] = {
+        "style": "white-bg",
+        "center": {"lon": (min_lon + max_lon) / 2, "lat": (min_lat + max_lat) / 2},
+        "zoom": zoom_for_bbox((min_lon, min_lat, max_lon, max_lat), width_hint, height),
+        # county: a light fill under the traces and a dark outline above them
+        "layers": [
+            {"sourcetype": "geojson", "source": county, "type": "fill",
+             "color": _COUNTY_FILL, "below": "traces", "name": "county_fill"},
+            {"sourcetype": "geojson", "source": county, "type": "line",
+             "color": _OUTLINE, "line": {"width": 2.2}, "name": "county_outline"},
+            *([{"sourcetype": "geojson", "source": feature_collection(outlines),
+                "type": "line", "color": _OUTLINE, "line": {"width": 1.2}, "name": "outlines"}]
+              if outlines and outlines.get("features") else []),
+        ],
+    }
+    return {"data": data, "layout": layout}
+
+
+def county_map(*args: Any, **kwargs: Any) -> go.Figure:
+    """:func:`county_map_spec` as a validated ``go.Figure`` (same arguments)."""
+    return go.Figure(county_map_spec(*args, **kwargs))
 
 
 def add_outlines(fig: go.Figure, areas: Mapping[str, Any], *, static: bool = False,
@@ -427,14 +475,7 @@ def add_outlines(fig: go.Figure, areas: Mapping[str, Any], *, static: bool = Fal
     if not areas or not areas.get("features"):
         return fig
     if static:
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for g in _geometries(areas):
-            gx, gy = _rings(g)
-            xs += gx
-            ys += gy
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": width},
-                                 hoverinfo="skip", showlegend=False))
+        fig.add_trace(_outline_trace(areas, color, width))
         return fig
     layers = list(fig.layout.map.layers or [])
     layers.append({"sourcetype": "geojson", "source": feature_collection(areas), "type": "line",

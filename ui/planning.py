@@ -127,10 +127,10 @@ def _key() -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _subcentre_instance(_path: str) -> SubcentreInstance:
+def _subcentre_instance(path: str) -> SubcentreInstance:
     from ui.data import frames
 
-    f = frames()
+    f = frames(path)
     units = f["units"].reset_index(drop=True)
     fac = f["facilities"]
     req = fac[fac["type"].isin(REQUIRED_TYPES)]
@@ -149,12 +149,12 @@ def subcentre_instance() -> SubcentreInstance:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _township_instance(_path: str) -> dict[str, Any]:
+def _township_instance(path: str) -> dict[str, Any]:
     from shapely.geometry import shape
 
     from ui.data import boundaries, frames
 
-    f = frames()
+    f = frames(path)
     u, towns, fac = f["units"], f["townships"], f["facilities"]
     pop = u.groupby(u["township_code"].astype(str))["population"].sum()
     # a township's point: the population-weighted centre of its villages and communities
@@ -170,7 +170,7 @@ def _township_instance(_path: str) -> dict[str, Any]:
              .drop_duplicates(subset=["township_code"]).sort_values("id").reset_index(drop=True))
     leads["township_code"] = leads["township_code"].astype(str)
     cost = siting.travel_matrix_min(towns, leads, "car")
-    shapes = {str(ft["id"]): shape(ft["geometry"]) for ft in boundaries()["township"]["features"]}
+    shapes = {str(ft["id"]): shape(ft["geometry"]) for ft in boundaries(path)["township"]["features"]}
     adjacency = consortia.adjacency_from_shapes(shapes) if shapes else None
     return {"towns": towns, "leads": leads, "cost": cost, "adjacency": adjacency}
 
@@ -181,10 +181,10 @@ def township_instance() -> dict[str, Any]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _schools(_path: str) -> dict[str, Any]:
+def _schools(path: str) -> dict[str, Any]:
     from ui.data import frames
 
-    f = frames()
+    f = frames(path)
     u = f["units"].set_index(f["units"]["code"].astype(str))
     s = f["facilities"]
     s = s[s["type"].isin(SCHOOL_TYPES)].dropna(subset=["lon", "lat"])
@@ -211,10 +211,10 @@ def school_times(mode: str, speed: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _scenario_table(_path: str, changes_json: str) -> Any:
+def _scenario_table(path: str, changes_json: str) -> Any:
     from ui.data import frames
 
-    f = frames()
+    f = frames(path)
     fac = scenario.apply_changes(f["facilities"], json.loads(changes_json))
     return evaluate(prepare(f["units"], fac))
 
@@ -302,12 +302,11 @@ def subcentre_table(inst: SubcentreInstance, out: Mapping[str, Any], lang: str) 
 def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
                   lang: str) -> go.Figure:
     """Townships coloured by region label, with the lead hospitals when given."""
-    from ui.data import boundaries, frames
+    from ui.data import boundaries, township_names
     from ui.maps import add_outlines, county_map
 
     b = boundaries()
-    towns = frames()["townships"]
-    names = dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
+    names = township_names()
     fac = None
     if leads is not None:
         chosen = leads[leads["name"].isin(set(labels))]
@@ -328,27 +327,42 @@ def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
 
 
 def comparison_table(model: pd.Series, zones: pd.Series, user: pd.Series, towns: pd.DataFrame,
-                     inst: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """The model's grouping against the four 片区 and the user's: agreement and balance."""
+                     inst: Mapping[str, Any], lang: str,
+                     model_travel: pd.Series | None = None) -> pd.DataFrame:
+    """The model's grouping, the four 片区 and the user's side by side: one column per
+    grouping, one row per measure (regions, balance, connectedness, mean travel to the lead,
+    agreement with the model). ``model_travel``: the model's own minutes per township;
+    without it the model's regions get their best lead like the other groupings. Values
+    are text so that numbers and yes/no share a column."""
     pop = towns["population"]
     adj = inst["adjacency"]
-    rows = []
-    for key, other in (("plan.con.vs_zones", zones), ("plan.con.vs_user", user)):
-        cmp = consortia.compare_assignments(model, other, pop, None, adj)
-        tb = cmp.table
-        rows.append({
-            t("plan.con.pair", lang): t(key, lang),
-            t("plan.con.rand", lang): round(cmp.rand, 3),
-            t("plan.con.ari", lang): round(cmp.adjusted_rand, 3),
-            t("plan.con.matched", lang): round(100 * cmp.matched_share, 1),
-            t("plan.con.n_model", lang): int(tb.loc["a", "regions"]),
-            t("plan.con.n_other", lang): int(tb.loc["b", "regions"]),
-            t("plan.con.dev_model", lang): round(100 * float(tb.loc["a", "max_deviation"]), 1),
-            t("plan.con.dev_other", lang): round(100 * float(tb.loc["b", "max_deviation"]), 1),
-            t("plan.con.connected_other", lang): t("dom.yes" if tb.loc["b", "connected"] else "dom.no",
-                                                     lang),
-        })
-    return pd.DataFrame(rows)
+    home = [towns.index.get_loc(c) for c in inst["leads"]["township_code"]]
+
+    def travel(labels: pd.Series) -> consortia.GroupingTravel:
+        return consortia.grouping_travel(labels.to_numpy(), inst["cost"], pop.to_numpy(float), home)
+
+    def yes_no(v: Any) -> str:
+        return t("dom.yes" if v else "dom.no", lang)
+
+    model_mean = (float((model_travel * pop).sum() / pop.sum()) if model_travel is not None
+                  else travel(model).mean)
+    cmp = {key: consortia.compare_assignments(model, other, pop, None, adj)
+           for key, other in (("zones", zones), ("user", user))}
+    own = cmp["zones"].table.loc["a"]
+    columns = {t("plan.con.col_model", lang): [
+        f"{int(own['regions'])}", f"{100 * float(own['max_deviation']):.1f}", yes_no(own["connected"]),
+        f"{model_mean:.1f}", "0", "–", "–", "–"]}
+    for key, other, label in (("zones", zones, "plan.con.col_zones"), ("user", user, "plan.con.col_user")):
+        c, tr = cmp[key], travel(other)
+        b = c.table.loc["b"]
+        columns[t(label, lang)] = [
+            f"{int(b['regions'])}", f"{100 * float(b['max_deviation']):.1f}", yes_no(b["connected"]),
+            f"{tr.mean:.1f}", f"{int(tr.region_lead['outside'].sum())}", f"{c.rand:.3f}",
+            f"{c.adjusted_rand:.3f}", f"{100 * c.matched_share:.1f}"]
+    measures = ["plan.con.m_regions", "plan.con.m_deviation", "plan.con.m_connected",
+                "plan.con.m_travel", "plan.con.m_outside", "plan.con.rand", "plan.con.ari",
+                "plan.con.matched"]
+    return pd.DataFrame({t("plan.con.measure", lang): [t(m, lang) for m in measures], **columns})
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

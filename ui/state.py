@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from ui.i18n import DEFAULT_LANG, LANGS, plain, t
+from ui.i18n import DEFAULT_LANG, LANGS, normalise_lang, plain, t
 
 __all__ = [
     "as_bool", "bind", "bind_list", "copy_link", "current_url", "language_selector", "parse",
@@ -194,11 +194,16 @@ def sync(**values: Any) -> None:
 
 
 def language_selector(container: Any = None) -> str:
-    """A 中文/English switch bound to the ``lang`` parameter; returns the chosen code."""
+    """A 中文/English switch bound to the ``lang`` parameter; returns the chosen code.
+
+    The URL value is read as :func:`ui.i18n.normalise_lang` reads it (``EN`` is English,
+    anything unknown Chinese) and written back normalised, so the switch, the pages
+    (:func:`ui.i18n.current_lang`) and the link all show the same language.
+    """
     import streamlit as st
 
     where = container if container is not None else st.sidebar
-    bind("lang", DEFAULT_LANG, options=LANGS)
+    bind("lang", DEFAULT_LANG, options=LANGS, cast=normalise_lang)
     lang = where.segmented_control(
         t("language", st.session_state["lang"]), LANGS, key="lang", required=True,
         format_func=lambda code: t(f"lang.{code}"),

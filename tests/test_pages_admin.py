@@ -1,0 +1,327 @@
+"""Roles through AppTest: reading is open, data changes need the admin login.
+
+Each test that changes data works on its own copy of the built database (``EQUITY_DB``),
+so the session database of the other tests is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import db, pipeline, scenarios
+from ui.auth import ENV_PASSWORD, ENV_USER, hash_password
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "clinics_sample_gbk_gcj02.csv"
+BAD = Path(__file__).parent / "data" / "bad"
+MESSY = Path(__file__).parent / "data" / "messy"
+PASSWORD = "kaijiang-test-pw-2024"
+#: Secrets that hold no admin, so a real .streamlit/secrets.toml never leaks into a test.
+NO_SECRETS = {"unrelated": "x"}
+
+
+@pytest.fixture
+def private_db(built_db, tmp_path) -> Path:
+    """A copy of the built database in its own folder (its raw/ and scenarios beside it)."""
+    path = tmp_path / "equity.duckdb"
+    shutil.copy(built_db, path)
+    return path
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(path, monkeypatch, *, admin_env: str | None = None, secrets: dict | None = None,
+              page: str = "data", **params) -> AppTest:
+    monkeypatch.setenv("EQUITY_DB", str(path))
+    monkeypatch.delenv(ENV_USER, raising=False)
+    if admin_env is None:
+        monkeypatch.delenv(ENV_PASSWORD, raising=False)
+    else:
+        monkeypatch.setenv(ENV_PASSWORD, admin_env)
+    clear_caches()
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.secrets = secrets or NO_SECRETS
+    at.query_params["page"] = page
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def login(at: AppTest, name: str, password: str) -> float:
+    """Fill in and submit the login form; returns the seconds the submit took."""
+    at.text_input(key="auth_name").set_value(name)
+    at.text_input(key="auth_password").set_value(password)
+    t0 = time.perf_counter()
+    at.button(key="auth_submit").click().run()
+    assert not at.exception, at.exception
+    return time.perf_counter() - t0
+
+
+def loads_in(path) -> list[str]:
+    con = db.connect(path, read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT file_name FROM loads ORDER BY load_id").fetchall()]
+    finally:
+        con.close()
+
+
+def change_controls_disabled(at: AppTest) -> bool:
+    return (at.file_uploader[0].proto.disabled and at.button(key="up_load").disabled
+            and at.button(key="up_validate").disabled and at.button(key="rebuild").disabled)
+
+
+def upload(at: AppTest, file: Path, kind: str, crs: str = "wgs84", action: str = "up_load",
+           mapping: str = "") -> None:
+    at.file_uploader[0].upload(file.name, file.read_bytes())
+    at.selectbox(key="up_kind").set_value(kind)
+    at.selectbox(key="up_crs").set_value(crs)
+    at.text_area(key="up_map").set_value(mapping)
+    at.button(key=action).click().run()
+    assert not at.exception, at.exception
+
+
+# --- no admin configured -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_admin_config_changes_are_disabled_and_explained(built_db, monkeypatch, lang):
+    at = open_page(built_db, monkeypatch, lang=lang)
+    assert change_controls_disabled(at)
+    assert any(t("auth.disabled", lang) in i.value for i in at.info)
+    assert any("python -m etl hash-password" in c.value and "[admins]" in c.value for c in at.code)
+    assert not [w for w in at.text_input if w.key == "auth_password"]  # no login form at all
+
+
+def test_without_admin_config_scenario_delete_is_disabled(private_db, monkeypatch):
+    store = scenarios.store_path(private_db)
+    sid = scenarios.save(store, "keep me", "health", [])
+    at = open_page(private_db, monkeypatch, page="plan_scenarios", lang="en")
+    assert at.button(key="scn_delete").disabled
+    assert at.button(key="scn_delete").help == t("plan.scn.delete_admin_only", "en")
+    assert scenarios.get(store, sid) is not None
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+def test_wrong_password_and_unknown_account_get_one_message_and_a_delay(built_db, monkeypatch):
+    messages, took = [], []
+    for name, password in (("admin", "not-the-password"), ("nobody", PASSWORD)):
+        at = open_page(built_db, monkeypatch, admin_env=PASSWORD, lang="en")
+        took.append(login(at, name, password))
+        messages.append([e.value for e in at.error])
+        assert change_controls_disabled(at)
+        assert "_admin_account" not in at.session_state
+    assert messages[0] == messages[1] == [t("auth.failed", "en")]
+    assert min(took) >= 1.0  # the failure delay, for an unknown account as for a wrong password
+
+
+def test_failures_in_one_session_wait_longer(built_db, monkeypatch):
+    at = open_page(built_db, monkeypatch, admin_env=PASSWORD)
+    first = login(at, "admin", "wrong-1")
+    second = login(at, "admin", "wrong-2")
+    assert first >= 1.0 and second >= 2.0
+
+
+def test_login_from_secrets_toml_account(built_db, monkeypatch):
+    secrets = {"admins": {"officer": hash_password(PASSWORD)}}
+    at = open_page(built_db, monkeypatch, secrets=secrets, lang="en")
+    assert change_controls_disabled(at)
+    login(at, "officer", PASSWORD)
+    assert not change_controls_disabled(at)
+    assert any(t("auth.logged_in", "en", name="officer") in s.value for s in at.success)
+    # logging out takes the rights away again
+    at.button(key="auth_logout").click().run()
+    assert change_controls_disabled(at)
+
+
+def test_admin_state_never_reaches_the_url(built_db, monkeypatch):
+    at = open_page(built_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    assert not change_controls_disabled(at)
+    url = {k: at.query_params[k] for k in at.query_params}
+    flat = json.dumps(url, ensure_ascii=False).lower()
+    assert PASSWORD not in flat and "admin" not in flat and "auth" not in flat
+    # the same link opened by someone else is read-only
+    other = open_page(built_db, monkeypatch, admin_env=PASSWORD,
+                      **{k: v[0] if isinstance(v, list) else v for k, v in url.items()
+                         if k != "page"})
+    assert change_controls_disabled(other)
+
+
+def test_actions_check_the_login_themselves(private_db, monkeypatch):
+    """Even called directly (not through the disabled buttons) a data change is refused."""
+    monkeypatch.setenv("EQUITY_DB", str(private_db))
+    monkeypatch.setenv(ENV_PASSWORD, PASSWORD)
+    clear_caches()
+
+    def script():
+        import streamlit as st
+
+        from ui import upload
+
+        for name, call in (("load", lambda: upload.load_bytes(b"a,b\n", "x.csv", "schools")),
+                           ("validate", lambda: upload.validate_bytes(b"a,b\n", "x.csv", "schools")),
+                           ("rebuild", lambda: upload.rebuild(lambda _f, _m: None))):
+            try:
+                call()
+                st.write(f"{name}: done")
+            except PermissionError:
+                st.write(f"{name}: refused")
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.secrets = NO_SECRETS
+    at.run()
+    assert [m.value for m in at.markdown] == ["load: refused", "validate: refused", "rebuild: refused"]
+    assert len(loads_in(private_db)) == 7
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+def test_admin_uploads_a_register_and_sees_its_rejects(private_db, monkeypatch):
+    before = loads_in(private_db)
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02")
+    after = loads_in(private_db)
+    assert after == [*before, SAMPLE.name]
+    # the result: 8 rows read, 6 loaded, 2 rejected (an unreadable and an out-of-county point)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("dp.rows_read", "en")] == "8"
+    assert metrics[t("dp.rows_loaded", "en")] == "6"
+    assert metrics[t("dp.rows_rejected", "en")] == "2"
+    shown = [d.value for d in at.dataframe if len(d.value) == 2]
+    assert shown and any("107.86.5" in " ".join(map(str, d.iloc[:, 3])) for d in shown)
+    assert any("outside Kaijiang county" in " ".join(map(str, d.iloc[:, -1])) for d in shown)
+    # the page's own tables show the new load and, selected, its rejects
+    new_id = str(len(after))
+    assert at.selectbox(key="load").value == new_id
+    assert any(t("dp.rejects_count", "en", n=2) in c.value for c in at.caption)
+    assert SAMPLE.name in at.dataframe[0].value.iloc[:, 1].tolist()
+    # the raw file is kept beside the database and indexed, so a rebuild re-applies it
+    index = pipeline.read_raw_index(private_db.parent / "raw")
+    assert [(r["file_name"], r["kind"], r["crs"]) for r in index] == [(SAMPLE.name, "clinics", "gcj02")]
+    # loading the same file again adds nothing
+    upload(at, SAMPLE, "clinics", "gcj02")
+    assert loads_in(private_db) == after
+
+
+def test_validate_only_writes_nothing(private_db, monkeypatch):
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02", action="up_validate")
+    assert len(loads_in(private_db)) == 7
+    assert any(t("dp.up_validated", "en") in c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric}[t("dp.rows_rejected", "en")] == "2"
+    assert not (private_db.parent / "raw").exists()
+
+
+def test_column_mapping_from_the_form(private_db, monkeypatch):
+    """A header no alias knows is loaded through the form's source=field lines."""
+    text = SAMPLE.read_bytes().decode("gbk")
+    header = text.splitlines()[0]
+    name_col = next(c for c in header.split(",") if "名称" in c)
+    renamed = private_db.parent / "clinics_renamed.csv"
+    renamed.write_text(text.replace(name_col, "卫生室全称XYZ", 1), encoding="utf-8")
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, renamed, "clinics", "gcj02", action="up_validate")
+    assert at.error  # no name column without the mapping
+    upload(at, renamed, "clinics", "gcj02", mapping="卫生室全称XYZ=name")
+    assert loads_in(private_db)[-1] == renamed.name
+    upload(at, renamed, "clinics", "gcj02", action="up_validate", mapping="卫生室全称XYZ=nonsense")
+    assert any("nonsense" in e.value for e in at.error)
+
+
+REFUSED = {name: case for name, case in json.loads((BAD / "EXPECTED.json").read_text("utf-8")).items()
+           if case["outcome"] == "refused"}
+
+
+@pytest.mark.parametrize("name", ["truncated.xlsx", "binary_as.csv", "utf16_no_bom.csv"])
+def test_a_refused_file_shows_the_guard_message_and_changes_nothing(private_db, monkeypatch, name):
+    case = REFUSED[name]
+    before = loads_in(private_db)
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, BAD / name, case["kind"])
+    errors = " ".join(e.value for e in at.error)
+    assert all(part in errors for part in case["error"]), errors
+    assert any(t("dp.up_failed", "en") in c.value for c in at.caption)
+    assert loads_in(private_db) == before
+    assert not (private_db.parent / "raw").exists()
+
+
+def test_an_oversized_file_is_refused(private_db, monkeypatch):
+    monkeypatch.setenv("EQUITY_MAX_FILE_MB", "0.0004")  # 400 bytes: the sample (449 bytes) is over
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02")
+    assert any("over the 0.0004 MB limit" in e.value for e in at.error)
+    assert len(loads_in(private_db)) == 7
+
+
+# --- rebuild and scenarios ----------------------------------------------------------------------
+
+def test_rebuild_from_the_app(private_db, monkeypatch):
+    """A load kept in raw/ survives the rebuild; one written without its raw file does not."""
+    con = db.connect(private_db)
+    try:
+        pipeline.load_file(con, MESSY / "hospitals.xlsx", "hospitals", keep_raw=False)
+    finally:
+        con.close()
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02")
+    assert len(loads_in(private_db)) == 9
+    at.button(key="rebuild").click().run()
+    assert not at.exception, at.exception
+    assert loads_in(private_db)[-1] == SAMPLE.name and len(loads_in(private_db)) == 8
+    con = db.connect(private_db, read_only=True)
+    try:
+        summary = db.status(con)
+    finally:
+        con.close()
+    assert any(s.value == t("dp.rebuild_done", "en", loads=8, facilities=summary["facilities"],
+                            units=162) for s in at.success)
+    assert len(at.dataframe[0].value) == 8  # the page reads the new database
+
+
+def test_scenario_delete_needs_admin(private_db, monkeypatch):
+    store = scenarios.store_path(private_db)
+    sid = scenarios.save(store, "to delete", "health", [])
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, page="plan_scenarios", lang="en")
+    button = at.button(key="scn_delete")
+    assert button.disabled
+    # a forged click (a client that ignores "disabled") deletes nothing either
+    button.proto.disabled = False
+    button.click().run()
+    assert not at.exception, at.exception
+    assert scenarios.get(store, sid) is not None
+    # log in on the Data page (same session), come back and delete
+    at.switch_page("pages/data.py").run()
+    login(at, "admin", PASSWORD)
+    at.switch_page("pages/plan_scenarios.py").run()
+    assert not at.button(key="scn_delete").disabled
+    at.selectbox(key="scn_pick").set_value(sid)
+    at.button(key="scn_delete").click().run()
+    assert not at.exception, at.exception
+    assert scenarios.get(store, sid) is None
+    # saving stays open to everyone: a viewer without login can still save
+    viewer = open_page(private_db, monkeypatch, admin_env=PASSWORD, page="plan_scenarios", lang="en")
+    viewer.text_input[-1].set_value("viewer's scenario")
+    next(b for b in viewer.button if b.label == t("plan.scn.save_button", "en")).click().run()
+    assert list(scenarios.list_all(store)["name"]) == ["viewer's scenario"]
