@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_P95_S = 2.0
 PAGES = ("overview", "education", "health", "elderly_care", "culture")
+#: The default page (``default=True`` in app.py) lives at the root URL, not at /overview.
+DEFAULT_PAGE = "overview"
 #: widget keys changed by the viewers: selectboxes by key, and every slider on the page
 SELECT_KEYS = ("town", "ind")
 STREAM_PATH = "/_stcore/stream"
@@ -245,8 +247,10 @@ class Viewer:
         cs = msg.rerun_script
         cs.query_string = self.query
         cs.page_script_hash = self.page_hash
-        cs.page_name = "" if self.page_hash else self.path
-        cs.context_info.url = f"{self.base_url}/{self.path}"
+        # the overview is the default page: its address is the app's root, as a browser asks
+        root = self.path == DEFAULT_PAGE
+        cs.page_name = "" if self.page_hash or root else self.path
+        cs.context_info.url = f"{self.base_url}/" if root else f"{self.base_url}/{self.path}"
         cs.context_info.timezone = "Asia/Shanghai"
         cs.context_info.locale = "zh-CN"
         for s in states:

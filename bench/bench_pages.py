@@ -5,11 +5,13 @@ after clearing every cache (as after a restart: connection, tables, indicators, 
 a warm load (a new visitor on a running server) and widget changes (a rerun in the same
 session). Targets from issue 4: cold load < 2 s, widget change < 300 ms.
 
-What runs: for the overview (the default page) the whole frame, ``app.py`` with the page;
-for the other pages AppTest runs the page script alone, because a ``pages/`` folder puts
-Streamlit in its folder mode until the first ``st.navigation`` call of a run, and AppTest
-resets that for every run. The frame's own part (navigation, language switch, link) is in
-the overview's figures only.
+What runs: a page load (cold or warm) is the whole frame, ``app.py`` with the page, for
+every page: a ``pages/`` folder puts Streamlit in its folder mode until a run calls
+``st.navigation``, and AppTest resets that before every run, so the other pages' first run
+starts with the page script alone and ``ui.frame.ensure_framed`` reruns it through ``app.py``
+(as it does for a first visitor on a deep link after a restart). Widget changes on the pages
+other than the overview run the page script alone (the rerun happens once per session), so
+the frame's own part (navigation, language switch, link) is in the overview's changes only.
 
     python bench/bench_pages.py [--repeat 5]
 """
@@ -122,8 +124,8 @@ def main() -> int:
           "widget change: a rerun of the same session after one widget changed (median of "
           "--repeat runs alternating between two values, so the first two runs are views not "
           "seen before and later ones come back to a seen view).")
-    print("Only the overview's runs include the frame (app.py); AppTest runs the other pages' "
-          "scripts alone (see the module docstring).")
+    print("Every page load includes the frame (app.py); widget changes include it on the "
+          "overview only (see the module docstring).")
     return 0 if ok_all else 1
 
 

@@ -32,10 +32,28 @@ def db_path() -> Path:
     return Path(os.environ.get("EQUITY_DB", paths.DEFAULT_DB))
 
 
+#: Database files already found usable, by (path, mtime, size): the check opens the file and
+#: reads the catalogue, too slow to repeat on every rerun; any change to the file repeats it.
+_USABLE: set[tuple[str, int, int]] = set()
+
+
+def _file_key(path: Path | str) -> tuple[str, int, int] | None:
+    try:
+        s = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), s.st_mtime_ns, s.st_size)
+
+
 def ensure_database() -> None:
     """Build the database from data/ when it is missing or unreadable, with progress shown."""
     path = db_path()
+    key = _file_key(path)
+    if key is not None and key in _USABLE:
+        return
     if db.is_usable(path):
+        if key is not None:
+            _USABLE.add(key)
         return
     bar = st.progress(0.0, text="正在从 data/ 构建数据库… / Building the database from data/…")
 
