@@ -78,6 +78,8 @@ st.markdown(t("plan.brd.result", lang, boarders=f"{sm['boarders']:,.0f}", n=len(
               short=f"{sm['shortfall']:,.0f}", before=f"{before:.1f}",
               after=f"{sm['day_travel_mean_min']:.1f}", unmet13=f"{sm['unmet_g1_3']:,.0f}",
               unmet=f"{sm['unmet_g4_6'] + sm['unmet_junior']:,.0f}"))
+if mode == "walk":
+    st.info(t("plan.brd.mode_note", lang), icon=":material/directions_walk:")
 if not chosen:
     st.warning(t("plan.brd.none", lang))
 

@@ -17,7 +17,7 @@ from etl import db, scenarios
 from metrics import boarding, consortia, indicators, siting
 from metrics.scenario import apply_changes
 from ui import planning
-from ui.i18n import TEXT
+from ui.i18n import TEXT, t
 
 PAGES = ("plan_subcentre", "plan_consortia", "plan_boarding", "plan_scenarios")
 
@@ -176,6 +176,14 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     merge = boarding.merge_small_schools(s, siting.travel_matrix_min(s, s, "school_bus"), uu, ut, 3,
                                          overrides={"junior_day_max_min": 60.0})
     assert m["Students per teacher, county (after)"] == f"{merge.summary['spt_after']:,.1f}"
+    # the walking caveat is for walking only
+    note = t("plan.brd.mode_note", "en")
+    assert not any(note in i.value for i in at.info)
+    walk = _open(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk")
+    assert any(note in i.value for i in walk.info)
+    walk_boarders = float(_metrics(walk)["Boarders"].replace(",", ""))
+    bus = boarding.boarding_plan(uu, s, ut, chosen, {}).summary["boarders"]
+    assert walk_boarders > bus  # slower travel: more pupils beyond the day-trip limits
 
 
 def test_scenario_opens_from_its_id(built_db, monkeypatch, data):

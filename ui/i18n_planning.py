@@ -166,6 +166,13 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.brd.schools": ("寄宿制学校", "Boarding schools"),
     "plan.brd.rules": ("规则（国办发〔2018〕27号，可调）", "Rules (State Council 2018 No. 27, editable)"),
     "plan.brd.mode": ("上学方式", "Travel to school"),
+    "plan.brd.mode_note": (
+        "按步行计算：走读时间上限内能到校的范围很小，寄宿需求因此远大于按校车计算。多数农村学生乘校车时请切换到“校车”；"
+        "4—6年级与初中的45分钟上限为建模假设，应由县教育局按本地实际确定。",
+        "Computed for walking: few villages lie within the day-trip limits on foot, so far more pupils "
+        "must board than with a school bus. Switch to the school bus where most rural pupils ride one; "
+        "the 45-minute limits for grades 4-6 and junior pupils are modelling assumptions for the county "
+        "education bureau to set."),
     "plan.brd.n_close": ("撤并最小的 N 个教学点", "Merge the N smallest teaching points"),
     "plan.brd.n_close_help": ("学生转到最近的小学，教师随迁（设置可改）。",
                               "Pupils move to the nearest primary school, teachers with them."),
