@@ -51,6 +51,36 @@ def built_db(tmp_path_factory) -> Path:
 
 
 # ---------------------------------------------------------------------------
+# The app through Streamlit's AppTest
+# ---------------------------------------------------------------------------
+
+def open_app(db_path: Path | str, monkeypatch, page: str | None = None, /, *,
+             timeout: float = 120, **params: str | list[str]):
+    """The app (``app.py``) on the database ``db_path`` with ``params`` in the URL, switched to
+    ``pages/<page>.py`` when given, after one run that raised nothing. Every cache is cleared
+    first: the loaders' caches live as long as the process, and each test starts afresh."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("EQUITY_DB", str(db_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page is not None:
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics_by_label(at) -> dict[str, str]:
+    """The page's ``st.metric`` values by label."""
+    return {m.label: m.value for m in at.metric}
+
+
+# ---------------------------------------------------------------------------
 # Streamlit servers and Chromium
 # ---------------------------------------------------------------------------
 

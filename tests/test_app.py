@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_app
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,22 +16,8 @@ PAGES = ["pages/overview.py", "pages/education.py", "pages/health.py", "pages/el
          "pages/plan_boarding.py", "pages/plan_scenarios.py", "pages/data.py"]
 
 
-def _app(built_db, monkeypatch, **params) -> AppTest:
-    import streamlit as st
-
-    monkeypatch.setenv("EQUITY_DB", str(built_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_every_registered_page_runs(built_db, monkeypatch):
-    at = _app(built_db, monkeypatch)
+    at = open_app(built_db, monkeypatch)
     for page in PAGES:
         at.switch_page(page)
         at.run()
@@ -51,7 +37,7 @@ def test_pages_are_grouped_overview_services_planning_data():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_frame_on_overview_and_data(built_db, monkeypatch, lang):
-    at = _app(built_db, monkeypatch, lang=lang)
+    at = open_app(built_db, monkeypatch, lang=lang)
     # the frame's sidebar: the link to this view (AppTest keeps the entrypoint's sidebar on
     # the first run only; the browser test checks it after reruns)
     assert any(t("share.help", lang) in c.value for c in at.sidebar.caption)
@@ -69,7 +55,7 @@ def test_frame_on_overview_and_data(built_db, monkeypatch, lang):
 def test_language_survives_page_switches(built_db, monkeypatch):
     # clicking the switch itself is checked in the browser (tests/test_browser.py): AppTest
     # loses sidebar widgets drawn before st.navigation on reruns
-    at = _app(built_db, monkeypatch, lang="en")
+    at = open_app(built_db, monkeypatch, lang="en")
     assert at.title[0].value == "Overview"
     at.switch_page("pages/data.py")
     at.run()
@@ -82,7 +68,7 @@ def test_language_survives_page_switches(built_db, monkeypatch):
 
 
 def test_invalid_language_falls_back(built_db, monkeypatch):
-    at = _app(built_db, monkeypatch, lang="'; DROP TABLE units; --")
+    at = open_app(built_db, monkeypatch, lang="'; DROP TABLE units; --")
     assert at.title[0].value == "总览"
     assert at.query_params["lang"] in ("zh", ["zh"])
 
@@ -90,7 +76,7 @@ def test_invalid_language_falls_back(built_db, monkeypatch):
 @pytest.mark.parametrize(("raw", "lang"), [("EN", "en"), (" en ", "en"), ("ZH", "zh"), ("xx", "zh")])
 def test_language_parameter_is_normalised_in_the_url(built_db, monkeypatch, raw, lang):
     # the switch, the navigation, the page and the address agree on one valid language
-    at = _app(built_db, monkeypatch, lang=raw)
+    at = open_app(built_db, monkeypatch, lang=raw)
     assert at.query_params["lang"] in (lang, [lang])
     assert at.sidebar.button_group(key="lang").value == lang
     assert at.title[0].value == t("page.overview", lang)

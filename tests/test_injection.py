@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from etl import db, pipeline, reference
+from tests.conftest import open_app
 from tests.test_bad_inputs import table_digest
 from ui.brief import brief_html
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
@@ -73,19 +73,6 @@ def hostile_db(built_db, tmp_path_factory) -> Path:
     return make_hostile_db(built_db, tmp_path_factory.mktemp("hostile"))
 
 
-def _open(db_path: Path, monkeypatch, page: str, **params: str | list[str]) -> AppTest:
-    monkeypatch.setenv("EQUITY_DB", str(db_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _digest(path: Path) -> dict:
     con = db.connect(path, read_only=True)
     try:
@@ -101,8 +88,8 @@ def test_sql_in_the_url_finds_nothing_and_changes_nothing(built_db, tmp_path, mo
     dbfile = tmp_path / "equity.duckdb"
     shutil.copyfile(built_db, dbfile)
     before = _digest(dbfile)
-    default = _open(dbfile, monkeypatch, page)
-    at = _open(dbfile, monkeypatch, page, town=SQLI, ind=SQLI, load=SQLI, kind=SQLI, fac=[SQLI],
+    default = open_app(dbfile, monkeypatch, page, timeout=180)
+    at = open_app(dbfile, monkeypatch, page, timeout=180, town=SQLI, ind=SQLI, load=SQLI, kind=SQLI, fac=[SQLI],
                lang=SQLI)
     # every URL value was refused: the view is the default view
     for key in ("town", "ind", "load", "kind", "fac"):
@@ -148,7 +135,7 @@ def _strings(obj, key: str = "") -> list[tuple[str, str]]:
 
 
 def test_hostile_names_are_plain_text_on_the_education_page(hostile_db, monkeypatch):
-    at = _open(hostile_db, monkeypatch, "education", lang="en")
+    at = open_app(hostile_db, monkeypatch, "education", timeout=180, lang="en")
     assert not _unsafe_html(at)
     text = _frames_text(at)
     for name in HOSTILE_NAMES:
@@ -162,7 +149,7 @@ def test_hostile_names_are_plain_text_on_the_education_page(hostile_db, monkeypa
 
 
 def test_hostile_rejects_and_file_names_are_plain_text_on_the_data_page(hostile_db, monkeypatch):
-    at = _open(hostile_db, monkeypatch, "data", lang="en")
+    at = open_app(hostile_db, monkeypatch, "data", timeout=180, lang="en")
     assert not _unsafe_html(at)
     text = _frames_text(at)
     assert HOSTILE_FILE in text and BAD_VALUE in text
@@ -171,7 +158,7 @@ def test_hostile_rejects_and_file_names_are_plain_text_on_the_data_page(hostile_
 
 @pytest.mark.parametrize("page", ["overview", "education", "health", "elderly_care", "culture"])
 def test_no_page_renders_the_hostile_data_as_html(hostile_db, monkeypatch, page):
-    at = _open(hostile_db, monkeypatch, page, lang="en")
+    at = open_app(hostile_db, monkeypatch, page, timeout=180, lang="en")
     assert not _unsafe_html(at)
     for fig in _figures(at):
         assert not [s for k, s in _strings(fig) if k in ("text", "hovertext", "name", "title",

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from etl import db, pipeline
 from etl.aliases import FIELDS
+from tests.conftest import open_app
 from ui.i18n import t
 
 MESSY = Path(__file__).parent / "data" / "messy"
@@ -32,28 +32,6 @@ def db_with_rejects(built_db, tmp_path_factory):
     return path, loads, rejects
 
 
-def clear_caches() -> None:
-    """The loaders are cached per process, not per database file: start each app afresh."""
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def run(path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("EQUITY_DB", str(path))
-    clear_caches()
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    at.query_params["page"] = "data"
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def qp(at, name):
     v = at.query_params.get(name)
     return v[0] if isinstance(v, list) and len(v) == 1 else v
@@ -62,7 +40,7 @@ def qp(at, name):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_default_data_has_loads_and_no_rejects(built_db, monkeypatch, lang):
     monkeypatch.delenv("EQUITY_ADMIN_PASSWORD", raising=False)
-    at = run(built_db, monkeypatch, lang=lang)
+    at = open_app(built_db, monkeypatch, "data", lang=lang)
     assert any(s.value == t("dp.loads", lang) for s in at.subheader)
     loads = at.dataframe[0].value
     assert len(loads) == 7
@@ -77,7 +55,7 @@ def test_default_data_has_loads_and_no_rejects(built_db, monkeypatch, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rejects_with_reasons_in_the_chosen_language(db_with_rejects, monkeypatch, lang):
     path, loads, rejects = db_with_rejects
-    at = run(path, monkeypatch, lang=lang)
+    at = open_app(path, monkeypatch, "data", lang=lang)
     shown = next(d.value for d in at.dataframe if len(d.value) == len(rejects))
     reason_col = "reason_zh" if lang == "zh" else "reason_en"
     assert sorted(shown.iloc[:, -1]) == sorted(rejects[reason_col])
@@ -88,7 +66,7 @@ def test_rejects_with_reasons_in_the_chosen_language(db_with_rejects, monkeypatc
 def test_filter_by_load_from_the_url_and_widget(db_with_rejects, monkeypatch):
     path, loads, rejects = db_with_rejects
     hospitals = int(loads.loc[loads["file_name"] == "hospitals.xlsx", "load_id"].iloc[0])
-    at = run(path, monkeypatch, load=str(hospitals))
+    at = open_app(path, monkeypatch, "data", load=str(hospitals))
     assert at.selectbox(key="load").value == str(hospitals)
     n = int((rejects["load_id"] == hospitals).sum())
     assert any(t("dp.rejects_count", "zh", n=n) in c.value for c in at.caption)
@@ -100,7 +78,7 @@ def test_filter_by_load_from_the_url_and_widget(db_with_rejects, monkeypatch):
 
 
 def test_templates_list_the_accepted_headers(built_db, monkeypatch):
-    at = run(built_db, monkeypatch, kind="clinics", lang="en")
+    at = open_app(built_db, monkeypatch, "data", kind="clinics", lang="en")
     assert at.selectbox(key="kind").value == "clinics"
     fields = next(d.value for d in at.dataframe if t("dp.aliases", "en") in d.value.columns)
     expected = [f for f in FIELDS if "clinics" in f.kinds]
@@ -116,7 +94,7 @@ def test_templates_list_the_accepted_headers(built_db, monkeypatch):
 
 def test_invalid_params_fall_back(db_with_rejects, monkeypatch):
     path, _loads, rejects = db_with_rejects
-    at = run(path, monkeypatch, load=INJECTION, kind=INJECTION, lang=INJECTION)
+    at = open_app(path, monkeypatch, "data", load=INJECTION, kind=INJECTION, lang=INJECTION)
     assert at.selectbox(key="load").value == "all"
     assert at.selectbox(key="kind").value == "schools"
     assert qp(at, "lang") == "zh"

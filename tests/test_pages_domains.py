@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from etl import db
 from metrics import indicators
+from tests.conftest import metrics_by_label, open_app
 from ui.domain import (
     default_indicator,
     domain_indicators,
@@ -44,25 +43,6 @@ def prepared(data) -> indicators.Prepared:
     return indicators.prepare(data["units"], data["facilities"])
 
 
-def _open(built_db, monkeypatch, page: str, **params: str) -> AppTest:
-    monkeypatch.setenv("EQUITY_DB", str(built_db))
-    # the loaders' caches are per process and not keyed by the database path: another test's
-    # database must not leak into this one
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def _expected(prepared, key: str, over: dict | None = None) -> dict[str, str]:
     table = indicators.evaluate(prepared, over)
     ind = indicators.INDICATORS[key]
@@ -75,12 +55,12 @@ def _expected(prepared, key: str, over: dict | None = None) -> dict[str, str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_page_shows_the_evaluated_urban_and_rural_values(built_db, monkeypatch, prepared, domain, lang):
-    at = _open(built_db, monkeypatch, domain, lang=lang)
+    at = open_app(built_db, monkeypatch, domain, lang=lang)
     key = default_indicator(domain)
     assert at.selectbox(key="ind").value == key
     exp = _expected(prepared, key)
     ind = exp["ind"]
-    shown = _metrics(at)
+    shown = metrics_by_label(at)
     names = {"zh": ("全县", "城镇", "乡村"), "en": ("County", "Urban", "Rural")}[lang]
     for label, value in zip(names, (exp["county"], exp["urban"], exp["rural"]), strict=True):
         assert shown[metric_label(label, ind, lang)] == metric_value(value, ind, lang)
@@ -95,13 +75,13 @@ def test_page_shows_the_evaluated_urban_and_rural_values(built_db, monkeypatch, 
 
 
 def test_query_params_are_honoured(built_db, monkeypatch, prepared):
-    at = _open(built_db, monkeypatch, "education", lang="en", ind="edu_primary_share_30min",
+    at = open_app(built_db, monkeypatch, "education", lang="en", ind="edu_primary_share_30min",
                primary_lower_max_min="45", town=RENSHI)
     assert at.selectbox(key="ind").value == "edu_primary_share_30min"
     assert at.selectbox(key="town").value == RENSHI
     assert at.slider(key="primary_lower_max_min").value == 45.0
     exp = _expected(prepared, "edu_primary_share_30min", {"primary_lower_max_min": 45.0})
-    shown = _metrics(at)
+    shown = metrics_by_label(at)
     assert shown["Urban"] == f"{fmt_value(exp['urban'], exp['ind'])} %"
     assert shown["Rural"] == f"{fmt_value(exp['rural'], exp['ind'])} %"
     town_value = exp["table"].summaries["edu_primary_share_30min"]["township_code"]["groups"].loc[
@@ -110,7 +90,7 @@ def test_query_params_are_honoured(built_db, monkeypatch, prepared):
 
 
 def test_widget_changes_update_the_url(built_db, monkeypatch, prepared):
-    at = _open(built_db, monkeypatch, "health", lang="zh")
+    at = open_app(built_db, monkeypatch, "health", lang="zh")
     at.selectbox(key="ind").set_value("health_doctors_2sfca_per_1000").run()
     assert at.query_params["ind"] == "health_doctors_2sfca_per_1000"
     assert at.query_params["fca_catchment_min"] == "30.0"
@@ -123,11 +103,11 @@ def test_widget_changes_update_the_url(built_db, monkeypatch, prepared):
     exp = _expected(prepared, "health_doctors_2sfca_per_1000", {"fca_catchment_min": 45.0})
     label = metric_label("城镇", exp["ind"], "zh")
     assert label == "城镇（人/千人）"
-    assert _metrics(at)[label] == fmt_value(exp["urban"], exp["ind"])
+    assert metrics_by_label(at)[label] == fmt_value(exp["urban"], exp["ind"])
 
 
 def test_invalid_params_fall_back(built_db, monkeypatch):
-    at = _open(built_db, monkeypatch, "education", lang="xx", ind="<script>alert(1)</script>",
+    at = open_app(built_db, monkeypatch, "education", lang="xx", ind="<script>alert(1)</script>",
                primary_lower_max_min="9999", town="'; DROP TABLE units; --")
     assert at.selectbox(key="ind").value == default_indicator("education")
     assert at.selectbox(key="town").value == "all"
@@ -137,16 +117,16 @@ def test_invalid_params_fall_back(built_db, monkeypatch):
 
 
 def test_culture_audit_and_elderly_empty_state_in_words(built_db, monkeypatch):
-    at = _open(built_db, monkeypatch, "culture", lang="zh")
+    at = open_app(built_db, monkeypatch, "culture", lang="zh")
     text = " ".join(m.value for m in at.markdown)
     assert "缺乡镇文化综合体的乡镇" in text and "甘棠镇" in text and "广福镇" in text
     assert "缺图书馆分馆的乡镇：淙城街道、甘棠镇" in text
-    at = _open(built_db, monkeypatch, "elderly_care", lang="en")
+    at = open_app(built_db, monkeypatch, "elderly_care", lang="en")
     assert any("no medical-elderly care centre" in w.value for w in at.warning)
 
 
 def test_education_boarding_and_groups(built_db, monkeypatch):
-    at = _open(built_db, monkeypatch, "education", lang="zh", town=RENSHI)
+    at = open_app(built_db, monkeypatch, "education", lang="zh", town=RENSHI)
     text = " ".join(m.value for m in at.markdown)
     assert "所学校床位不足" in text
     assert "城镇比乡村" in text  # the gap measures, each with its sentence

@@ -10,6 +10,7 @@ from etl import db
 from metrics import indicators
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.plan import plan_status
+from tests.conftest import open_app
 from ui.frame import fmt
 from ui.i18n import t
 
@@ -39,17 +40,6 @@ def clear_caches() -> None:
     st.cache_resource.clear()
 
 
-def run(built_db, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("EQUITY_DB", str(built_db))
-    clear_caches()
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def metric_values(at, label):
     return [m.value for m in at.metric if m.label == label]
 
@@ -61,7 +51,7 @@ def qp(at, name):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_headline_cards_equal_the_metrics(built_db, monkeypatch, world, lang):
-    at = run(built_db, monkeypatch, lang=lang)
+    at = open_app(built_db, monkeypatch, lang=lang)
     table = world["table"]
     heads = headline_by_domain(indicators.CATALOGUE)
     urban, rural = [], []
@@ -83,7 +73,7 @@ def test_headline_cards_equal_the_metrics(built_db, monkeypatch, world, lang):
 
 
 def test_default_indicator_is_the_largest_gap(built_db, monkeypatch, world):
-    at = run(built_db, monkeypatch)
+    at = open_app(built_db, monkeypatch)
     heads = headline_by_domain(indicators.CATALOGUE).values()
     expected = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()},
                             heads).index[0]
@@ -94,7 +84,7 @@ def test_default_indicator_is_the_largest_gap(built_db, monkeypatch, world):
 
 def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world):
     key = "health_beds_per_1000"
-    at = run(built_db, monkeypatch, ind=key, lang="en")
+    at = open_app(built_db, monkeypatch, ind=key, lang="en")
     table = world["table"]
     gaps = township_gaps(table.summaries[key]["township_code"], table.county.loc[key, "value"], True)
     names = dict(zip(world["townships"]["code"], world["townships"]["name"], strict=True))
@@ -114,7 +104,7 @@ def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world)
 
 
 def test_query_params_select_the_view(built_db, monkeypatch, world):
-    at = run(built_db, monkeypatch, ind="health_centre_share_15min", lang="en",
+    at = open_app(built_db, monkeypatch, ind="health_centre_share_15min", lang="en",
              medical_circle_min="30", town="511723109")
     assert at.selectbox(key="ind").value == "health_centre_share_15min"
     assert at.slider(key="medical_circle_min").value == 30
@@ -130,7 +120,7 @@ def test_query_params_select_the_view(built_db, monkeypatch, world):
 
 
 def test_widget_changes_update_the_url(built_db, monkeypatch):
-    at = run(built_db, monkeypatch)
+    at = open_app(built_db, monkeypatch)
     at.selectbox(key="ind").set_value("edu_primary_share_30min").run()
     assert not at.exception
     assert qp(at, "ind") == "edu_primary_share_30min"
@@ -150,7 +140,7 @@ def test_invalid_params_fall_back_and_change_nothing(built_db, monkeypatch):
     con = db.connect(built_db, read_only=True)
     before = db.status(con)
     con.close()
-    at = run(built_db, monkeypatch, ind=INJECTION, town=INJECTION, lang=INJECTION,
+    at = open_app(built_db, monkeypatch, ind=INJECTION, town=INJECTION, lang=INJECTION,
              fac=INJECTION, primary_lower_max_min=INJECTION)
     assert at.selectbox(key="town").value == "all"
     assert at.selectbox(key="ind").value in indicators.INDICATORS
@@ -164,7 +154,7 @@ def test_invalid_params_fall_back_and_change_nothing(built_db, monkeypatch):
 
 
 def test_map_and_charts_have_data(built_db, monkeypatch):
-    at = run(built_db, monkeypatch, ind="culture_complex_ebike_min")
+    at = open_app(built_db, monkeypatch, ind="culture_complex_ebike_min")
     charts = at.get("plotly_chart")
     assert len(charts) >= 2
     import json
@@ -180,14 +170,14 @@ def test_map_and_charts_have_data(built_db, monkeypatch):
 
 
 def test_empty_facility_selection_is_explained(built_db, monkeypatch):
-    at = run(built_db, monkeypatch)
+    at = open_app(built_db, monkeypatch)
     at.multiselect(key="fac").set_value([]).run()
     assert not at.exception
     assert any(t("empty.no_selection", "zh") in c.value for c in at.caption)
 
 
 def test_brief_is_offered(built_db, monkeypatch):
-    at = run(built_db, monkeypatch, lang="en")
+    at = open_app(built_db, monkeypatch, lang="en")
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("download.brief", "en") in labels
     assert labels.count(t("download.csv", "en")) == 2

@@ -9,13 +9,12 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from shapely.geometry import shape
-from streamlit.testing.v1 import AppTest
 
 from etl import db, scenarios
 from metrics import boarding, consortia, indicators, siting
 from metrics.scenario import apply_changes
+from tests.conftest import metrics_by_label, open_app
 from ui import planning
 from ui.i18n import TEXT, t
 
@@ -48,27 +47,10 @@ def instance(data) -> planning.SubcentreInstance:
                                       u["population"].to_numpy(float), tuple(range(n_req)))
 
 
-def _open(built_db, monkeypatch, page: str, **params: str) -> AppTest:
-    monkeypatch.setenv("EQUITY_DB", str(built_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_opens_and_runs(built_db, monkeypatch, page, lang):
-    at = _open(built_db, monkeypatch, page, lang=lang)
+    at = open_app(built_db, monkeypatch, page, lang=lang)
     assert at.title[0].value == TEXT[f"page.{page}"][0 if lang == "zh" else 1]
     assert len(at.get("plotly_chart")) >= 1
     if page != "plan_scenarios":
@@ -86,7 +68,7 @@ def test_every_page_opens_and_runs(built_db, monkeypatch, page, lang):
 @pytest.mark.parametrize("objective", ["pmedian", "mclp"])
 @pytest.mark.parametrize("n_new", [1, 3])
 def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, objective, n_new):
-    at = _open(built_db, monkeypatch, "plan_subcentre", lang="en", n_new=str(n_new),
+    at = open_app(built_db, monkeypatch, "plan_subcentre", lang="en", n_new=str(n_new),
                objective=objective, cover_min="20", run="1")
     assert at.radio(key="n_new").value == n_new and at.radio(key="objective").value == objective
     assert at.slider(key="cover_min").value == 20.0
@@ -98,11 +80,11 @@ def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, object
     else:
         r = siting.p_median(c, w, p, req)
         mean = r.objective / w.sum()
-        assert _metrics(at)["Average drive"] == f"{mean:,.1f} min"
+        assert metrics_by_label(at)["Average drive"] == f"{mean:,.1f} min"
         share = 100 * w[c[:, r.sites].min(axis=1) <= 20].sum() / w.sum()
         names = [instance.sites["name"].iloc[j] for j in r.sites if j not in req]
         assert all(n in at.success[0].value for n in names)
-    assert _metrics(at)["Residents within a 20-minute drive"] == f"{share:,.1f} %"
+    assert metrics_by_label(at)["Residents within a 20-minute drive"] == f"{share:,.1f} %"
     # the county hospitals stay open and are named
     assert "开江县人民医院" in at.markdown[0].value
 
@@ -122,7 +104,7 @@ def test_coverage_stats_by_hand():
 
 
 def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
-    at = _open(built_db, monkeypatch, "plan_consortia", lang="zh", k="4", deviation="0.6", run="1")
+    at = open_app(built_db, monkeypatch, "plan_consortia", lang="zh", k="4", deviation="0.6", run="1")
     assert at.slider(key="k").value == 4 and at.slider(key="deviation").value == 0.6
     # the instance rebuilt here
     u, towns, f = data["units"], data["townships"], data["facilities"]
@@ -163,14 +145,14 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     f, u = data["facilities"], data["units"]
     s = f[f["type"].isin(planning.SCHOOL_TYPES)].set_index("id")
     chosen = list(boarding.default_boarding_schools(s))[:2]
-    at = _open(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen,
+    at = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen,
                junior_day_max_min="60", mode="school_bus", n_close="3")
     assert at.multiselect(key="boarding").value == chosen
     assert at.slider(key="junior_day_max_min").value == 60.0
     uu = u.set_index("code")
     ut = siting.travel_matrix_min(uu, s, "school_bus")
     plan = boarding.boarding_plan(uu, s, ut, chosen, {"junior_day_max_min": 60.0})
-    m = _metrics(at)
+    m = metrics_by_label(at)
     assert m["Boarders"] == f"{plan.summary['boarders']:,.0f}"
     assert m["Bed shortfall"] == f"{plan.summary['shortfall']:,.0f}"
     merge = boarding.merge_small_schools(s, siting.travel_matrix_min(s, s, "school_bus"), uu, ut, 3,
@@ -179,9 +161,9 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     # the walking caveat is for walking only
     note = t("plan.brd.mode_note", "en")
     assert not any(note in i.value for i in at.info)
-    walk = _open(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk")
+    walk = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk")
     assert any(note in i.value for i in walk.info)
-    walk_boarders = float(_metrics(walk)["Boarders"].replace(",", ""))
+    walk_boarders = float(metrics_by_label(walk)["Boarders"].replace(",", ""))
     bus = boarding.boarding_plan(uu, s, ut, chosen, {}).summary["boarders"]
     assert walk_boarders > bus  # slower travel: more pupils beyond the day-trip limits
 
@@ -190,7 +172,7 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
     changes = [{"op": "close", "id": "WS-0011"},
                {"op": "set", "id": "WS-0013", "field": "doctors", "value": 40}]
     sid = scenarios.save(scenarios.store_path(built_db), "test scenario", "health", changes)
-    at = _open(built_db, monkeypatch, "plan_scenarios", lang="en", scenario=sid)
+    at = open_app(built_db, monkeypatch, "plan_scenarios", lang="en", scenario=sid)
     assert at.selectbox(key="domain").value == "health"
     assert any("test scenario" in i.value for i in at.info)
     after = indicators.evaluate(indicators.prepare(data["units"],
@@ -201,5 +183,5 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
         round(after.county.loc[ind.key, "value"], 3))
     assert at.query_params["scenario"] in (sid, [sid])
     # an unknown id warns and leaves the link
-    at = _open(built_db, monkeypatch, "plan_scenarios", lang="en", scenario="nope")
+    at = open_app(built_db, monkeypatch, "plan_scenarios", lang="en", scenario="nope")
     assert at.warning and "scenario" not in at.query_params
