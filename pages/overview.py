@@ -27,6 +27,7 @@ from ui.data import (
     plan_table,
     township_names,
 )
+from ui.domain import fmt_value, metric_value, value_format
 from ui.frame import (
     data_facts,
     download_buttons,
@@ -39,6 +40,7 @@ from ui.frame import (
 from ui.i18n import current_lang, domain_label, facility_label, t, with_unit
 
 N_BOOT = 100
+TRACKER_ROW_PX = 76  # three lines of wrapped text per row of the plan tracker
 
 lang = current_lang()
 page_header("overview", lang)
@@ -108,10 +110,13 @@ years = data_facts()["years"]
 st.subheader(t("ov.cards", lang))
 gaps_now = largest_gaps({k: v["urban_rural"] for k, v in table.summaries.items()}, heads.values())
 if len(gaps_now):
-    top = INDICATORS[gaps_now.index[0]]
+    top, g0 = INDICATORS[gaps_now.index[0]], gaps_now.iloc[0]
+    high, low = ("urban", "rural") if g0["urban"] > g0["rural"] else ("rural", "urban")
     st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label(top),
-              worse=t(gaps_now["worse"].iloc[0] or "county", lang),
-              factor=f"{gaps_now['factor'].iloc[0]:.2f}", ratio=f"{gaps_now['ratio'].iloc[0]:.2f}"),
+              worse=t(g0["worse"] or "county", lang),
+              urban=f"{fmt_value(g0['urban'], top)} {unit_of(top)}",
+              rural=f"{fmt_value(g0['rural'], top)} {unit_of(top)}",
+              high=t(high, lang).lower(), low=t(low, lang).lower(), factor=f"{g0['factor']:.2f}"),
             icon=":material/priority_high:")
 st.caption(t("ov.cards_help", lang))
 cards_for_brief: list[dict] = []
@@ -129,9 +134,9 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
             continue
         means = ur["groups"]["mean"]
         m1, m2 = st.columns(2)
-        short = u if len(u) <= 3 else ""  # long units stay in the caption above
-        m1.metric(t("urban", lang), fmt(means.get("urban"), short))
-        m2.metric(t("rural", lang), fmt(means.get("rural"), short))
+        # the same figures as on the domain page (long units stay in the caption above)
+        m1.metric(t("urban", lang), metric_value(means.get("urban"), hind, lang))
+        m2.metric(t("rural", lang), metric_value(means.get("rural"), hind, lang))
         g, ci = gini_ci(hind.key, {k: v for k, v in overrides.items() if k in hind.depends_on},
                         n_boot=N_BOOT)
         m3, m4 = st.columns(2)
@@ -144,7 +149,7 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
             st.caption(t("ov.one_year", lang, year=years[0] if years else "–"))
         cards_for_brief.append({
             "label": f"{domain_label(domain, lang)} · {label(hind)}",
-            "value": f"{fmt(means.get('urban'), u)} / {fmt(means.get('rural'), u)}",
+            "value": f"{fmt_value(means.get('urban'), hind)} / {fmt_value(means.get('rural'), hind)} {u}",
             "note": f"{t('urban', lang)} / {t('rural', lang)} · {t('ov.ratio', lang)} "
                     f"{fmt(ur['pair_ratio'], '', 2)} · Gini {fmt(g, '', 3)}"})
 
@@ -181,11 +186,12 @@ with map_col:
 county_value = float(table.county.loc[ind.key, "value"])
 gaps = township_gaps(table.summaries[ind.key]["township_code"], county_value, ind.higher_is_better)
 zone = dict(zip(towns["code"].astype(str), towns["zone"].astype(str), strict=True))
+digits = 2 if value_format(ind) == ",.2f" else 1  # as on the indicator's domain page
 ranking = pd.DataFrame({
     t("col.rank", lang): gaps["rank"],
     t("township", lang): [town_names.get(c, c) for c in gaps.index],
-    with_unit(t("col.value", lang), u, lang): gaps["value"].round(2),
-    with_unit(t("col.gap", lang), u, lang): gaps["gap"].round(2),
+    with_unit(t("col.value", lang), u, lang): gaps["value"].round(digits),
+    with_unit(t("col.gap", lang), u, lang): gaps["gap"].round(digits),
     t("col.shortfall_pct", lang): gaps["shortfall_pct"].round(1),
     t("col.zone", lang): [zone.get(c, "") for c in gaps.index],
     t("col.n_units", lang): gaps["n_units"],
@@ -199,13 +205,13 @@ def build_bar() -> dict:
 with rank_col:
     st.markdown(f"**{t('ov.ranking', lang)}**")
     colon = "：" if lang == "zh" else ": "
-    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, 2)} · {t('ov.ranking_help', lang)}")
+    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, digits)} · {t('ov.ranking_help', lang)}")
     if gaps.empty:
         st.info(t("ov.no_ranking", lang))
     else:
         if town != "all" and town in gaps.index:
-            st.info(t("ov.selected", lang, name=town_names[town], value=fmt(gaps.loc[town, "value"], u, 2),
-                      county=fmt(county_value, u, 2), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
+            st.info(t("ov.selected", lang, name=town_names[town], value=fmt(gaps.loc[town, "value"], u, digits),
+                      county=fmt(county_value, u, digits), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
         show_chart(build_bar(), width="stretch", key="bar")
 
 if not gaps.empty:
@@ -231,10 +237,13 @@ tracker = pd.DataFrame({
     t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
     t("plan.detail", lang): plan["detail_zh" if zh else "detail_en"],
 })
-st.dataframe(tracker, hide_index=True, width="stretch", column_config={
+# tall rows: the plan's wording and the details wrap instead of being cut off
+st.dataframe(tracker, hide_index=True, width="stretch", row_height=TRACKER_ROW_PX,
+             height=TRACKER_ROW_PX * len(tracker) + 40, column_config={
     t("plan.task", lang): st.column_config.NumberColumn(width=40),
     t("plan.target", lang): st.column_config.TextColumn(width="medium"),
-    t("plan.lead", lang): st.column_config.TextColumn(width="small"),
+    t("plan.lead", lang): st.column_config.TextColumn(width=100),
+    t("plan.measure", lang): st.column_config.TextColumn(width="medium"),
     t("plan.detail", lang): st.column_config.TextColumn(width="large")})
 download_buttons(tracker, "kaijiang_plan_tracker", lang, "dl_plan")
 

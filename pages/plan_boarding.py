@@ -5,8 +5,9 @@ import streamlit as st
 
 from metrics import boarding, settings
 from ui import planning, state
+from ui.domain import slider_format
 from ui.frame import fmt, page_footer, page_header
-from ui.i18n import current_lang, plain, t, with_unit
+from ui.i18n import current_lang, plain, setting_unit, t, with_unit
 
 RULES = ("primary_lower_max_min", "primary_upper_day_max_min", "junior_day_max_min",
          "boarding_beds_per_boarder", "grade_1_3_share")
@@ -42,7 +43,8 @@ with st.form("boarding_form"):
         s = settings.SETTINGS[key]
         lo, hi, step = RANGES[key]
         values[key] = cols[i % 3].slider(
-            with_unit(s.en if lang == "en" else s.zh, s.unit, lang), lo, hi, step=step, key=key,
+            with_unit(s.en if lang == "en" else s.zh, setting_unit(s.unit, lang), lang), lo, hi, step=step,
+            key=key, format=slider_format(step),
             help=f"{s.help_en if lang == 'en' else s.help_zh} ({s.source}"
                  f"{'' if s.verified else '; ' + t('dom.verified_no', lang)})")
     may46 = cols[2].toggle(settings.SETTINGS["boarding_grades_4_6"].en if lang == "en"
@@ -68,7 +70,7 @@ cols = st.columns(5)
 cols[0].metric(t("plan.brd.boarders", lang), fmt(sm["boarders"], "", 0))
 cols[1].metric(t("plan.brd.need", lang), fmt(sm["beds_needed"], "", 0), help=t("plan.brd.beds_help", lang))
 cols[2].metric(t("plan.brd.have", lang), fmt(sm["boarding_beds"], "", 0), help=t("plan.brd.beds_help", lang))
-cols[3].metric(t("plan.brd.shortfall", lang), fmt(sm["shortfall"], "", 0))
+cols[3].metric(t("plan.brd.shortfall", lang), fmt(sm["shortfall"], "", 0), help=t("plan.brd.shortfall_help", lang))
 cols[4].metric(with_unit(t("plan.brd.day_mean", lang), t("plan.min", lang), lang),
                fmt(sm["day_travel_mean_min"], "", 1),
                delta=f"{sm['day_travel_mean_min'] - before:+.1f}", delta_color="inverse",

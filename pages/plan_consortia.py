@@ -21,7 +21,7 @@ state.bind("deviation", 0.5, cast=float, bounds=(0.1, 1.0))
 with st.form("consortia"):
     c1, c2 = st.columns(2)
     k = c1.slider(t("plan.con.k", lang), 2, 8, key="k")
-    dev = c2.slider(t("plan.con.deviation", lang), 0.1, 1.0, step=0.1, key="deviation",
+    dev = c2.slider(t("plan.con.deviation", lang), 0.1, 1.0, step=0.1, key="deviation", format="%.1f",
                     help=t("plan.con.deviation_help", lang))
     run = st.form_submit_button(t("plan.run", lang), type="primary", icon=":material/play_arrow:")
 

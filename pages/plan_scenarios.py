@@ -49,8 +49,8 @@ cfg = {"id": st.column_config.TextColumn(t("plan.col.id", lang), disabled=True),
        "name": st.column_config.TextColumn(t("plan.col.name", lang), disabled=True),
        "type": st.column_config.SelectboxColumn(t("plan.col.type", lang), options=types, required=True,
                                                 format_func=lambda k: facility_label(k, lang)),
-       "lon": st.column_config.NumberColumn("lon", format="%.5f", min_value=-180, max_value=180),
-       "lat": st.column_config.NumberColumn("lat", format="%.5f", min_value=-90, max_value=90),
+       "lon": st.column_config.NumberColumn(t("plan.col.lon", lang), format="%.5f", min_value=-180, max_value=180),
+       "lat": st.column_config.NumberColumn(t("plan.col.lat", lang), format="%.5f", min_value=-90, max_value=90),
        "open": st.column_config.CheckboxColumn(t("plan.col.open", lang))}
 cfg.update({k: st.column_config.NumberColumn(t(f"plan.field.{k}", lang), min_value=0) for k in fields})
 edited = st.data_editor(frame, key=f"editor_{domain}_{st.session_state.get('scn_id') or 'new'}",
@@ -66,8 +66,8 @@ with st.expander(t("plan.scn.add", lang), expanded=False), st.form("add_facility
     b1, b2, b3 = st.columns(3)
     at_unit = b1.selectbox(t("plan.scn.at_unit", lang), ["", *unit_names],
                            format_func=lambda c: t("plan.scn.use_lonlat", lang) if not c else unit_names[c])
-    lon = b2.number_input("lon", value=None, min_value=107.0, max_value=109.0, format="%.5f")
-    lat = b3.number_input("lat", value=None, min_value=30.5, max_value=32.0, format="%.5f")
+    lon = b2.number_input(t("plan.col.lon", lang), value=None, min_value=107.0, max_value=109.0, format="%.5f")
+    lat = b3.number_input(t("plan.col.lat", lang), value=None, min_value=30.5, max_value=32.0, format="%.5f")
     caps = {}
     for col, k in zip(st.columns(len(fields)), fields, strict=True):
         caps[k] = col.number_input(t(f"plan.field.{k}", lang), value=None, min_value=0.0)

@@ -25,7 +25,7 @@ with st.form("subcentre"):
     objective = c2.radio(t("plan.sub.objective", lang), ["pmedian", "mclp"], key="objective",
                          format_func=lambda k: t(f"plan.sub.obj.{k}", lang))
     minutes = c3.slider(with_unit(t("plan.sub.cover_min", lang), t("plan.min", lang), lang),
-                        10.0, 60.0, step=5.0, key="cover_min",
+                        10.0, 60.0, step=5.0, key="cover_min", format="%.0f",
                         help=f"{cover.help_en if lang == 'en' else cover.help_zh} ({cover.source})")
     run = st.form_submit_button(t("plan.run", lang), type="primary", icon=":material/play_arrow:")
 

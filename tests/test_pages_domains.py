@@ -14,6 +14,7 @@ from ui.domain import (
     fmt_value,
     gap_rows,
     glance_table,
+    indicator_facts,
     metric_label,
     metric_value,
     overrides_from,
@@ -133,6 +134,54 @@ def test_education_boarding_and_groups(built_db, monkeypatch):
     # the school-group table is shown (the demo registers carry school_group)
     frames = [d.value for d in at.dataframe]
     assert any("教育集团" in f.columns for f in frames)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sliders_show_their_unit_in_the_language_and_no_idle_decimals(built_db, monkeypatch, lang):
+    at = open_app(built_db, monkeypatch, "education", lang=lang)
+    minutes, walk = at.slider(key="primary_lower_max_min"), at.slider(key="speed_walk_kmh")
+    if lang == "zh":
+        assert minutes.proto.label == "小学1—3年级单程上学时间上限（分钟）"
+        assert walk.proto.label == "步行速度（km/h）"
+    else:
+        assert minutes.proto.label.endswith("(min)")
+    # 30 minutes in steps of 5 reads "30", 4.5 km/h in steps of 0.5 reads "4.5" (not 30.00)
+    assert minutes.proto.format == "%.0f" and walk.proto.format == "%.1f"
+    # the indicator's facts (its standard) use the same unit words
+    facts = dict(indicator_facts(indicators.INDICATORS["edu_primary_share_30min"], {}, lang))
+    standard = facts["标准" if lang == "zh" else "Standard"]
+    assert ("30 分钟" if lang == "zh" else "30 min") in standard
+
+
+def test_boarding_balance_says_which_sign_is_short(built_db, monkeypatch, data):
+    """The education page's beds − boarders column is named for both signs (it used to be
+    "床位缺口", the boarding planner's name for need − beds, so a surplus read as a gap)."""
+    at = open_app(built_db, monkeypatch, "education", lang="zh")
+    town = next(d.value for d in at.dataframe if "试点寄宿镇" in d.value.columns)
+    col = "床位余缺（张，负数为缺）"
+    assert col in town.columns and "床位缺口（张）" not in town.columns
+    fac = data["facilities"]
+    cc = fac[fac["township_code"] == "511723001"]
+    expected = cc["boarding_beds"].fillna(0).sum() - cc["boarders"].fillna(0).sum()
+    row = town[town["乡镇（街道）"] == "淙城街道"].iloc[0]
+    assert row[col] == expected > 0  # 淙城街道 has spare beds: a positive balance
+    assert any("正数为富余床位，负数为缺床位" in c.value for c in at.caption)
+
+
+def test_township_map_keeps_the_county_colour_scale(built_db, monkeypatch, prepared):
+    """Every village of 任市镇 reaches a health centre within 15 minutes (100 %); shown alone,
+    the map must still paint them at the good end of the county's scale, not mid-scale on
+    an automatic 99.6-100.4 range."""
+    import json
+
+    key = "health_centre_share_15min"
+    at = open_app(built_db, monkeypatch, "health", lang="zh", ind=key, town=RENSHI)
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    area = next(tr for f in figs for tr in f["data"] if tr.get("type") == "choroplethmap")
+    county = indicators.evaluate(prepared).values[key]
+    assert set(area["z"]) == {100.0}  # the township's villages only, all at 100 %
+    assert (area["zmin"], area["zmax"]) == (county.min(), county.max())
+    assert area["zmin"] < 100
 
 
 # -- the pure helpers of ui.domain ------------------------------------------------------------

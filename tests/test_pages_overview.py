@@ -11,6 +11,7 @@ from metrics import indicators
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.plan import plan_status
 from tests.conftest import open_app
+from ui.domain import metric_value
 from ui.frame import fmt
 from ui.i18n import t
 
@@ -57,12 +58,16 @@ def test_headline_cards_equal_the_metrics(built_db, monkeypatch, world, lang):
     urban, rural = [], []
     for ind in heads.values():
         means = table.summaries[ind.key]["urban_rural"]["groups"]["mean"]
-        unit = ind.unit_zh if lang == "zh" else ind.unit_en
-        short = unit if len(unit) <= 3 else ""
-        urban.append(fmt(means["urban"], short))
-        rural.append(fmt(means["rural"], short))
+        urban.append(metric_value(means["urban"], ind, lang))
+        rural.append(metric_value(means["rural"], ind, lang))
     assert metric_values(at, t("urban", lang)) == urban
     assert metric_values(at, t("rural", lang)) == rural
+    # the same figures, to the same precision, as the domain pages' key numbers: care beds
+    # per 1,000 aged 60+ with two decimals, minutes and shares with one and their unit
+    elderly = table.summaries["elderly_care_beds_per_1000_60plus"]["urban_rural"]["groups"]["mean"]
+    assert f"{elderly['urban']:.2f}" in urban
+    culture = table.summaries["culture_complex_ebike_min"]["urban_rural"]["groups"]["mean"]
+    assert f"{culture['rural']:.1f} {t('unit.min', lang) if lang == 'en' else '分钟'}" in rural
     ratios = [fmt(table.summaries[i.key]["urban_rural"]["pair_ratio"], "", 2) for i in heads.values()]
     assert metric_values(at, t("ratio", lang)) == ratios
     assert [m.value for m in at.metric if m.label == t("ov.gini", lang)] == [
@@ -82,6 +87,26 @@ def test_default_indicator_is_the_largest_gap(built_db, monkeypatch, world):
     assert any(indicators.INDICATORS[expected].zh in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_largest_gap_is_told_with_both_values(built_db, monkeypatch, world, lang):
+    """The call-out gives the urban and rural values and says which is how many times the
+    other, in that direction (no "ratio 0.47 … or 1/2.11" puzzles)."""
+    at = open_app(built_db, monkeypatch, lang=lang)
+    heads = headline_by_domain(indicators.CATALOGUE).values()
+    gaps = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()}, heads)
+    top, row = indicators.INDICATORS[gaps.index[0]], gaps.iloc[0]
+    text = next(i.value for i in at.info if t("ov.biggest", lang).split("：")[0].split(":")[0] in i.value)
+    unit = top.unit_zh if lang == "zh" else top.unit_en
+    assert f"{row['urban']:.1f} {unit}" in text and f"{row['rural']:.1f} {unit}" in text
+    assert "1/" not in text
+    # the larger value is named first: rural minutes here are 2.11 times the urban ones
+    high, low = ("urban", "rural") if row["urban"] > row["rural"] else ("rural", "urban")
+    if lang == "zh":
+        assert f"{t(high, 'zh')}是{t(low, 'zh')}的 {row['factor']:.2f} 倍" in text
+    else:
+        assert f"the {high} value is {row['factor']:.2f} times the {low} one" in text
+
+
 def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world):
     key = "health_beds_per_1000"
     at = open_app(built_db, monkeypatch, ind=key, lang="en")
@@ -93,9 +118,19 @@ def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world)
     assert ranking[t("township", "en")].tolist() == [names[c] for c in gaps.index]
     value_col = next(c for c in ranking.columns if c.startswith(t("col.value", "en")))
     assert ranking[value_col].tolist() == pytest.approx(gaps["value"].round(2).tolist())
+    # the chart beside the table lists the townships in the table's order: rank 1 (the
+    # largest gap) on top, i.e. last in Plotly's bottom-up category order
+    import json
+
+    bar = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+               if any(tr.get("type") == "bar" for tr in json.loads(c.proto.spec)["data"]))
+    assert bar["layout"]["yaxis"]["categoryarray"][::-1] == ranking[t("township", "en")].tolist()
     plan = plan_status(world["facilities"], world["units"], world["townships"])
     tracker = next(f for f in frames if t("plan.status", "en") in f.columns)
     assert tracker[t("plan.status", "en")].tolist() == [t(f"status.{s}", "en") for s in plan["status"]]
+    # the plan's long wording wraps in tall rows instead of being cut at the column edge
+    element = next(d for d in at.dataframe if t("plan.status", "en") in d.value.columns)
+    assert element.proto.row_height >= 3 * 20
     assert tracker[t("plan.lead", "en")].iloc[0] == "县教科局"
     # the village-centre target: x of 162 in the data
     row = plan.set_index("key").loc["village_centre"]
@@ -166,6 +201,12 @@ def test_map_and_charts_have_data(built_db, monkeypatch):
     assert sum(v is not None for v in area["z"]) == 162
     legend = [tr.get("name") for tr in map_fig["data"] if tr.get("showlegend")]
     assert legend == ["乡镇文化综合体"]
+    # a short colour-bar title (the indicator is the map's heading; a long one is cut off)
+    assert area["colorbar"]["title"]["text"] == "数值（分钟）"
+    # minutes to one decimal in the ranking, as on the culture page (not 36.75)
+    ranking = next(d.value for d in at.dataframe if t("col.rank", "zh") in d.value.columns)
+    values = ranking[next(c for c in ranking.columns if c.startswith(t("col.value", "zh")))]
+    assert (values.round(1) == values).all() and not (values.round(0) == values).all()
     assert any(t("map.areas_generated", "zh") in c.value for c in at.caption)
 
 

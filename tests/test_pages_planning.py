@@ -89,6 +89,21 @@ def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, object
     assert "开江县人民医院" in at.markdown[0].value
 
 
+def test_subcentre_maps_before_and_after_share_one_colour_scale(built_db, monkeypatch, instance):
+    """The map after the optimisation keeps the scale of the map before it (0 to today's
+    longest drive): shorter drives must look lighter, not be re-stretched to the same reds."""
+    longest = float(instance.cost[:, list(instance.required)].min(axis=1).max())
+    ranges = []
+    for params in ({}, {"n_new": "3", "run": "1"}):
+        at = open_app(built_db, monkeypatch, "plan_subcentre", lang="zh", **params)
+        fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+        area = next(tr for tr in fig["data"] if tr.get("type") == "choroplethmap")
+        ranges.append((area["zmin"], area["zmax"], max(area["z"])))
+    (lo0, hi0, max0), (lo1, hi1, max1) = ranges
+    assert (lo0, hi0) == (lo1, hi1) == (0.0, pytest.approx(longest))
+    assert max0 == pytest.approx(longest) and max1 < max0 - 5  # the drives did get shorter
+
+
 def test_subcentre_solves_in_under_a_second(instance):
     best = float("inf")
     for _ in range(3):
@@ -155,6 +170,9 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     m = metrics_by_label(at)
     assert m["Boarders"] == f"{plan.summary['boarders']:,.0f}"
     assert m["Bed shortfall"] == f"{plan.summary['shortfall']:,.0f}"
+    # the shortfall is summed school by school, and says so
+    short = next(x for x in at.metric if x.label == "Bed shortfall")
+    assert "school by school" in short.proto.help
     merge = boarding.merge_small_schools(s, siting.travel_matrix_min(s, s, "school_bus"), uu, ut, 3,
                                          overrides={"junior_day_max_min": 60.0})
     assert m["Students per teacher, county (after)"] == f"{merge.summary['spt_after']:,.1f}"
@@ -168,6 +186,18 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     assert walk_boarders > bus  # slower travel: more pupils beyond the day-trip limits
 
 
+def test_boarding_rules_read_in_chinese_with_plain_numbers(built_db, monkeypatch):
+    at = open_app(built_db, monkeypatch, "plan_boarding", lang="zh")
+    beds, share = at.slider(key="boarding_beds_per_boarder"), at.slider(key="grade_1_3_share")
+    assert beds.proto.label == "寄宿生人均床位（床/寄宿生）"
+    assert share.proto.label.endswith("（比例）")
+    labels = " ".join(x.proto.label for x in at.slider)
+    assert "beds / boarder" not in labels and "share" not in labels and "（min）" not in labels
+    # steps of 5 minutes read "45", steps of 0.05 read "1.00"
+    assert at.slider(key="junior_day_max_min").proto.format == "%.0f"
+    assert beds.proto.format == "%.2f"
+
+
 def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
     changes = [{"op": "close", "id": "WS-0011"},
                {"op": "set", "id": "WS-0013", "field": "doctors", "value": 40}]
@@ -179,8 +209,18 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
                                                    apply_changes(data["facilities"], changes)))
     table = next(d.value for d in at.dataframe if "Indicator" in d.value.columns).set_index("Indicator")
     ind = indicators.INDICATORS["health_doctors_2sfca_per_1000"]
+    # values to the indicator's own precision, as on its domain page (2.79 doctors, 21.0 min)
     assert table.loc[ind.en, "County · scenario"] == pytest.approx(
-        round(after.county.loc[ind.key, "value"], 3))
+        round(after.county.loc[ind.key, "value"], 2))
+    drive = indicators.INDICATORS["health_hospital_car_min"]
+    assert table.loc[drive.en, "County · scenario"] == pytest.approx(
+        round(after.county.loc[drive.key, "value"], 1))
+    assert table.loc[drive.en, "Gini · scenario"] == pytest.approx(
+        round(after.summaries[drive.key]["urban_rural"]["gini"], 3))
+    # coordinates are labelled in words, not as raw column names
+    editor = next(d for d in at.dataframe if "lon" in d.value.columns)
+    config = json.loads(editor.proto.columns)
+    assert (config["lon"]["label"], config["lat"]["label"]) == ("Longitude", "Latitude")
     assert at.query_params["scenario"] in (sid, [sid])
     # an unknown id warns and leaves the link
     at = open_app(built_db, monkeypatch, "plan_scenarios", lang="en", scenario="nope")

@@ -338,3 +338,25 @@ def test_static_map_draws_from_a_file(browser, boundary, units, township_areas, 
     assert blocked == []
     assert non_white_share(page, ".js-plotly-plot") > 0.05
     page.close()
+
+
+def test_value_range_pins_the_colour_scale_in_both_renderings(boundary, township_areas):
+    """Areas that all hold the top of the range get the top colour, in the app's WebGL map
+    and in the brief's SVG map alike; without a range Plotly would centre them."""
+    from plotly.colors import sample_colorscale
+
+    from ui.maps import county_map_spec
+
+    areas, values = township_areas
+    same = pd.Series(100.0, index=values.index)
+    live = county_map_spec(boundary, areas, same, value_range=(40.0, 100.0), colorscale="YlOrRd")
+    trace = next(tr for tr in live["data"] if tr["type"] == "choroplethmap")
+    assert (trace["zmin"], trace["zmax"]) == (40.0, 100.0)
+    svg = county_map_spec(boundary, areas, same, value_range=(40.0, 100.0), colorscale="YlOrRd",
+                          static=True)
+    fills = {tr["fillcolor"] for tr in svg["data"] if tr.get("fill") == "toself" and tr.get("hoveron")}
+    assert fills == {sample_colorscale("YlOrRd", [1.0])[0]}
+    # without a range: the automatic scale, the middle colour for a single value
+    auto = county_map_spec(boundary, areas, same, colorscale="YlOrRd", static=True)
+    fills = {tr["fillcolor"] for tr in auto["data"] if tr.get("fill") == "toself" and tr.get("hoveron")}
+    assert fills == {sample_colorscale("YlOrRd", [0.5])[0]}

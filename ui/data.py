@@ -221,7 +221,7 @@ def township_names(path: str | None = None) -> dict[str, str]:
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
 def _overview_map(path: str, key: str, overrides: tuple[tuple[str, float], ...],
                   types: tuple[str, ...], lang: str, static: bool) -> dict:
-    from ui.i18n import with_unit
+    from ui.i18n import t, with_unit
     from ui.maps import county_map_spec
 
     ind = indicators.INDICATORS[key]
@@ -233,10 +233,13 @@ def _overview_map(path: str, key: str, overrides: tuple[tuple[str, float], ...],
                      strict=True))
     fac = f["facilities"].loc[f["facilities"]["type"].isin(types), ["lon", "lat", "type", "name"]]
     areas = b["unit"] if b["unit"]["features"] else b["township"]
-    label, unit = (ind.zh, ind.unit_zh) if lang == "zh" else (ind.en, ind.unit_en)
+    unit = ind.unit_zh if lang == "zh" else ind.unit_en
+    # the colour bar says "value (unit)": the indicator's name is the map's heading, and in
+    # English it would not fit beside the map
     return county_map_spec(
         b["county"], areas=areas, area_values=_evaluated(path, overrides).values[key],
-        facilities=fac, lang=lang, area_title=with_unit(label, unit, lang), area_names=names,
+        facilities=fac, lang=lang, area_title=with_unit(t("dom.map_value", lang), unit, lang),
+        area_names=names,
         colorscale="YlOrRd", reverse_scale=ind.higher_is_better, height=420 if static else 620,
         static=static)
 
@@ -252,6 +255,7 @@ def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
 def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...], lang: str) -> dict:
     from ui.charts import ranked_bar_spec
+    from ui.i18n import t
 
     ind = indicators.INDICATORS[key]
     table = _evaluated(path, overrides)
@@ -261,10 +265,11 @@ def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...],
     frame = pd.DataFrame({"name": [towns.get(c, c) for c in gaps.index],
                           "value": gaps["value"].to_numpy()})
     target = table.county.loc[key, "target"]
-    label, unit = (ind.zh, ind.unit_zh) if lang == "zh" else (ind.en, ind.unit_en)
-    return ranked_bar_spec(frame, "value", "name", label, unit, group_col=None,
+    unit = ind.unit_zh if lang == "zh" else ind.unit_en
+    # the largest gap at the top, as rank 1 heads the table under the chart
+    return ranked_bar_spec(frame, "value", "name", t("dom.map_value", lang), unit, group_col=None,
                            target=None if pd.isna(target) else float(target),
-                           higher_is_better=ind.higher_is_better, lang=lang)
+                           higher_is_better=not ind.higher_is_better, lang=lang)
 
 
 def overview_bar(key: str, overrides: Mapping[str, float], lang: str) -> dict:

@@ -26,13 +26,13 @@ import streamlit as st
 
 from metrics import settings
 from metrics.indicators import CATALOGUE, INDICATORS, Indicator, IndicatorTable
-from ui.i18n import facility_label, group_label, plain, t, with_unit
+from ui.i18n import facility_label, group_label, plain, setting_unit, t, with_unit
 
 __all__ = [
     "DomainView", "SLIDERS", "default_indicator", "domain_indicators", "fmt_value",
     "metric_label", "metric_value",
     "footer", "gap_rows", "glance_table", "header", "indicator_facts", "localise", "overrides_from", "render_domain",
-    "settings_of", "show_table", "township_table", "unit_table",
+    "settings_of", "show_table", "slider_format", "township_table", "unit_table",
 ]
 
 #: Slider range of each setting a domain page can change: key -> (min, max, step).
@@ -84,6 +84,16 @@ def settings_of(ind: Indicator) -> list[str]:
     if ind.mode is not None and settings.speed_key(ind.mode) in SLIDERS:
         keys.append(settings.speed_key(ind.mode))
     return keys
+
+
+def slider_format(step: float) -> str:
+    """The printf format of a slider's value: no more decimals than its step has.
+
+    >>> slider_format(5.0), slider_format(0.5), slider_format(0.05)
+    ('%.0f', '%.1f', '%.2f')
+    """
+    text = f"{step:g}"
+    return f"%.{len(text.split('.')[1]) if '.' in text else 0}f"
 
 
 def overrides_from(values: Mapping[str, float]) -> dict[str, float]:
@@ -163,7 +173,7 @@ def indicator_facts(ind: Indicator, over: Mapping[str, float], lang: str) -> lis
             continue
         s = settings.SETTINGS[key]
         flag = "" if s.verified else t("dom.verified_no", lang)
-        std.append(f"{s.en if en else s.zh}: {settings.get(key, over):g} {s.unit}{flag} — "
+        std.append(f"{s.en if en else s.zh}: {settings.get(key, over):g} {setting_unit(s.unit, lang)}{flag} — "
                    f"{s.help_en if en else s.help_zh}")
     lines.append((t("dom.standard", lang), "；".join(std) if std and not en else
                   "; ".join(std) if std else t("dom.no_standard", lang)))
@@ -430,7 +440,8 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
             s = settings.SETTINGS[skey]
             state.bind(skey, float(s.default), cast=float, bounds=(lo, hi))
             values[skey] = col.slider(
-                with_unit(s.en if lang == "en" else s.zh, s.unit, lang), lo, hi, step=step, key=skey,
+                with_unit(s.en if lang == "en" else s.zh, setting_unit(s.unit, lang), lang), lo, hi,
+                step=step, key=skey, format=slider_format(step),
                 help=f"{s.help_en if lang == 'en' else s.help_zh} ({s.source})")
         cols[-1].caption(t("dom.settings_note", lang))
     # settings of other indicators of this domain leave the link
@@ -459,12 +470,16 @@ def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> dict
                                                      strict=True)}
     size = 6 if len(fac) > 60 else 8 if static else 12
     height = 560 if not static else 460
+    # colours span the whole county's values, so a township shown alone keeps its colours
+    county_values = view.table.values[ind.key].dropna()
+    lo, hi = (float(county_values.min()), float(county_values.max())) if len(county_values) else (0, 0)
     spec = county_map_spec(
         b["county"], areas, pd.Series(units["value"].to_numpy(), index=units["code"]), None,
         fac, lang,
         area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
         area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
-        height=height, width_hint=760, static=static, outlines=b["township"], facility_size=size)
+        height=height, width_hint=760, static=static, outlines=b["township"], facility_size=size,
+        value_range=(lo, hi) if hi > lo else None)
     # the legend under the map, so it hides no village: a bottom margin as tall as the legend
     # keeps the map area (for which county_map fitted the zoom) at its full height
     n_types = int(fac["type"].nunique())
@@ -558,7 +573,8 @@ def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
         if not ranked.empty:
             figs.append(_ranking(view, ranked))
         set_txt = "; ".join(f"{settings.SETTINGS[k].en if lang == 'en' else settings.SETTINGS[k].zh} "
-                            f"{v:g} {settings.SETTINGS[k].unit}" for k, v in view.overrides.items())
+                            f"{v:g} {setting_unit(settings.SETTINGS[k].unit, lang)}"
+                            for k, v in view.overrides.items())
         subtitle = t("dom.brief_subtitle", lang, settings=set_txt or t("dom.brief.defaults", lang))
         if view.township_name:
             subtitle += " · " + t("dom.map_filtered", lang, name=view.township_name)

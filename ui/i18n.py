@@ -26,7 +26,7 @@ from ui.i18n_planning import PLANNING_TEXT
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "TEXT", "current_lang", "domain_label", "facility_label",
-    "group_label", "labels", "normalise_lang", "plain", "t", "with_unit",
+    "group_label", "labels", "normalise_lang", "plain", "setting_unit", "t", "with_unit",
 ]
 
 #: Supported languages, the first is the default.
@@ -152,10 +152,10 @@ _UI: dict[str, tuple[str, str]] = {
                       "One headline indicator per domain from the catalogue; values are population-"
                       "weighted means. Choose any indicator below for the map and the ranking."),
     "ov.ratio": ("城镇值 ÷ 乡村值；1 = 无差距。", "Urban value ÷ rural value; 1 = no gap."),
-    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后：城乡比 {ratio}，"
-                   "较好一方是较差一方的 {factor} 倍（或 1/{factor}）。",
+    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后：城镇 {urban}，乡村 {rural}，"
+                   "{high}是{low}的 {factor} 倍。",
                    "Largest urban-rural gap now: {domain} · {indicator}. {worse} is behind: "
-                   "urban/rural ratio {ratio}, the two differ by a factor of {factor}."),
+                   "urban {urban}, rural {rural}; the {high} value is {factor} times the {low} one."),
     "ov.gini": ("基尼系数", "Gini coefficient"),
     "ov.gini_help": ("村（社区）之间的不平等，0 = 完全均等；括号内为 95% 置信区间（自助法 {n} 次）。",
                      "Inequality between villages and communities, 0 = equal; the bracket is the "
@@ -399,6 +399,32 @@ def with_unit(label: str, unit: str, lang: str = DEFAULT_LANG) -> str:
     if not unit:
         return label
     return f"{label}（{unit}）" if normalise_lang(lang) == "zh" else f"{label} ({unit})"
+
+
+#: Chinese for the units of :data:`metrics.settings.SETTINGS` (declared there in English).
+SETTING_UNITS_ZH: dict[str, str] = {
+    "min": "分钟",
+    "km/h": "km/h",
+    "m": "米",
+    "×": "倍",
+    "h/week": "小时/周",
+    "beds / 1,000 residents": "张/千人",
+    "beds / 1,000 aged 60+": "张/千名老人",
+    "beds / boarder": "床/寄宿生",
+    "students / staff": "生/教职工",
+    "share": "比例",
+    "weight": "权重",
+    "1 = yes, 0 = no": "1 = 是，0 = 否",
+}
+
+
+def setting_unit(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """The unit of a setting in ``lang``; units without a translation are shown as declared.
+
+    >>> setting_unit("min", "zh"), setting_unit("min", "en"), setting_unit("beds / boarder", "zh")
+    ('分钟', 'min', '床/寄宿生')
+    """
+    return SETTING_UNITS_ZH.get(unit, unit) if normalise_lang(lang) == "zh" else unit
 
 
 def plain(text: Any) -> str:

@@ -141,14 +141,15 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.edu.spt": ("生师比", "Students per teacher"),
     "dom.edu.spt_title": ("各校生师比（最高的在上）", "Students per teacher by school (highest first)"),
     "dom.edu.boarding": ("寄宿：床位与寄宿生", "Boarding: beds against boarders"),
-    "dom.edu.boarding_plan": ("试点方案在任市、长岭、甘棠建设寄宿制学校。床位缺口 = 寄宿床位 − 寄宿生，负数表示有寄宿生没有床位。",
+    "dom.edu.boarding_plan": ("试点方案在任市、长岭、甘棠建设寄宿制学校。床位余缺 = 寄宿床位 − 寄宿生：正数为富余床位，负数为缺床位（有寄宿生没有床位）。",
                           "The pilot plan builds boarding schools at 任市, 长岭 and 甘棠. "
-                          "Gap = boarding beds − boarders; negative means boarders without a bed."),
+                          "Beds spare (+) or short (−) = boarding beds − boarders: a positive number is "
+                          "spare beds, a negative one boarders without a bed."),
     "dom.edu.boarding_by_town": ("按乡镇", "By township"),
     "dom.edu.boarding_by_school": ("按学校（缺口最大的在上）", "By school (largest shortfall first)"),
     "dom.edu.boarders": ("寄宿生（人）", "Boarders"),
     "dom.edu.boarding_beds": ("寄宿床位（张）", "Boarding beds"),
-    "dom.edu.gap": ("床位缺口（张）", "Bed gap"),
+    "dom.edu.gap": ("床位余缺（张，负数为缺）", "Beds spare (+) / short (−)"),
     "dom.edu.beds_per_boarder": ("床/寄宿生", "Beds per boarder"),
     "dom.edu.n_boarding_schools": ("有寄宿的学校（所）", "Schools with boarding"),
     "dom.edu.in_plan": ("试点寄宿镇", "Plan boarding town"),
@@ -168,10 +169,13 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.health.doctors": ("执业（助理）医师（人）", "Doctors"),
     "dom.health.nurses": ("注册护士（人）", "Nurses"),
     "dom.health.by_town": ("各乡镇一览", "Townships at a glance"),
-    "dom.health.sub_centre": ("试点方案：建设1个医养结合中心、5个紧密型区域医共体和1个县域医疗次中心；登记表未标注医共体归属，暂无法显示。",
+    "dom.health.sub_centre": ("试点方案：建设1个医养结合中心、5个紧密型区域医共体和1个县域医疗次中心；登记表未标注医共体归属，"
+                              "暂无法显示现有分组。可在“规划 → 医共体分区”“规划 → 卫生次中心选址”中试算。",
                           "The pilot plan: one medical-elderly care centre, five close regional "
                           "medical consortia and a county medical sub-centre. The registers do not "
-                          "record consortium membership, so they cannot be shown yet."),
+                          "record consortium membership, so the actual grouping cannot be shown yet; "
+                          "try groupings and sites under Planning → Medical consortia regions and "
+                          "Planning → Medical sub-centre siting."),
     # elderly and child care
     "dom.care.kinds": ("养老与托育机构（按类型）", "Elderly and child-care facilities by kind"),
     "dom.care.care_beds": ("养老床位（张）", "Care beds"),

@@ -179,6 +179,9 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.brd.boarders": ("寄宿生", "Boarders"),
         "plan.brd.beds_help": ("只计所选寄宿制学校。", "Chosen boarding schools only."),
     "plan.brd.shortfall": ("床位缺口", "Bed shortfall"),
+    "plan.brd.shortfall_help": ("逐校计算后相加：一所学校富余的床位不能给另一所学校用，所以缺口可能大于“需要床位 − 现有床位”。",
+                                "Summed school by school: spare beds at one school cannot serve "
+                                "another, so the shortfall can exceed beds needed − beds available."),
     "plan.brd.day_mean": ("走读平均单程", "Day pupils' trip"),
     "plan.brd.day_mean_help": ("与“全部学生走读到最近学校”相比。", "Compared with every pupil going "
                                "by day to the nearest school."),
@@ -225,13 +228,15 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.scn.opened": ("已打开情景：{name}", "Opened scenario: {name}"),
     "plan.scn.edit": ("编辑设施", "Edit facilities"),
     "plan.scn.edit_help": ("改经纬度 = 移动；改类型 = 升级；取消“开办” = 关闭；改数字 = 调整规模。",
-                           "Change lon/lat to move, the type to upgrade, untick “Open” to close, a "
+                           "Change longitude/latitude to move, the type to upgrade, untick “Open” to close, a "
                            "number to change capacity."),
     "plan.scn.add": ("新增设施", "Add a facility"),
+    "plan.col.lon": ("经度", "Longitude"),
+    "plan.col.lat": ("纬度", "Latitude"),
     "plan.scn.at_unit": ("位置：村（社区）", "Place: village or community"),
-    "plan.scn.use_lonlat": ("（用右侧经纬度）", "(use lon/lat on the right)"),
+    "plan.scn.use_lonlat": ("（用右侧经纬度）", "(use the longitude and latitude on the right)"),
     "plan.scn.add_button": ("新增", "Add"),
-    "plan.scn.add_error": ("请选择一个村（社区）或填写经纬度。", "Choose a village or give lon/lat."),
+    "plan.scn.add_error": ("请选择一个村（社区）或填写经纬度。", "Choose a village or give the longitude and latitude."),
     "plan.scn.added_list": ("新增设施：{names}", "Added facilities: {names}"),
     "plan.scn.clear_added": ("清除新增设施", "Remove added facilities"),
     "plan.scn.computing": ("正在重新计算指标…", "Recomputing the indicators…"),

@@ -222,8 +222,11 @@ def _scatter(static: bool, **kw: Any) -> dict[str, Any]:
 
 def _add_areas(data: list[dict[str, Any]], areas: Mapping[str, Any], values: pd.Series | None,
                names: Mapping[str, str], title: str, colorscale: str, reverse: bool,
-               value_format: str, static: bool, lang: str) -> bool:
-    """Append the area traces to ``data``; returns whether a colour bar was added."""
+               value_format: str, static: bool, lang: str,
+               value_range: tuple[float, float] | None = None) -> bool:
+    """Append the area traces to ``data``; returns whether a colour bar was added.
+
+    ``value_range`` pins the ends of the colour scale (else the shown values' range)."""
     codes = [str(f.get("id")) for f in areas["features"]]
     has_values = values is not None and len(values) > 0 and pd.Series(values).notna().any()
     z: list[float] = [float("nan")] * len(codes)
@@ -247,11 +250,15 @@ def _add_areas(data: list[dict[str, Any]], areas: Mapping[str, Any], values: pd.
         }
         if has_values:
             trace["colorbar"] = _colorbar(title, 0.99)
+            if value_range is not None:
+                trace["zmin"], trace["zmax"] = value_range
         data.append(trace)
         return bool(has_values)
     # SVG: one filled path per area, coloured from the same scale
     finite = [v for v in z if not pd.isna(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    if value_range is not None:
+        lo, hi = value_range
     scale = colorscale + ("_r" if reverse else "")
     for code, v, txt, f in zip(codes, z, text, areas["features"], strict=True):
         xs, ys = _rings(f.get("geometry") or {})
@@ -309,6 +316,7 @@ def county_map_spec(
     static: bool = False,
     outlines: Mapping[str, Any] | None = None,
     facility_size: int = 12,
+    value_range: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The county on a blank background with areas, unit points and facilities.
 
@@ -353,6 +361,10 @@ def county_map_spec(
         as :func:`add_outlines`.
     facility_size : int
         Diameter of the facility symbols in pixels (their dark halo is 3 px larger).
+    value_range : (float, float), optional
+        The values at the two ends of the area colour scale, e.g. the county's range when
+        only one township is shown, so that a value has the same colour in every view
+        (and a township whose villages all have one value is not painted mid-scale).
 
     Returns
     -------
@@ -375,7 +387,7 @@ def county_map_spec(
     area_scale = False
     if areas is not None and areas.get("features"):
         area_scale = _add_areas(data, areas, area_values, dict(area_names or {}), area_title,
-                                colorscale, reverse_scale, value_format, static, lang)
+                                colorscale, reverse_scale, value_format, static, lang, value_range)
 
     if points is not None and len(points):
         pts = points.dropna(subset=["lon", "lat"])

@@ -18,6 +18,7 @@ import streamlit as st
 
 from metrics import boarding, consortia, scenario, siting
 from metrics.indicators import CATALOGUE, Prepared, evaluate, prepare
+from ui.domain import value_format
 from ui.i18n import plain, t, with_unit
 
 __all__ = [
@@ -92,13 +93,14 @@ def indicator_comparison(before: Any, after: Any, domain: str, lang: str) -> pd.
             row[t(f"plan.col.county_{tag}", lang)] = table.county.loc[ind.key, "value"]
         for tag, summ in (("before", s_b), ("after", s_a)):
             row[t(f"plan.col.gap_{tag}", lang)] = summ.get("pair_difference", np.nan)
+        # values and gaps to the indicator's own precision (as on its domain page)
+        digits = 2 if value_format(ind) == ",.2f" else 1
+        for k in list(row)[2:]:
+            row[k] = round(float(row[k]), digits)
         for tag, summ in (("before", s_b), ("after", s_a)):
-            row[t(f"plan.col.gini_{tag}", lang)] = summ.get("gini", np.nan)
+            row[t(f"plan.col.gini_{tag}", lang)] = round(float(summ.get("gini", np.nan)), 3)
         rows.append(row)
-    out = pd.DataFrame(rows)
-    num = out.columns[2:]
-    out[num] = out[num].astype("float64").round(3)
-    return out
+    return pd.DataFrame(rows)
 
 
 def region_map(fig: go.Figure, areas: Mapping[str, Any], labels: pd.Series,
@@ -270,9 +272,13 @@ def subcentre_map(inst: SubcentreInstance, out: Mapping[str, Any] | None, lang: 
     near = pd.Series(inst.cost[:, open_cols].min(axis=1), index=inst.units["code"].astype(str))
     names = dict(zip(inst.units["code"].astype(str), inst.units["name"].astype(str), strict=True))
     fac = _site_groups(inst.sites, inst.required, out["new"] if out else [], lang)
+    # one colour scale before and after (0 to the longest drive today), so that the map
+    # after the optimisation compares with the map before it colour for colour
+    before = inst.cost[:, list(inst.required)].min(axis=1)
     fig = county_map(b["county"], b["unit"], near, None, fac, lang,
                      area_title=with_unit(t("plan.sub.map_value", lang), t("plan.min", lang), lang),
-                     area_names=names, height=560, width_hint=900)
+                     area_names=names, height=560, width_hint=900,
+                     value_range=(0.0, float(before.max())))
     add_outlines(fig, b["township"])
     fig.update_layout(legend_title_text=plain(t("plan.role", lang)))
     return style_roles(fig, _role_style(lang))
