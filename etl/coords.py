@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import shape
 
-from etl.values import _CODE, _as_arrow, codes_to_series
+from etl.values import _CODE, _as_arrow, codes_to_series, plain_decimals
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -274,11 +274,10 @@ def parse_coordinates_arrow(arr: pa.Array, axis: str) -> tuple[np.ndarray, np.nd
     errors = np.zeros(n, dtype=np.int8)
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
     # fast path: a plain decimal number
-    body = pc.if_else(pc.starts_with(arr, "-"), pc.utf8_slice_codeunits(arr, 1), arr)
-    simple = pc.fill_null(pc.ascii_is_decimal(pc.replace_substring(body, ".", "",
-                                                                   max_replacements=1)),
-                          False).to_numpy(zero_copy_only=False)
-    if simple.any():
+    simple = plain_decimals(arr, signed=True)
+    if simple.all():
+        values = np.array(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False))
+    elif simple.any():
         values[simple] = pc.cast(pc.filter(arr, pa.array(simple)), pa.float64()).to_numpy(
             zero_copy_only=False)
     rest = np.flatnonzero(valid & ~simple)

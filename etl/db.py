@@ -189,7 +189,8 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def is_usable(db_path: str | Path) -> bool:
-    """True when the file opens and holds the contract's tables with townships in them."""
+    """True when the file opens and holds the contract's tables (and the stored tables
+    behind its views, so that a file of an older layout is rebuilt) with townships in them."""
     db_path = Path(db_path)
     if not db_path.exists():
         return False
@@ -201,7 +202,7 @@ def is_usable(db_path: str | Path) -> bool:
         return con.execute("SELECT count(*) FROM townships").fetchone()[0] > 0 and all(
             con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]
-            ).fetchone()[0] for t in schema.TABLES)
+            ).fetchone()[0] for t in (*schema.TABLES, *schema.STORED_TABLES))
     except duckdb.Error:
         return False
     finally:

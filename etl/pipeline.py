@@ -1043,9 +1043,10 @@ class _FacilityWriter:
 
 def _insert_facilities(con: duckdb.DuckDBPyConnection, t: pa.Table, file_name: str,
                        load_id: int, *, replace: bool, set_order: bool = True) -> None:
-    """Insert the kept rows of a validated table into ``facilities`` (typed arrow columns,
-    scanned by DuckDB without going through pandas); with ``replace``, rows of the same ids
-    loaded before are deleted first. With ``set_order`` the insert runs with
+    """Insert the kept rows of a validated table into the stored table of their domain
+    (``facilities_<domain>``, behind the ``facilities`` view; typed arrow columns, scanned
+    by DuckDB without going through pandas); with ``replace``, rows of the same ids loaded
+    before (in any domain) are deleted first. With ``set_order`` the insert runs with
     ``preserve_insertion_order`` off and the setting is restored after."""
     keep = t["_keep"]
     if not pc.all(keep).as_py():
@@ -1054,22 +1055,41 @@ def _insert_facilities(con: duckdb.DuckDBPyConnection, t: pa.Table, file_name: s
         return
     enc = t["type"].combine_chunks()
     enc = enc if pa.types.is_dictionary(enc.type) else pc.dictionary_encode(enc)
-    labels = [x if x in schema.FACILITY_TYPES else None for x in enc.dictionary.to_pylist()]
-    # domain and tier per distinct type, as dictionary columns (cheap for DuckDB to scan)
-    cols = {
-        fld: pa.DictionaryArray.from_arrays(enc.indices, pa.array(
-            [schema.FACILITY_TYPES[x][i] if x else None for x in labels], pa.string()))
-        for i, fld in enumerate(("domain", "tier"))
-    }
-    names = [col.name for col in schema.TABLES["facilities"]]
-    for name in names:
-        if name in t.column_names and name not in cols:
-            cols[name] = t[name]
-    fac = pa.table(cols)
-    # source and load id are bound parameters; fields the register lacks are NULL
-    select = []
+    labels = enc.dictionary.to_pylist()
+    used = pc.unique(enc.indices).to_pylist()
+    if enc.null_count or any(labels[i] not in schema.FACILITY_TYPES for i in used):
+        raise ValueError("facility rows to insert must all have a known type")
+    domains = {schema.FACILITY_TYPES[labels[i]][0] for i in used}
+    if len(domains) != 1:  # a register kind's types all belong to one domain
+        raise ValueError(f"facility rows to insert must be of one domain, not {sorted(domains)}")
+    order = None
+    try:
+        if set_order:
+            order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+            con.execute("SET preserve_insertion_order = false")
+        if replace:
+            con.register("_ids", pa.table({"id": t["id"]}))
+            try:
+                for d in schema.DOMAINS:
+                    con.execute(f"DELETE FROM {schema.facility_table(d)} "
+                                "WHERE id IN (SELECT id FROM _ids)")
+            finally:
+                con.unregister("_ids")
+        _insert_domain(con, domains.pop(), t, file_name, load_id)
+    finally:
+        if order is not None:
+            con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
+
+
+def _insert_domain(con: duckdb.DuckDBPyConnection, domain: str, t: pa.Table,
+                   file_name: str, load_id: int) -> None:
+    """Insert rows of one domain into its stored table; fields the register lacks are NULL,
+    source and load id are bound parameters."""
+    stored = schema.facility_storage(domain)
+    cols = {col.name: t[col.name] for col in stored if col.name in t.column_names}
+    select: list[str] = []
     params: list[object] = []
-    for col in schema.TABLES["facilities"]:
+    for col in stored:
         if col.name in ("source", "load_id"):
             select.append(f"CAST(? AS {col.sql_type.split()[0]})")
             params.append(file_name if col.name == "source" else load_id)
@@ -1077,19 +1097,12 @@ def _insert_facilities(con: duckdb.DuckDBPyConnection, t: pa.Table, file_name: s
             select.append(col.name)
         else:
             select.append("NULL")
-    con.register("_fac", fac)
-    order = None
+    con.register("_fac", pa.table(cols))
     try:
-        if set_order:
-            order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-            con.execute("SET preserve_insertion_order = false")
-        if replace:
-            con.execute("DELETE FROM facilities WHERE id IN (SELECT id FROM _fac)")
-        con.execute(f"INSERT INTO facilities ({', '.join(names)}) SELECT {', '.join(select)} FROM _fac",
+        con.execute(f"INSERT INTO {schema.facility_table(domain)} "
+                    f"({', '.join(c.name for c in stored)}) SELECT {', '.join(select)} FROM _fac",
                     params)
     finally:
-        if order is not None:
-            con.execute(f"SET preserve_insertion_order = {'true' if order else 'false'}")
         con.unregister("_fac")
 
 

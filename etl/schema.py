@@ -220,12 +220,75 @@ TABLES: dict[str, list[Column]] = {
 }
 
 
+#: Facility fields stored only by the domains whose registers carry them (the registers'
+#: fields per kind are declared in ``etl.aliases``; a test checks the two agree). Every
+#: other column of ``facilities`` except ``domain`` is stored for every domain.
+DOMAIN_FIELDS: dict[str, tuple[str, ...]] = {
+    "education": ("students", "teachers", "boarders", "boarding_beds", "places", "area_m2",
+                  "school_group", "ownership"),
+    "health": ("beds", "doctors", "nurses", "area_m2", "ownership"),
+    "elderly_care": ("beds", "doctors", "nurses", "care_beds", "places", "area_m2",
+                     "hours_per_week", "ownership"),
+    "culture": ("seats", "area_m2", "hours_per_week", "ownership"),
+}
+
+#: Tables of the contract that are views over stored tables (readers cannot tell).
+VIEWS: tuple[str, ...] = ("facilities",)
+
+
+def facility_table(domain: str) -> str:
+    """The stored table of one domain's facilities, e.g. ``facilities_health``."""
+    if domain not in DOMAINS:
+        raise ValueError(f"unknown domain {domain!r}; expected one of {DOMAINS}")
+    return f"facilities_{domain}"
+
+
+#: Columns of ``facilities`` that the view derives instead of storing: the domain (from
+#: the table) and the tier (from the type, by :data:`FACILITY_TYPES`).
+DERIVED_FACILITY_COLUMNS: tuple[str, ...] = ("domain", "tier")
+
+
+def facility_storage(domain: str) -> list[Column]:
+    """Columns of :func:`facility_table`, in the order of the contract: neither the
+    :data:`DERIVED_FACILITY_COLUMNS` nor other domains' capacity fields."""
+    only = {f for fields in DOMAIN_FIELDS.values() for f in fields}
+    return [c for c in TABLES["facilities"]
+            if c.name not in DERIVED_FACILITY_COLUMNS
+            and (c.name not in only or c.name in DOMAIN_FIELDS[domain])]
+
+
+#: Every stored table: the contract's tables that are not views, and the facility tables.
+STORED_TABLES: tuple[str, ...] = (*(t for t in TABLES if t not in VIEWS),
+                                  *(facility_table(d) for d in DOMAINS))
+
+
+def _facilities_view() -> str:
+    """``facilities`` as the union of the domains' tables, with the contract's columns in
+    order (derived columns computed; NULL where a domain does not store a field)."""
+    parts = []
+    for domain in DOMAINS:
+        stored = {c.name for c in facility_storage(domain)}
+        tiers = " ".join(f"WHEN '{t}' THEN '{v[1]}'" for t, v in FACILITY_TYPES.items()
+                         if v[0] == domain)
+        derived = {"domain": f"'{domain}' AS domain",
+                   "tier": f"CAST(CASE type {tiers} END AS VARCHAR) AS tier"}
+        cols = [derived[c.name] if c.name in derived
+                else c.name if c.name in stored
+                else f"CAST(NULL AS {c.sql_type}) AS {c.name}"
+                for c in TABLES["facilities"]]
+        parts.append(f"SELECT {', '.join(cols)} FROM {facility_table(domain)}")
+    return "CREATE OR REPLACE VIEW facilities AS\n" + "\nUNION ALL\n".join(parts)
+
+
 def ddl() -> list[str]:
-    """CREATE TABLE statements for every table of the contract."""
+    """CREATE statements for every table of the contract (views last)."""
     out = []
-    for table, cols in TABLES.items():
+    tables = {**{t: c for t, c in TABLES.items() if t not in VIEWS},
+              **{facility_table(d): facility_storage(d) for d in DOMAINS}}
+    for table, cols in tables.items():
         body = ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols)
         out.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)")
+    out.append(_facilities_view())
     return out
 
 
@@ -237,6 +300,17 @@ def markdown() -> str:
         for c in cols:
             parts.append(f"| `{c.name}` | {c.sql_type.split()[0]} | {c.zh} | {c.en} |")
         parts.append("")
+        if table == "facilities":
+            parts.append(
+                "`facilities` is a view: each domain's rows are stored in their own table, "
+                "which holds only the capacity fields that domain's registers carry "
+                "(the view shows the others as NULL); `domain` comes from the table and "
+                "`tier` from the type (see the type table below).\n")
+            parts.append("| stored table | domain fields besides the common ones |\n|---|---|")
+            for d in DOMAINS:
+                parts.append(f"| `{facility_table(d)}` | "
+                             f"{', '.join(f'`{f}`' for f in DOMAIN_FIELDS[d])} |")
+            parts.append("")
     parts.append("#### Facility types 设施类型\n\n| type | domain | tier | 中文 | English |\n|---|---|---|---|---|")
     for t, (domain, tier, zh, en) in FACILITY_TYPES.items():
         parts.append(f"| `{t}` | {domain} | {tier} | {zh} | {en} |")

@@ -86,6 +86,68 @@ def _as_arrow(s: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
+#: Bit-field width of :func:`plain_decimals`' byte classes (values shorter than 2 MB).
+_FIELD = 1 << 21
+#: Byte class for :func:`plain_decimals`: 0 for an ASCII digit, 1 for ".", 2**21 for "-",
+#: 2**42 for any other byte.
+_BYTE_CLASS = np.full(256, 1 << 42, dtype=np.int64)
+_BYTE_CLASS[48:58] = 0
+_BYTE_CLASS[46] = 1
+_BYTE_CLASS[45] = _FIELD
+
+
+def plain_decimals(arr: pa.Array, *, signed: bool = False) -> np.ndarray:
+    """True where a value is a plain decimal number: ASCII digits (at least one) with at
+    most one ``.``, and with ``signed`` an optional leading ``-``. False for nulls.
+
+    Read from the string array's offsets and bytes with numpy (no string is copied); it
+    answers what ``ascii_is_decimal`` answers after dropping the sign and one dot.
+
+    >>> plain_decimals(pa.array(["12", "1.5", ".5", "5.", "-3", "1.2.3", "", "１２", None]))
+    array([ True,  True,  True,  True, False, False, False, False, False])
+    >>> plain_decimals(pa.array(["-3", "--3", "3-", "-", "-.5"]), signed=True)
+    array([ True, False, False, False,  True])
+    """
+    n = len(arr)
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        raise TypeError(f"expected a string array, not {arr.type}")
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    validity, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=width)[arr.offset: arr.offset + n + 1]
+    if data_buf is None or offsets[-1] == offsets[0]:
+        return np.zeros(n, dtype=bool)
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
+    rel = offsets - offsets[0]
+    starts, ends = rel[:-1], rel[1:]
+    lengths = ends - starts
+    if lengths.max() >= _FIELD:
+        return np.zeros(n, dtype=bool)  # cells of megabytes: the callers' slow path decides
+    # one pass: each byte's class packed into an int64 (dots, minus signs and other bytes
+    # in separate bit fields); a value's counts are the difference of the running sums,
+    # exact even where the running sum wraps around (numpy integer arithmetic is modular)
+    total = np.empty(len(data) + 1, dtype=np.int64)
+    total[0] = 0
+    np.cumsum(_BYTE_CLASS[data], out=total[1:])
+    counts = total[ends] - total[starts]
+    dots = counts & (_FIELD - 1)
+    minus = (counts >> 21) & (_FIELD - 1)
+    other = counts >> 42
+    digits = lengths - dots - minus - other
+    ok = (digits >= 1) & (dots <= 1) & (other == 0)
+    if signed:
+        lead = np.zeros(n, dtype=bool)
+        nonempty = lengths > 0
+        lead[nonempty] = data[starts[nonempty]] == 45
+        ok &= minus <= lead
+    else:
+        ok &= minus == 0
+    if arr.null_count:
+        ok &= pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    return ok
+
+
 def _clean(arr: pa.Array) -> pa.Array:
     """NFKC (full-width -> half-width), unify minus signs, trim, lower-case."""
     arr = pc.utf8_normalize(arr, "NFKC")
@@ -178,10 +240,7 @@ def parse_numbers_arrow(
     n = len(arr)
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
     # fast path: plain digits, or digits with one decimal point
-    simple = pc.fill_null(pc.ascii_is_decimal(arr), False).to_numpy(zero_copy_only=False)
-    if not (simple | ~valid).all():
-        dotless = pc.replace_substring(arr, ".", "", max_replacements=1)
-        simple = pc.fill_null(pc.ascii_is_decimal(dotless), False).to_numpy(zero_copy_only=False)
+    simple = plain_decimals(arr)
     if simple.all():
         values = np.array(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False))
     else:

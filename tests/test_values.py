@@ -96,3 +96,49 @@ def test_kernels_agree_with_one_value_at_a_time():
         v, e = parse_bool(pd.Series([text], dtype=object))
         assert (pd.isna(flags[i]) and pd.isna(v[0])) or flags[i] == v[0], text
         assert CODE_NAMES[errs[i]] == (None if pd.isna(e[0]) else e[0]), text
+
+
+def test_plain_decimals_agrees_with_the_string_kernels_it_replaces():
+    """The byte-level fast-path test against the pyarrow definition it stands for:
+    ``ascii_is_decimal`` after dropping one ``.`` (and, signed, one leading ``-``), on
+    random short texts of digits, signs, dots, spaces and non-ASCII look-alikes, on both
+    string widths and on sliced arrays (offsets not starting at zero)."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from etl.values import plain_decimals
+
+    def reference(arr: pa.Array, signed: bool) -> np.ndarray:
+        body = pc.if_else(pc.starts_with(arr, "-"), pc.utf8_slice_codeunits(arr, 1), arr) \
+            if signed else arr
+        dotless = pc.replace_substring(body, ".", "", max_replacements=1)
+        return pc.fill_null(pc.ascii_is_decimal(dotless), False).to_numpy(zero_copy_only=False)
+
+    rng = random.Random(7)
+    alphabet = [*"0123456789.-+e ,", "１", "°", "人", "\u2212"]
+    texts = [None if rng.random() < 0.05 else
+             "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+             for _ in range(50_000)]
+    for typ in (pa.string(), pa.large_string()):
+        arr = pa.array(texts, typ)
+        for part in (arr, arr.slice(17, 5_000), pa.array([None, None], typ), arr.slice(0, 0)):
+            for signed in (False, True):
+                got = plain_decimals(part, signed=signed)
+                assert got.dtype == bool and len(got) == len(part)
+                assert (got == reference(part, signed)).all(), (typ, signed)
+    assert plain_decimals(pa.array(["", ""]), signed=True).tolist() == [False, False]
+
+
+def test_plain_decimals_is_exact_when_its_running_sum_wraps_around():
+    """Millions of non-digit bytes overflow the packed running sum; per-value counts stay
+    exact (differences modulo 2**64)."""
+    import pyarrow as pa
+
+    from etl.values import plain_decimals
+
+    texts = ["人人人人"] * 400_000 + ["107.5", "-31.25", "1.2.3", "人"]
+    got = plain_decimals(pa.array(texts, pa.large_string()), signed=True)
+    assert not got[:400_000].any()
+    assert got[400_000:].tolist() == [True, True, False, False]
