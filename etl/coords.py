@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import shape
 
-from etl.values import _CODE, _as_arrow, codes_to_series, plain_decimals
+from etl.values import _CODE, _as_arrow, cast_if_plain, codes_to_series, plain_decimals
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -274,8 +274,10 @@ def parse_coordinates_arrow(arr: pa.Array, axis: str) -> tuple[np.ndarray, np.nd
     errors = np.zeros(n, dtype=np.int8)
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
     # fast path: a plain decimal number
-    simple = plain_decimals(arr, signed=True)
-    if simple.all():
+    fast = cast_if_plain(arr, signed=True)
+    if fast is not None:
+        simple, values = valid, fast
+    elif (simple := plain_decimals(arr, signed=True)).all():
         values = np.array(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False))
     elif simple.any():
         values[simple] = pc.cast(pc.filter(arr, pa.array(simple)), pa.float64()).to_numpy(
