@@ -63,7 +63,7 @@ def _hash_password(user: str) -> int:
     import getpass
     import re
 
-    from ui.auth import hash_password
+    from etl.passwords import hash_password
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", user):
         print("--user: letters, digits, _ . - only (at most 64)", file=sys.stderr)

@@ -272,10 +272,10 @@ def _facilities_view() -> str:
                          if v[0] == domain)
         derived = {"domain": f"'{domain}' AS domain",
                    "tier": f"CAST(CASE type {tiers} END AS VARCHAR) AS tier"}
-        cols = [derived[c.name] if c.name in derived
-                else c.name if c.name in stored
-                else f"CAST(NULL AS {c.sql_type}) AS {c.name}"
-                for c in TABLES["facilities"]]
+        for c in TABLES["facilities"]:
+            if c.name not in derived:
+                derived[c.name] = c.name if c.name in stored else f"CAST(NULL AS {c.sql_type}) AS {c.name}"
+        cols = [derived[c.name] for c in TABLES["facilities"]]
         parts.append(f"SELECT {', '.join(cols)} FROM {facility_table(domain)}")
     return "CREATE OR REPLACE VIEW facilities AS\n" + "\nUNION ALL\n".join(parts)
 

@@ -1,17 +1,34 @@
-"""The pure parts of the admin login: hashes, verification, accounts, delays; the CLI."""
+"""The pure parts of the admin login: hashes, verification, accounts, delays; the CLI.
+
+The hashing lives in ``etl.passwords`` (the ETL command makes hashes without the UI);
+``ui.auth`` uses it for logins.
+"""
 
 from __future__ import annotations
 
+import ast
 import base64
 import doctest
 import hashlib
+import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from etl import passwords
 from etl.__main__ import main as etl_main
+from etl.passwords import (
+    SCRYPT_N,
+    SCRYPT_P,
+    SCRYPT_R,
+    check_login,
+    hash_password,
+    is_hash,
+    verify_password,
+)
 from etl.readers import LIMITS
 from ui import auth, upload
 from ui.auth import (
@@ -19,17 +36,12 @@ from ui.auth import (
     DELAY_MAX_S,
     ENV_PASSWORD,
     ENV_USER,
-    SCRYPT_N,
-    SCRYPT_P,
-    SCRYPT_R,
     accounts_from,
-    check_login,
     failure_delay_s,
-    hash_password,
-    verify_password,
 )
 
-DEPLOYMENT = Path(__file__).resolve().parent.parent / "docs" / "deployment.md"
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOYMENT = ROOT / "docs" / "deployment.md"
 
 
 def _pbkdf2(password: str, salt: bytes, iterations: int) -> str:
@@ -40,8 +52,49 @@ def _pbkdf2(password: str, salt: bytes, iterations: int) -> str:
 
 
 def test_docstring_examples():
-    for module in (auth, upload):
+    for module in (passwords, auth, upload):
         assert doctest.testmod(module).failed == 0
+
+
+def test_etl_imports_nothing_from_ui():
+    """Imports go one way (etl → … → ui): no etl module names ui, and running
+    ``python -m etl hash-password`` end to end loads no ui module."""
+    for path in sorted((ROOT / "etl").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n == "ui" or n.startswith("ui.") for n in names), (path.name, names)
+    script = (
+        "import getpass, sys\n"
+        "getpass.getpass = lambda _prompt='': 'a long admin password'\n"
+        "from etl.__main__ import main\n"
+        "assert main(['hash-password', '--user', 'officer']) == 0\n"
+        "bad = sorted(m for m in sys.modules if m == 'ui' or m.startswith('ui.'))\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    line = tomllib.loads(done.stdout)["admins"]["officer"]
+    assert verify_password("a long admin password", line)
+
+
+def test_ui_auth_uses_the_etl_hashing():
+    """One implementation: the login checks with the very functions the CLI hashes with."""
+    assert auth.hash_password is passwords.hash_password
+    assert auth.verify_password is passwords.verify_password
+    assert auth.check_login is passwords.check_login
+
+
+def test_known_hash_lines_still_verify():
+    """A line made by the code before the move to etl.passwords (fixed salt) is made and
+    verified unchanged: stored hashes keep working."""
+    line = "scrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$0LupyHkzAIgDr9UDsriAAf87vMbCbcaUfDvFOAHk0D0="
+    assert hash_password("correct horse", salt=b"0123456789abcdef") == line
+    assert verify_password("correct horse", line) and not verify_password("correct hors", line)
+    assert check_login({"admin": line}, "admin", "correct horse")
+    assert auth.check_login(auth.accounts_from({"admins": {"admin": line}}, {}), "admin",
+                            "correct horse")
 
 
 def test_scrypt_line_is_what_hashlib_gives():
@@ -71,7 +124,7 @@ def test_verify():
                                  "scrypt$1073741824$8$1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA=="])
 def test_malformed_hashes_never_match(bad):
     assert not verify_password("", bad) and not verify_password("plain text", bad)
-    assert not auth.is_hash(bad)
+    assert not is_hash(bad)
 
 
 def test_accounts_from_secrets_and_environment():

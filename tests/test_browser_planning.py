@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from tests import conftest as kit
+from ui.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +46,17 @@ def test_planning_page_from_a_link_runs(planning_url, open_page, name):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert kit.wait_drawn(page.locator(".js-plotly-plot").first, 30) > 30
     assert "run=1" in page.url or name == "plan_boarding"
+    if name == "plan_consortia":
+        # the legend's lead-hospital entry draws a visible symbol: a white dot in a dark ring
+        symbol = page.evaluate("""(label) => {
+            const item = [...document.querySelectorAll('.legend .traces')]
+                .find(t => t.textContent.trim() === label);
+            const pt = item && item.querySelector('.legendpoints path');
+            if (!pt) return null;
+            const s = getComputedStyle(pt);
+            return {fill: s.fill, stroke: s.stroke, width: parseFloat(s.strokeWidth)};
+        }""", t("plan.role.lead", "en"))
+        assert symbol == {"fill": "rgb(255, 255, 255)", "stroke": "rgb(33, 33, 33)", "width": 2.5}
     kit.screenshot(page, name)
 
 

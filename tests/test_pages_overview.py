@@ -107,6 +107,28 @@ def test_largest_gap_is_told_with_both_values(built_db, monkeypatch, world, lang
         assert f"the {high} value is {row['factor']:.2f} times the {low} one" in text
 
 
+@pytest.mark.parametrize(("lang", "label", "name_in_caption", "sign_note"), [
+    ("zh", "与全县相比（%，正数为落后）", "“与全县相比”", "为负表示好于全县"),
+    ("en", "vs county (%, positive = behind)", '"vs county":', "negative = better"),
+])
+def test_ranking_percentage_column_reads_for_both_signs(built_db, monkeypatch, world, lang, label,
+                                                        name_in_caption, sign_note):
+    """The percentage against the county is signed (positive = behind, negative = ahead):
+    its header says so, and the caption under the table names the column and both signs."""
+    key = "health_beds_per_1000"
+    at = open_app(built_db, monkeypatch, ind=key, lang=lang)
+    table = world["table"]
+    gaps = township_gaps(table.summaries[key]["township_code"], table.county.loc[key, "value"], True)
+    ranking = next(d.value for d in at.dataframe if t("col.rank", lang) in d.value.columns)
+    assert label in ranking.columns
+    assert ranking[label].tolist() == pytest.approx(gaps["shortfall_pct"].round(1).tolist())
+    # both signs occur: rank 1 is behind the county, the last is ahead of it
+    assert ranking[label].iloc[0] > 0 > ranking[label].iloc[-1]
+    help_text = next(c.value for c in at.caption if t("ov.ranking_help", lang) in c.value)
+    assert name_in_caption in help_text and sign_note in help_text
+    assert "落后全县" not in help_text and "shortfall" not in help_text
+
+
 def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world):
     key = "health_beds_per_1000"
     at = open_app(built_db, monkeypatch, ind=key, lang="en")

@@ -3,6 +3,7 @@ metrics on the same instance, URL parameters are honoured, scenarios open from t
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 
@@ -154,6 +155,51 @@ def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
     assert shown.loc["片内无牵头医院的片数", "四大片区"] == str(int(zones.region_lead["outside"].sum()))
     # the user's grouping starts as the zones
     assert shown["您的分区"].tolist() == shown["四大片区"].tolist()
+
+
+def _values(obj) -> list:
+    """A trace's array as a list (Plotly sends numeric arrays as base64 typed arrays)."""
+    if isinstance(obj, dict) and {"dtype", "bdata"} <= set(obj):
+        return np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"])).tolist()
+    return list(obj)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_consortia_legend_shows_the_lead_hospital_symbol(built_db, monkeypatch, lang):
+    """The legend entry 牵头医院 draws the map's symbol, a white dot in a dark ring: map markers
+    have no outline (the ring is a larger dark dot underneath, out of the legend), so the
+    legend's own marker carries the same fill, ring colour and the same inner/outer sizes."""
+    at = open_app(built_db, monkeypatch, "plan_consortia", lang=lang, k="5", run="1")
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lead = t("plan.role.lead", lang)
+    shown = [tr for tr in fig["data"] if tr.get("showlegend", True) and tr.get("name") == lead]
+    assert len(shown) == 1  # one legend entry, and it is not a map trace
+    legend = shown[0]
+    assert legend["type"] == "scatter" and all(x is None for x in legend["x"])
+    on_map = [tr for tr in fig["data"] if tr["type"] == "scattermap" and tr.get("legendgroup") == "lead"]
+    dot = next(tr for tr in on_map if tr.get("name") == lead)
+    ring = next(tr for tr in on_map if tr is not dot)
+    lons = [_values(tr["lon"]) for tr in (dot, ring)]
+    assert len(lons[0]) == 5 and lons[0] == lons[1]  # one symbol per consortium
+    assert ring["marker"]["size"] > dot["marker"]["size"]
+    m = legend["marker"]
+    assert m.get("symbol", "circle") == "circle"
+    assert m["color"] == dot["marker"]["color"]
+    assert m["line"]["color"] == ring["marker"]["color"] != m["color"]
+    # an SVG outline is centred on the edge: inner and outer diameters as on the map
+    assert m["size"] - m["line"]["width"] == pytest.approx(dot["marker"]["size"])
+    assert m["size"] + m["line"]["width"] == pytest.approx(ring["marker"]["size"])
+    # one click on the legend entry hides or shows the dots and their rings together
+    assert legend["legendgroup"] == dot["legendgroup"] == ring["legendgroup"]
+    # the legend trace's empty axes draw nothing over the map
+    assert fig["layout"]["xaxis"]["visible"] is False and fig["layout"]["yaxis"]["visible"] is False
+
+
+def test_consortia_zones_map_has_no_lead_entry(built_db, monkeypatch):
+    """Before a run the map shows the four zones only: no lead hospitals, no legend entry."""
+    at = open_app(built_db, monkeypatch, "plan_consortia", lang="zh")
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not [tr for tr in fig["data"] if tr.get("name") == t("plan.role.lead", "zh")]
 
 
 def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):

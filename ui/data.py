@@ -6,13 +6,20 @@ distinct set of setting overrides (bounded); then the derived pieces a page show
 view (the Gini intervals, the plan tracker, the overview's figures), keyed by the
 view's parameters and the database path. Cached objects are shared between
 sessions: pages must never modify them.
+
+The shared connection is guarded by a readers-writer lock: queries of every session run
+side by side (each holding the lock shared, each with its own cursor), while a data change
+(:func:`released_connection`, used by ``ui.upload``) waits for the running queries, holds new
+ones off, closes the connection, writes, and leaves the next query to reopen it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -66,6 +73,70 @@ def ensure_database() -> None:
     st.cache_data.clear()
 
 
+class _SharedLock:
+    """Many holders at once (``shared``: queries) or one alone (``exclusive``: a data change).
+
+    A waiting exclusive holder goes first: new shared holders wait behind it, so a stream of
+    queries cannot starve an upload. A thread may re-enter while it holds the lock in either
+    mode (a loader calling another loader, or a write that reads).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._waiting = 0
+        self._writer: int | None = None
+        self._local = threading.local()
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        if self._writer == threading.get_ident():
+            yield
+            return
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        with self._cond:
+            while not depth and (self._writer is not None or self._waiting):
+                self._cond.wait()
+            self._readers += 1
+        local.depth = depth + 1
+        try:
+            yield
+        finally:
+            local.depth = depth
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        me = threading.get_ident()
+        if self._writer == me:
+            yield
+            return
+        if getattr(self._local, "depth", 0):
+            raise RuntimeError("a query of this thread still holds the connection")
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
+            self._writer = me
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = None
+                self._cond.notify_all()
+
+
+#: Guards the shared connection: queries hold it shared, a close/reopen holds it alone.
+_CONNECTION_LOCK = _SharedLock()
+
+
 # Every cache is keyed by the database path, so two databases never share results.
 
 
@@ -75,17 +146,52 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process's read-only connection to the current database (use a cursor per query)."""
+    """The process's read-only connection to the current database.
+
+    Use :func:`cursor` (or :func:`query`) instead: a cursor made from this connection
+    without the lock may meet a connection closed by an upload.
+    """
     return _connection(str(db_path()))
+
+
+@contextmanager
+def cursor(path: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the shared read-only connection, closed after the block.
+
+    The block holds the connection lock shared: a data change waits until it ends.
+    """
+    with _CONNECTION_LOCK.shared():
+        cur = _connection(path or str(db_path())).cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+
+@contextmanager
+def released_connection() -> Iterator[None]:
+    """Run the block (a write to the database) with no query running and the shared
+    connection closed; then clear every cache, so the next query reopens the connection and
+    every page shows the new data.
+
+    DuckDB refuses a writing connection next to a read-only one in the same process, and a
+    query on a connection closed under it fails: hence the exclusive lock around both.
+    """
+    with _CONNECTION_LOCK.exclusive():
+        try:
+            with suppress(duckdb.Error):  # no usable database file yet: nothing to close
+                _connection(str(db_path())).close()
+            st.cache_resource.clear()
+            yield
+        finally:
+            st.cache_data.clear()
+            st.cache_resource.clear()
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _query(path: str, sql: str, params: tuple) -> pd.DataFrame:
-    cur = _connection(path).cursor()
-    try:
+    with cursor(path) as cur:
         return cur.execute(sql, list(params)).df()
-    finally:
-        cur.close()
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -95,11 +201,8 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def _status(path: str) -> dict[str, int]:
-    cur = _connection(path).cursor()
-    try:
+    with cursor(path) as cur:
         return db.status(cur)
-    finally:
-        cur.close()
 
 
 def status() -> dict[str, int]:

@@ -179,9 +179,11 @@ _UI: dict[str, tuple[str, str]] = {
                        "dots = the chosen facilities."),
     "ov.map_loaded_areas": ("区域为导入的边界。", "Areas are the loaded boundaries."),
     "ov.ranking": ("乡镇（街道）按与全县的差距排序", "Townships ranked by their gap to the county"),
-    "ov.ranking_help": ("“落后全县”为正表示比全县平均差；排名 1 = 差距最大。",
-                        "A positive shortfall means worse than the county average; rank 1 = the "
-                        "largest gap."),
+    "ov.ranking_help": ("“与全县之差” = 乡镇值 − 全县值；“与全县相比”为正表示比全县平均差（落后），"
+                        "为负表示好于全县；排名 1 = 差距最大。",
+                        "\"Difference from county\" = township value − county value; \"vs county\": "
+                        "positive = worse than the county average (behind), negative = better; "
+                        "rank 1 = the largest gap."),
     "ov.selected": ("{name}：{value}（全县 {county}），在 {n} 个乡镇（街道）中差距排第 {rank}。",
                     "{name}: {value} (county {county}); gap rank {rank} of {n} townships."),
     "ov.no_ranking": ("该指标没有分乡镇的数值。", "This indicator has no values by township."),
@@ -189,7 +191,7 @@ _UI: dict[str, tuple[str, str]] = {
     "col.value": ("数值", "Value"),
     "col.county": ("全县", "County"),
     "col.gap": ("与全县之差", "Difference from county"),
-    "col.shortfall_pct": ("落后全县（%）", "Behind the county (%)"),
+    "col.shortfall_pct": ("与全县相比（%，正数为落后）", "vs county (%, positive = behind)"),
     "col.n_units": ("村（社区）数", "Villages and communities"),
     "col.zone": ("片区", "Planning zone"),
     "ov.plan": ("试点方案公共服务任务进度（任务 13—16）", "Pilot plan: public-service tasks 13-16"),

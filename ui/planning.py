@@ -23,7 +23,7 @@ from ui.i18n import plain, t, with_unit
 
 __all__ = [
     "CANDIDATE_TYPES", "REGION_COLOURS", "REQUIRED_TYPES", "SubcentreInstance", "coverage_stats",
-    "indicator_comparison", "region_map", "solve_subcentre",
+    "indicator_comparison", "lead_legend_marker", "region_map", "solve_subcentre",
 ]
 
 #: Sub-centre candidates and the sites kept open (the county hospitals of 淙城街道).
@@ -305,6 +305,26 @@ def subcentre_table(inst: SubcentreInstance, out: Mapping[str, Any], lang: str) 
     return pd.DataFrame(rows)
 
 
+#: The lead hospitals' symbol on the consortia map: a white dot (px) in a dark ring (px).
+LEAD_DOT, LEAD_RING, LEAD_FILL, LEAD_LINE = 11, 16, "#ffffff", "#212121"
+
+
+def lead_legend_marker() -> dict[str, Any]:
+    """The legend's marker for the lead hospitals: the map's white dot in its dark ring.
+
+    Map markers have no outline (the ring is a larger dark dot underneath), so the legend of
+    the map trace would show a white dot on the white legend; an SVG marker with an outline
+    draws the same ring: line centred on the edge, inner diameter ``LEAD_DOT`` and outer
+    ``LEAD_RING``.
+
+    >>> m = lead_legend_marker()
+    >>> m["size"] - m["line"]["width"], m["size"] + m["line"]["width"]
+    (11.0, 16.0)
+    """
+    return {"symbol": "circle", "size": (LEAD_DOT + LEAD_RING) / 2, "color": LEAD_FILL,
+            "opacity": 1.0, "line": {"color": LEAD_LINE, "width": (LEAD_RING - LEAD_DOT) / 2}}
+
+
 def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
                   lang: str) -> go.Figure:
     """Townships coloured by region label, with the lead hospitals when given."""
@@ -321,13 +341,22 @@ def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
     region_map(fig, b["township"], labels, names, title)
     add_outlines(fig, b["township"], color="#ffffff", width=1.5)
     if fac is not None and len(fac):
+        lead = plain(t("plan.role.lead", lang))
         fig.add_trace(go.Scattermap(lon=fac["lon"], lat=fac["lat"], mode="markers",
-                                    marker={"size": 16, "color": "#212121"}, hoverinfo="skip",
-                                    showlegend=False))
+                                    marker={"size": LEAD_RING, "color": LEAD_LINE}, hoverinfo="skip",
+                                    legendgroup="lead", showlegend=False))
         fig.add_trace(go.Scattermap(
-            lon=fac["lon"], lat=fac["lat"], mode="markers", marker={"size": 11, "color": "#ffffff"},
-            text=[f"<b>{plain(n)}</b><br>{plain(t('plan.role.lead', lang))}" for n in fac["name"]],
-            hovertemplate="%{text}<extra></extra>", name=plain(t("plan.role.lead", lang))))
+            lon=fac["lon"], lat=fac["lat"], mode="markers",
+            marker={"size": LEAD_DOT, "color": LEAD_FILL},
+            text=[f"<b>{plain(n)}</b><br>{lead}" for n in fac["name"]],
+            hovertemplate="%{text}<extra></extra>", name=lead, legendgroup="lead",
+            showlegend=False))
+        # the legend entry: no point of its own, the map's symbol drawn with an SVG outline;
+        # its empty axes are hidden and fixed (the map still pans and zooms)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=lead_legend_marker(),
+                                 name=lead, legendgroup="lead", showlegend=True, hoverinfo="skip"))
+        fig.update_layout(xaxis={"visible": False, "fixedrange": True},
+                          yaxis={"visible": False, "fixedrange": True})
     fig.update_layout(legend_title_text=plain(title))
     return fig
 

@@ -6,9 +6,10 @@ with the raw copy kept beside the database, in one transaction. The rebuild is
 :func:`etl.db.build` (a new file renamed over the old one). Both check the admin login
 themselves, not only the page's disabled buttons.
 
-The app's shared read-only connection is closed before a write (DuckDB refuses a writing
-connection next to a read-only one in the same process) and every cache is cleared after,
-so all pages show the new data.
+A write runs inside :func:`ui.data.released_connection`: it waits for the queries running
+in other sessions, holds new ones off, closes the app's shared read-only connection (DuckDB
+refuses a writing connection next to a read-only one in the same process) and clears every
+cache after, so all pages show the new data.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import gc
 import re
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -38,7 +38,6 @@ CRS_OPTIONS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 #: Session State keys: the last upload's outcome, the load to select after a rerun, a message.
 RESULT_KEY, SELECT_LOAD_KEY, FLASH_KEY, UPLOADER_KEY = ("_dp_upload_result", "_dp_select_load",
                                                         "_dp_flash", "_dp_uploader")
-_WRITE_LOCK = threading.Lock()  # one data change at a time in this process
 _MAX_NAME = 120
 
 
@@ -82,17 +81,6 @@ def parse_mapping(text: str, kind: str) -> dict[str, str]:
     return out
 
 
-def _clear_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _release_connection() -> None:
-    """Close the shared read-only connection so this process may open the file for writing."""
-    ui_data.connection().close()
-    _clear_caches()
-
-
 def _connect_rw(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return db.connect(path)
@@ -115,12 +103,9 @@ def validate_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
     auth.require_admin()
 
     def work(path: Path) -> pipeline.LoadResult:
-        cur = ui_data.connection().cursor()
-        try:
+        with ui_data.cursor() as cur:
             return pipeline.process_file(cur, path, kind, crs=crs, overrides=overrides,
                                          file_name=path.name)
-        finally:
-            cur.close()
 
     return _with_temp_file(data, name, work)
 
@@ -132,17 +117,14 @@ def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
     path_db = ui_data.db_path()
 
     def work(path: Path) -> pipeline.LoadResult:
-        with _WRITE_LOCK:
-            _release_connection()
+        # one data change at a time, and no query while it runs
+        with ui_data.released_connection():
+            con = _connect_rw(path_db)
             try:
-                con = _connect_rw(path_db)
-                try:
-                    return pipeline.load_file(con, path, kind, crs=crs, overrides=overrides,
-                                              data_dir=path_db.parent, file_name=path.name)
-                finally:
-                    con.close()
+                return pipeline.load_file(con, path, kind, crs=crs, overrides=overrides,
+                                          data_dir=path_db.parent, file_name=path.name)
             finally:
-                _clear_caches()
+                con.close()
 
     return _with_temp_file(data, name, work)
 
@@ -150,12 +132,8 @@ def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
 def rebuild(progress: Callable[[float, str], None]) -> dict[str, int]:
     """Rebuild the database from ``data/`` plus the kept raw loads (atomic, as ``etl build``)."""
     auth.require_admin()
-    with _WRITE_LOCK:
-        _release_connection()
-        try:
-            return db.build(ui_data.db_path(), progress=progress)
-        finally:
-            _clear_caches()
+    with ui_data.released_connection():
+        return db.build(ui_data.db_path(), progress=progress)
 
 
 # --- the page's actions: progress on screen, outcome kept in Session State ----------------------
