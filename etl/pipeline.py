@@ -657,10 +657,10 @@ def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: 
                     sha256=sha256, sheets=sheets)
 
 
-#: Most rows validated at a time (about two DuckDB row groups): a load writes each part
-#: while the next is validated. Every check is row by row, and duplicates are looked up in
+#: Most rows validated at a time (:data:`etl.readers.PART_ROWS`, three DuckDB row groups):
+#: a load writes each part while the next is validated. Every check is row by row, and duplicates are looked up in
 #: the ids kept from earlier parts, so the parts give exactly the result of the whole.
-CHUNK_ROWS = 245_760
+CHUNK_ROWS = readers.PART_ROWS
 
 
 def _parts(sheet: readers.RawSheet, size: int) -> list[readers.RawSheet]:

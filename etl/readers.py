@@ -509,15 +509,27 @@ def _nth_newline(data: bytes, n: int) -> int:
     return pos
 
 
+#: Rows per part in which a large register is validated and written (``etl.pipeline``):
+#: three DuckDB row groups (smaller parts cost DuckDB more per row; 122,880 and 245,760
+#: were slower in ``bench/bench_etl.py``). A CSV body is parsed in blocks of about this
+#: many lines (and at least :data:`_MIN_BLOCK` bytes), so that each arrow chunk is one part.
+PART_ROWS = 368_640
+_MIN_BLOCK = 1 << 24
+
+
 def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: int
                 ) -> tuple[pa.Table, np.ndarray]:
     """pyarrow parse of the body; row numbers exact when lines and records agree."""
     body = memoryview(data)[offset:]
     cols = [f"c{j}" for j in range(width)]
     n_breaks, quoted_newlines = _line_breaks(data, offset)
+    # a large body is parsed in blocks of about PART_ROWS lines: each arrow chunk is then a
+    # part the pipeline validates and writes as it is, without concatenating chunks
+    parts = -(-n_breaks // PART_ROWS)
+    block = max(_MIN_BLOCK, -(-len(body) // max(parts, 1)) + 1)
     table = pcsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
-        read_options=pcsv.ReadOptions(column_names=cols, block_size=1 << 24),
+        read_options=pcsv.ReadOptions(column_names=cols, block_size=block),
         parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted_newlines),
         convert_options=pcsv.ConvertOptions(
             column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,

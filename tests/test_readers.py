@@ -441,3 +441,28 @@ def test_tricky_csv_reads_like_the_csv_module(tmp_path, index, eol, encoding):
     got = [[None if pd.isna(v) else v for v in r] for r in s.frame.itertuples(index=False)]
     assert got == rows
     assert s.row_numbers.tolist() == lines
+
+
+def test_a_large_csv_is_parsed_in_chunks_of_about_one_part(tmp_path, monkeypatch):
+    """Blocks sized from the line count give one arrow chunk per part of the pipeline (so a
+    part's columns are used without concatenating chunks); the content is the same as one
+    block gives."""
+    from etl import pipeline, readers
+
+    rng = np.random.default_rng(3)
+    lines = ["编号,名称,类型,乡镇,在校生数"] + [
+        f"X{i:05d},学校{'甲' * int(rng.integers(1, 30))}{i},村小,任市镇,{rng.integers(1, 900)}"
+        for i in range(1_000)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = read_register(path, "schools")[0]
+    monkeypatch.setattr(readers, "PART_ROWS", 100)
+    monkeypatch.setattr(readers, "_MIN_BLOCK", 1)
+    sheet = read_register(path, "schools")[0]
+    pd.testing.assert_frame_equal(sheet.frame, whole.frame)
+    assert sheet.row_numbers.tolist() == whole.row_numbers.tolist() == list(range(2, 1_002))
+    chunks = [len(c) for c in sheet.frame["编号"].array._pa_array.chunks]
+    assert sum(chunks) == 1_000 and 9 <= len(chunks) <= 11 and max(chunks) <= 125, chunks
+    parts = pipeline._parts(sheet, 125)
+    assert [len(p.frame) for p in parts] == chunks
+    assert all(p.frame[c].array._pa_array.num_chunks == 1 for p in parts for c in p.columns)
