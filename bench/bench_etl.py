@@ -12,7 +12,7 @@ the connection (DuckDB checkpoints then) is printed as well. Runs are interleave
 (ceiling, ours, in-memory ceiling, repeated) and the best of each is kept; the
 machine's load average is printed since the host may be shared.
 
-    python bench/bench_etl.py [--rows 1000000] [--repeat 3] [--phases]
+    python bench/bench_etl.py [--rows 1000000] [--repeat 5] [--phases]
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def main() -> None:
     os.environ.setdefault("EQUITY_MAX_FILE_MB", "1000")
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--phases", action="store_true", help="also time each step on its own")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmpd:
