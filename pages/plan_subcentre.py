@@ -71,4 +71,5 @@ st.caption(t("plan.sub.map_note", lang))
 if out is not None:
     st.subheader(t("plan.sub.table", lang))
     st.dataframe(planning.subcentre_table(inst, out, lang), hide_index=True, width="stretch")
+    st.caption(t("plan.sub.same_place", lang, km=f"{planning.SAME_PLACE_M / 1000:g}"))
 page_footer(lang)

@@ -271,3 +271,35 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
     # an unknown id warns and leaves the link
     at = open_app(built_db, monkeypatch, "plan_scenarios", lang="en", scenario="nope")
     assert at.warning and "scenario" not in at.query_params
+
+
+def test_subcentre_table_gives_hospitals_at_one_place_one_row():
+    """Worked by hand: A and B about 95 m apart are one place, C 19 km away another.
+    Village 0 (10 people) is nearest B at 4 min, village 1 (20) nearest A at 3 min, village 2
+    (30) nearest C at 10 min."""
+    sites = pd.DataFrame({"name": ["A", "B", "C"], "lon": [107.0, 107.001, 107.2],
+                          "lat": [31.0, 31.0, 31.0], "beds": [100.0, 50.0, np.nan]})
+    cost = np.array([[5.0, 4.0, 30.0], [3.0, 6.0, 40.0], [40.0, 41.0, 10.0]])
+    inst = planning.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
+                                      np.array([10.0, 20.0, 30.0]), (0, 1))
+    table = planning.subcentre_table(inst, {"result": siting.p_median(cost, inst.weights, 3,
+                                                                      [0, 1])}, "zh")
+    assert table.iloc[:, 0].tolist() == ["A、B", "C"]
+    assert table.iloc[:, 1].tolist() == [TEXT["plan.role.kept"][0], TEXT["plan.role.chosen"][0]]
+    assert table.iloc[0, 2] == 150 and np.isnan(table.iloc[1, 2])
+    assert table.iloc[:, 3].tolist() == [30, 30]
+    assert table.iloc[:, 4].tolist() == [round((10 * 4 + 20 * 3) / 30, 1), 10.0]
+
+
+def test_subcentre_page_shows_the_county_hospitals_as_one_row(built_db, monkeypatch, instance):
+    """The three county hospitals (within about 1 km in the county town) are one row, and
+    the rows' residents add up to the county's."""
+    at = open_app(built_db, monkeypatch, "plan_subcentre", lang="zh", n_new="3", run="1")
+    table = at.dataframe[0].value
+    county = list(instance.sites["name"].iloc[list(instance.required)])
+    assert len(county) == 3
+    first = table.iloc[0, 0]
+    assert all(n in first for n in county), first
+    assert not any(n in v for v in table.iloc[1:, 0] for n in county)
+    assert table[TEXT["plan.col.served"][0]].sum() == pytest.approx(instance.weights.sum(), abs=3)
+    assert TEXT["plan.sub.same_place"][0].split("{km}")[0] in " ".join(c.value for c in at.caption)

@@ -17,6 +17,7 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.failed": ("无可行方案", "No feasible solution"),
     "plan.min": ("分钟", "min"),
     "plan.role": ("图例", "Legend"),
+    "plan.col.role": ("类别", "Role"),
     "plan.role.candidate": ("其他候选卫生院", "Other candidate health centres"),
     "plan.role.kept": ("县级医院（保留）", "County hospitals (kept)"),
     "plan.role.chosen": ("选中的次中心", "Chosen sub-centres"),
@@ -94,6 +95,12 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
                           "sub-centre; large green dots are the chosen sub-centres, red the county "
                           "hospitals, grey the other candidate health centres."),
     "plan.sub.table": ("各医院服务的居民", "Residents served by each hospital"),
+    "plan.sub.same_place": (
+        "相距不到 {km} 公里的医院合为一行（如县城的三家县级医院）：居民在它们之间只差一两分钟车程，"
+        "按最近分配没有意义。",
+        "Hospitals less than {km} km apart are one row (such as the three county hospitals in "
+        "the county town): they are a minute or two apart, so splitting residents between them "
+        "by the nearest one would mean nothing."),
     # consortia
     "plan.con.intro": (
         "试点方案第15项提出组建五个紧密型区域医共体。模型把 {n} 个乡镇（街道）分成 k 个相连的片，每片由一所牵头医院"

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import boarding, consortia, scenario, siting
+from metrics.geo import haversine_km
 from metrics.indicators import CATALOGUE, Prepared, evaluate, prepare
 from ui.domain import value_format
 from ui.i18n import plain, t, with_unit
@@ -284,20 +285,62 @@ def subcentre_map(inst: SubcentreInstance, out: Mapping[str, Any] | None, lang: 
     return style_roles(fig, _role_style(lang))
 
 
+#: Open sites closer together than this (metres) are one place in the table of residents
+#: served: the three county hospitals stand within about 1 km of each other in the county
+#: town, and splitting residents among them by a minute of travel would be noise (people
+#: do not choose between a general, a TCM and a maternal-child hospital by distance).
+SAME_PLACE_M = 2000.0
+
+
+def same_place_groups(sites: pd.DataFrame, idx: Sequence[int],
+                      radius_m: float = SAME_PLACE_M) -> list[list[int]]:
+    """The sites ``idx`` grouped by place: chains of sites less than ``radius_m`` apart
+    (single linkage), each group in the order of ``idx``, groups by their first site.
+
+    >>> s = pd.DataFrame({"lon": [107.0, 107.2, 107.001, 107.0025], "lat": [31.0] * 4})
+    >>> same_place_groups(s, [0, 1, 2, 3])
+    [[0, 2, 3], [1]]
+    >>> same_place_groups(s, [1, 3], radius_m=10)
+    [[1], [3]]
+    """
+    idx = [int(j) for j in idx]
+    lon = sites["lon"].to_numpy(float)[idx]
+    lat = sites["lat"].to_numpy(float)[idx]
+    near = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * 1000 < radius_m
+    group = list(range(len(idx)))  # union-find over the close pairs
+
+    def root(a: int) -> int:
+        while group[a] != a:
+            group[a] = group[group[a]]
+            a = group[a]
+        return a
+
+    for a, b in zip(*np.nonzero(np.triu(near, 1)), strict=True):
+        group[root(int(a))] = root(int(b))
+    out: dict[int, list[int]] = {}
+    for k, j in enumerate(idx):
+        out.setdefault(root(k), []).append(j)
+    return list(out.values())
+
+
 def subcentre_table(inst: SubcentreInstance, out: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Per open site: role, residents whose nearest open site it is, their mean car minutes."""
+    """Per open place (sites less than :data:`SAME_PLACE_M` apart are one): its hospitals,
+    role, beds, the residents whose nearest open site is there, their mean car minutes."""
     res = out["result"]
     sites = [int(j) for j in res.sites]
     near = np.asarray(sites)[np.argmin(inst.cost[:, sites], axis=1)]
     tmin = inst.cost[np.arange(len(near)), near]
+    sep = "、" if lang == "zh" else ", "
     rows = []
-    for j in sites:
-        served = near == j
+    for members in same_place_groups(inst.sites, sites):
+        served = np.isin(near, members)
         w = inst.weights[served]
+        roles = dict.fromkeys(t("plan.role.kept" if j in inst.required else "plan.role.chosen", lang)
+                              for j in members)
         rows.append({
-            t("plan.col.site", lang): inst.sites["name"].iloc[j],
-            t("plan.role", lang): t("plan.role.kept" if j in inst.required else "plan.role.chosen", lang),
-            t("plan.col.beds", lang): inst.sites["beds"].iloc[j],
+            t("plan.col.site", lang): sep.join(str(inst.sites["name"].iloc[j]) for j in members),
+            t("plan.col.role", lang): " / ".join(roles),
+            t("plan.col.beds", lang): inst.sites["beds"].iloc[members].sum(min_count=1),
             t("plan.col.served", lang): round(float(w.sum())),
             with_unit(t("plan.col.served_min", lang), t("plan.min", lang), lang):
                 round(float(np.dot(w, tmin[served]) / w.sum()), 1) if w.sum() else np.nan,
