@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import conftest as kit
 
@@ -46,9 +47,18 @@ def test_changing_a_widget_updates_the_url(app_url, open_page):
     kit.wait_for_param(page, "primary_lower_max_min", "30.0")
     assert kit.url_params(page)["primary_lower_max_min"] == ["30.0"]
     thumb = page.get_by_role("slider").first
-    thumb.focus()
-    thumb.press("ArrowRight")
-    kit.wait_for_param(page, "primary_lower_max_min", "35.0")
+    for attempt in range(3):
+        thumb.focus()
+        thumb.press("ArrowRight")
+        try:
+            kit.wait_for_param(page, "primary_lower_max_min", "35.0", timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            # a key press that reached no slider (the page was redrawn under it, as happens
+            # on a loaded machine) is pressed again; a slider that moved without the address
+            # following it is the failure this test is for
+            if attempt == 2 or float(thumb.input_value()) != 30.0:
+                raise
     assert kit.url_params(page)["primary_lower_max_min"] == ["35.0"]
     assert kit.url_params(page)["ind"] == ["edu_primary_share_30min"]
     kit.screenshot(page, "domain_education_35min")
