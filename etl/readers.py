@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from etl import aliases
+from etl.values import string_bytes
 
 #: Header rows are looked for among the first rows of a sheet.
 HEADER_SEARCH_ROWS = 20
@@ -656,18 +657,15 @@ def _edges(chunk: pa.Array) -> tuple[bool, bool]:
     """
     if not pa.types.is_large_string(chunk.type) and not pa.types.is_string(chunk.type):
         return True, True
-    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    _, off_buf, data_buf = chunk.buffers()
-    offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+    offsets, data = string_bytes(chunk)
     lengths = np.diff(offsets)
     nonempty = lengths > 0
     empty = bool((~nonempty).any())
     if empty and chunk.null_count:
         empty = bool((~nonempty & pc.is_valid(chunk).to_numpy(zero_copy_only=False)).any())
-    if data_buf is None or not nonempty.any():
+    if not data.size or not nonempty.any():
         return False, empty
-    data = np.frombuffer(data_buf, dtype=np.uint8)
-    if not (data[offsets[0]:offsets[-1]] <= 32).any():
+    if not (data <= 32).any():
         return False, empty
     first = data[offsets[:-1][nonempty]]
     last = data[offsets[1:][nonempty] - 1]

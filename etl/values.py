@@ -86,6 +86,23 @@ def _as_arrow(s: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
+def string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's value offsets (from 0) and the bytes they index, read from its
+    buffers without copying (the caller checks the type is string or large string).
+
+    >>> off, data = string_bytes(pa.array(["ab", None, "c"]).slice(1))
+    >>> off.tolist(), data.tobytes()
+    ([0, 0, 1], b'c')
+    """
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=width)[arr.offset: arr.offset + len(arr) + 1]
+    if data_buf is None:
+        return offsets - offsets[0], np.zeros(0, dtype=np.uint8)
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return offsets - offsets[0], data
+
+
 #: Bit-field width of :func:`plain_decimals`' byte classes (values shorter than 2 MB).
 _FIELD = 1 << 21
 #: Byte class for :func:`plain_decimals`: 0 for an ASCII digit, 1 for ".", 2**21 for "-",
@@ -113,13 +130,9 @@ def plain_decimals(arr: pa.Array, *, signed: bool = False) -> np.ndarray:
         raise TypeError(f"expected a string array, not {arr.type}")
     if n == 0:
         return np.zeros(0, dtype=bool)
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    validity, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=width)[arr.offset: arr.offset + n + 1]
-    if data_buf is None or offsets[-1] == offsets[0]:
+    rel, data = string_bytes(arr)
+    if not data.size:
         return np.zeros(n, dtype=bool)
-    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
-    rel = offsets - offsets[0]
     starts, ends = rel[:-1], rel[1:]
     lengths = ends - starts
     if lengths.max() >= _FIELD:
@@ -166,12 +179,7 @@ def cast_if_plain(arr: pa.Array, *, signed: bool = False) -> np.ndarray | None:
         raise TypeError(f"expected a string array, not {arr.type}")
     if len(arr) == arr.null_count:
         return None
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    _, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=width)[arr.offset: arr.offset + len(arr) + 1]
-    if data_buf is None:
-        return None
-    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
+    _, data = string_bytes(arr)
     # bytes under nulls (Arrow usually writes none) can only fail the check: safe.
     # "-" is 45, "." 46, "/" 47, digits 48-57: two reductions and one comparison
     if (not data.size or data.min() < (45 if signed else 46) or data.max() > 57

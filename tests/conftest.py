@@ -54,6 +54,16 @@ def built_db(tmp_path_factory) -> Path:
 # The app through Streamlit's AppTest
 # ---------------------------------------------------------------------------
 
+def reference_db(path: Path | str):
+    """A new database at ``path`` with the schema and the real reference data only (no
+    population, no facilities); the caller closes the connection."""
+    c = db.connect(path)
+    db.init_schema(c)
+    with db.transaction(c):
+        db.load_reference(c)
+    return c
+
+
 def open_app(db_path: Path | str, monkeypatch, page: str | None = None, /, *,
              timeout: float = 120, **params: str | list[str]):
     """The app (``app.py``) on the database ``db_path`` with ``params`` in the URL, switched to

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import db, paths, pipeline, reference
+from etl import paths, pipeline, reference
+from tests.conftest import reference_db
 
 MESSY = Path(__file__).parent / "data" / "messy"
 EXPECTED = json.loads((MESSY / "EXPECTED.json").read_text("utf-8"))
@@ -31,10 +32,7 @@ KEYWORD = {
 def con(tmp_path_factory):
     """Reference data plus unit points and population from the default population register."""
     path = tmp_path_factory.mktemp("messy") / "m.duckdb"
-    c = db.connect(path)
-    db.init_schema(c)
-    with db.transaction(c):
-        db.load_reference(c)
+    c = reference_db(path)
     pipeline.load_file(c, paths.REGISTERS / "population_2020.csv", "population", keep_raw=False)
     yield c
     c.close()

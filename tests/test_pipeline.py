@@ -10,17 +10,15 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from etl import coords, db, pipeline, reference
+from etl import coords, pipeline, reference
 from etl.readers import RegisterReadError
+from tests.conftest import reference_db
 
 
 @pytest.fixture
 def con(tmp_path):
     """A database holding only the real reference data (no population, no facilities)."""
-    c = db.connect(tmp_path / "t.duckdb")
-    db.init_schema(c)
-    with db.transaction(c):
-        db.load_reference(c)
+    c = reference_db(tmp_path / "t.duckdb")
     yield c
     c.close()
 
@@ -339,14 +337,6 @@ def test_facility_insert_keeps_the_connection_settings(con, tmp_path):
 # -- loads in parts ---------------------------------------------------------------------
 
 
-def _fresh_db(path: Path):
-    c = db.connect(path)
-    db.init_schema(c)
-    with db.transaction(c):
-        db.load_reference(c)
-    return c
-
-
 def _write_parts_register(path: Path) -> None:
     """40 school rows whose checks reach across any cut into parts: ids out of order that
     repeat far apart (K05 at rows 3 and 40; K07 first on a bad row, then on a good one),
@@ -388,7 +378,7 @@ def test_a_load_in_parts_equals_the_load_in_one(con, tmp_path, monkeypatch):
     _write_parts_register(path)
     whole = pipeline.load_file(con, path, "schools", data_dir=tmp_path / "d1")
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", 6)  # 7 parts of 5 or 6 rows
-    con2 = _fresh_db(tmp_path / "parts.duckdb")
+    con2 = reference_db(tmp_path / "parts.duckdb")
     try:
         parts = pipeline.load_file(con2, path, "schools", data_dir=tmp_path / "d2")
         assert _dump(con2) == _dump(con)

@@ -13,14 +13,12 @@ import pyarrow as pa
 import pytest
 
 from etl import aliases, db, pipeline, reference, schema
+from tests.conftest import reference_db
 
 
 @pytest.fixture
 def con(tmp_path):
-    c = db.connect(tmp_path / "t.duckdb")
-    db.init_schema(c)
-    with db.transaction(c):
-        db.load_reference(c)
+    c = reference_db(tmp_path / "t.duckdb")
     yield c
     c.close()
 

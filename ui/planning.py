@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from metrics import boarding, consortia, scenario, siting
 from metrics.geo import haversine_km
@@ -307,19 +309,11 @@ def same_place_groups(sites: pd.DataFrame, idx: Sequence[int],
     lon = sites["lon"].to_numpy(float)[idx]
     lat = sites["lat"].to_numpy(float)[idx]
     near = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * 1000 < radius_m
-    group = list(range(len(idx)))  # union-find over the close pairs
-
-    def root(a: int) -> int:
-        while group[a] != a:
-            group[a] = group[group[a]]
-            a = group[a]
-        return a
-
-    for a, b in zip(*np.nonzero(np.triu(near, 1)), strict=True):
-        group[root(int(a))] = root(int(b))
+    # components are numbered in the order of their first site
+    _, label = connected_components(csr_matrix(near), directed=False)
     out: dict[int, list[int]] = {}
     for k, j in enumerate(idx):
-        out.setdefault(root(k), []).append(j)
+        out.setdefault(int(label[k]), []).append(j)
     return list(out.values())
 
 
