@@ -29,8 +29,8 @@ test: install-dev browser
 	$(BIN)/python -m pytest -n 2 -q -rfE
 
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ]; } && [ "$$(id -u)" = "0" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; fi
 
 build: install
 	$(BIN)/python -m etl build
@@ -40,3 +40,9 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/bench_etl.py
+
+.PHONY: serve
+## Several Streamlit processes behind nginx with sticky sessions on 127.0.0.1:8501 (builds the
+## database first if missing); WORKERS=N (default: one per core). Needs nginx (apt-get install nginx)
+serve: install
+	$(BIN)/python -m tools.serve --port 8501 $(if $(WORKERS),--workers $(WORKERS))

@@ -5,13 +5,17 @@ banner, data year, sources, link to the view). The language lives in ``?lang=`` 
 Session State, so it survives page switches.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.data import ensure_database
 from ui.i18n import normalise_lang, t
 from ui.state import copy_link, language_selector
 
-st.set_page_config(page_title="开江县城乡公共服务均等化监测", page_icon=":material/school:", layout="wide")
+# a local icon: a Material icon as page_icon makes every browser fetch it from Google's font host
+st.set_page_config(page_title="开江县城乡公共服务均等化监测",
+                   page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"), layout="wide")
 ensure_database()
 # the switch is drawn after st.navigation (below); its current value is already known here
 lang = normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))

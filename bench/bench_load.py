@@ -15,6 +15,19 @@ error. Server memory is the RSS of its process tree, sampled (and ``VmHWM``).
 
 First every page is loaded once (not counted); then one session on each page in turn
 (``--baseline-duration`` in all) gives the ratio p95(N)/p95(1).
+
+**Several processes** (issue 11): ``--workers 0,2`` runs everything once per layout, in turn:
+``0`` is one plain ``streamlit run`` (as above), ``N`` is ``python -m tools.serve --workers N``
+(N Streamlit processes behind nginx with sticky cookies). Then every viewer first GETs the
+page through the proxy, keeps the ``st_worker`` cookie and sends it on the websocket
+handshake, as a browser does. The figures of each layout are printed side by side with
+their ratio to the first layout. ``--burst 100 --burst-window 20``: 100 viewers open the
+shared link at random times within 20 s (GET of the page, ``/_stcore/health``, the websocket,
+the first script run to ``script_finished``; ``--burst-assets`` also fetches the page's
+script and style sheets); time to first render per viewer, and every viewer must be served.
+
+    python bench/bench_load.py --workers 0,2 --sessions 200 --think 10 --duration 90 \
+        --baseline-duration 0 --burst 100 --burst-window 20
 """
 
 from __future__ import annotations
@@ -34,15 +47,19 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_P95_S = 2.0
+#: a burst of viewers opening a shared link: time to first render, p95 (issue 11)
+TARGET_BURST_P95_S = 5.0
 PAGES = ("overview", "education", "health", "elderly_care", "culture")
 #: The default page (``default=True`` in app.py) lives at the root URL, not at /overview.
 DEFAULT_PAGE = "overview"
@@ -115,10 +132,28 @@ class Server:
     proc: subprocess.Popen
     port: int
     log_path: Path
+    #: the Streamlit processes behind the proxy (``tools.serve``); empty for one plain process
+    worker_urls: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def roots(self) -> list[int]:
+        """The processes whose trees are the server: the one Streamlit process, or the
+        launcher's children (workers and nginx; the launcher itself only supervises)."""
+        if not self.worker_urls:
+            return [self.proc.pid]
+        return _children(self.proc.pid)
+
+    def cpu_s(self) -> float:
+        return sum(tree_cpu_s(p) for p in self.roots())
+
+    def rss_mb(self) -> float:
+        return sum(tree_rss_mb(p) for p in self.roots())
+
+    def hwm_mb(self) -> float:
+        return sum(tree_hwm_mb(p) for p in self.roots())
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -166,6 +201,116 @@ def streamlit_server(script: str | Path, env: dict[str, str] | None = None,
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         shutil.rmtree(log_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def launcher_server(workers: int, env: dict[str, str] | None = None, db: Path | None = None,
+                    startup_timeout_s: float = 120.0,
+                    extra: Sequence[str] = ()) -> Iterator[Server]:
+    """Run ``python -m tools.serve --workers N`` (nginx on a free port, workers on free ports)
+    until the block ends (always stopped, with every child)."""
+    port = free_port()
+    ports = []
+    while len(ports) < workers:
+        p = free_port()
+        if p != port and p not in ports:
+            ports.append(p)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
+    log_path = log_dir / "serve.log"
+    cmd = [sys.executable, "-m", "tools.serve", "--workers", str(workers), "--port", str(port),
+           "--worker-ports", ",".join(map(str, ports)), "--run-dir", str(log_dir / "run"),
+           *(["--db", str(db)] if db else []), *extra]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})}, start_new_session=True)
+    server = Server(proc, port, log_path, [f"http://127.0.0.1:{p}" for p in ports])
+    try:
+        t_end = time.monotonic() + startup_timeout_s
+        while "serve: http://" not in server.log_text():
+            if proc.poll() is not None or time.monotonic() > t_end:
+                raise RuntimeError(f"tools.serve did not start:\n{server.log_text()[-2000:]}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGTERM)  # the launcher stops its children
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+# -- HTTP as the browser does it before the websocket ----------------------------------------
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+    def cookies(self) -> dict[str, str]:
+        out = {}
+        for k, v in self.headers:
+            if k.lower() == "set-cookie" and "=" in v:
+                name, _, rest = v.partition("=")
+                out[name.strip()] = rest.split(";", 1)[0].strip()
+        return out
+
+
+async def http_get(url: str, cookies: dict[str, str] | None = None,
+                   timeout_s: float = 30.0) -> HttpResponse:
+    """A plain HTTP/1.1 GET on asyncio (no extra library; the event loop keeps running)."""
+    u = urlsplit(url)
+    path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+    head = [f"GET {path} HTTP/1.1", f"Host: {u.netloc}", "Accept-Encoding: gzip",
+            "User-Agent: bench_load", "Connection: close"]
+    if cookies:
+        head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    async with asyncio.timeout(timeout_s):
+        reader, writer = await asyncio.open_connection(u.hostname, u.port or 80)
+        try:
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+            await writer.drain()
+            raw = await reader.read(-1)
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+    header_bytes, _, body = raw.partition(b"\r\n\r\n")
+    lines = header_bytes.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = [(k.strip(), v.strip()) for k, _, v in (ln.partition(":") for ln in lines[1:])]
+    resp = HttpResponse(status, headers, body)
+    if "chunked" in resp.header("Transfer-Encoding").lower():
+        out, rest = b"", body
+        while rest:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line.split(b";")[0] or b"0", 16)
+            if size == 0:
+                break
+            out, rest = out + rest[:size], rest[size + 2:]
+        resp.body = out
+    if resp.header("Content-Encoding").lower() == "gzip":
+        resp.body = zlib.decompress(resp.body, 16 + zlib.MAX_WBITS)
+    return resp
+
+
+def page_assets(html: bytes) -> list[str]:
+    """The scripts and style sheets ``index.html`` loads (``./static/…`` paths).
+
+    >>> page_assets(b'<script src="./static/js/index.abc.js"></script><link href="./static/css/x.css">')
+    ['static/js/index.abc.js', 'static/css/x.css']
+    """
+    import re
+
+    found = re.findall(rb'(?:src|href)="\./(static/[^"]+\.(?:js|css))"', html)
+    return list(dict.fromkeys(x.decode() for x in found))
 
 
 # -- one viewer ------------------------------------------------------------------------------
@@ -216,8 +361,13 @@ def widget_key(widget_id: str) -> str:
 class Viewer:
     """One browser tab's worth of protocol: load a page, change widgets, time each run."""
 
-    def __init__(self, base_url: str, page: str, index: int, timeout_s: float, seed: int) -> None:
+    def __init__(self, base_url: str, page: str, index: int, timeout_s: float, seed: int,
+                 page_get: bool = False, assets: bool = False) -> None:
         path, _, query = page.partition("?")
+        #: GET the page first and send its cookies on the websocket (the proxy's sticky cookie)
+        self.page_get, self.assets = page_get, assets
+        self.cookies: dict[str, str] = {}
+        self.worker = ""  # X-St-Worker of the page, behind tools.serve
         self.page, self.path, self.query = page, path, query
         self.base_url, self.index, self.timeout_s = base_url, index, timeout_s
         self.rng = random.Random(seed * 1000 + index)
@@ -230,9 +380,34 @@ class Viewer:
         import websockets
 
         url = self.base_url.replace("http://", "ws://") + STREAM_PATH
+        headers = {}
+        if self.page_get:
+            await self.open_page()
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.ws = await websockets.connect(url, subprotocols=["streamlit"], max_size=None,
                                            open_timeout=self.timeout_s, ping_interval=None,
-                                           compression=None)
+                                           compression=None, additional_headers=headers)
+
+    async def open_page(self) -> None:
+        """What the browser fetches before the websocket: the page (keeping its cookies),
+        optionally its scripts and style sheets, and ``/_stcore/health``."""
+        root = self.path == DEFAULT_PAGE
+        url = f"{self.base_url}/" + ("" if root else self.path) + (f"?{self.query}" if self.query else "")
+        page = await http_get(url, self.cookies, self.timeout_s)
+        if page.status != 200:
+            raise AppError("http", f"GET {url}: {page.status}")
+        self.cookies.update(page.cookies())
+        self.worker = page.header("X-St-Worker")
+        if self.assets:
+            for asset in page_assets(page.body):
+                r = await http_get(f"{self.base_url}/{asset}", self.cookies, self.timeout_s)
+                if r.status != 200:
+                    raise AppError("http", f"GET {asset}: {r.status}")
+        health = await http_get(self.base_url + "/_stcore/health", self.cookies, self.timeout_s)
+        if health.status != 200:
+            raise AppError("http", f"GET /_stcore/health: {health.status}")
+        self.cookies.update(health.cookies())
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -361,6 +536,8 @@ class LoadResult:
     rss_peak_mb: float = 0.0
     rss_end_mb: float = 0.0
     loadavg: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    #: sessions per worker (``X-St-Worker`` of the page GET; ``''`` without the GET)
+    workers: Counter = field(default_factory=Counter)
 
     def error(self, kind: str, detail: str) -> None:
         self.errors[kind] += 1
@@ -381,16 +558,18 @@ def _error_kind(exc: BaseException) -> tuple[str, str]:
 
 
 async def _viewer_loop(base_url: str, page: str, index: int, result: LoadResult, t_end: float,
-                       start_delay_s: float, think_s: float, timeout_s: float, seed: int) -> None:
+                       start_delay_s: float, think_s: float, timeout_s: float, seed: int,
+                       page_get: bool = False) -> None:
     """One session until ``t_end``: load the page, then think / change / time, reconnecting
     after an error (a timed-out run leaves the session in an unknown state)."""
     await asyncio.sleep(start_delay_s)
-    viewer = Viewer(base_url, page, index, timeout_s, seed)
+    viewer = Viewer(base_url, page, index, timeout_s, seed, page_get=page_get)
     while time.perf_counter() < t_end:
         action, t0 = "load", time.perf_counter()
         try:
             if viewer.ws is None:
                 await viewer.connect()
+                result.workers[viewer.worker] += 1
                 result.samples.append(Sample(index, page, "load", await viewer.run(), True))
             while time.perf_counter() < t_end:
                 if think_s > 0:  # uniform in [0.5, 1.5] x think time
@@ -405,32 +584,31 @@ async def _viewer_loop(base_url: str, page: str, index: int, result: LoadResult,
             result.error(kind, f"{page} {action}: {detail}")
             result.samples.append(Sample(index, page, action, time.perf_counter() - t0, False, kind))
             await viewer.close()
-            viewer = Viewer(base_url, page, index, timeout_s, seed + 1)
+            viewer = Viewer(base_url, page, index, timeout_s, seed + 1, page_get=page_get)
             await asyncio.sleep(0.5)
     await viewer.close()
 
 
-async def _sample_memory(pid: int, result: LoadResult, stop: asyncio.Event) -> None:
+async def _sample_memory(server: Server, result: LoadResult, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        result.rss_peak_mb = max(result.rss_peak_mb, tree_rss_mb(pid))
+        result.rss_peak_mb = max(result.rss_peak_mb, server.rss_mb())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
 async def run_load_async(server: Server, pages: Sequence[str] = PAGES, sessions: int = 20,
                          duration_s: float = 60.0, think_s: float = 1.0, timeout_s: float = 30.0,
-                         ramp_s: float = 2.0, seed: int = 2022) -> LoadResult:
+                         ramp_s: float = 2.0, seed: int = 2022, page_get: bool = False) -> LoadResult:
     """``sessions`` viewers against ``server`` for ``duration_s`` (pages assigned in turn)."""
     result = LoadResult(sessions, duration_s, think_s)
-    pid = server.proc.pid
-    cpu0, client0, log0 = tree_cpu_s(pid), time.process_time(), len(server.log_text())
+    cpu0, client0, log0 = server.cpu_s(), time.process_time(), len(server.log_text())
     stop = asyncio.Event()
-    sampler = asyncio.create_task(_sample_memory(pid, result, stop))
+    sampler = asyncio.create_task(_sample_memory(server, result, stop))
     t_start = time.perf_counter()
     t_end = t_start + duration_s
     tasks = [
         _viewer_loop(server.base_url, pages[i % len(pages)], i, result, t_end,
-                     ramp_s * i / max(sessions, 1), think_s, timeout_s, seed)
+                     ramp_s * i / max(sessions, 1), think_s, timeout_s, seed, page_get)
         for i in range(sessions)
     ]
     try:
@@ -440,10 +618,16 @@ async def run_load_async(server: Server, pages: Sequence[str] = PAGES, sessions:
     finally:
         stop.set()
         await sampler
+    _finish(server, result, t_start, cpu0, client0, log0)
+    return result
+
+
+def _finish(server: Server, result: LoadResult, t_start: float, cpu0: float, client0: float,
+            log0: int) -> None:
     result.wall_s = time.perf_counter() - t_start
-    result.server_cpu_s = tree_cpu_s(pid) - cpu0
+    result.server_cpu_s = server.cpu_s() - cpu0
     result.client_cpu_s = time.process_time() - client0
-    result.rss_end_mb = tree_rss_mb(pid)
+    result.rss_end_mb = server.rss_mb()
     result.loadavg = os.getloadavg()
     # a traceback the server logged during the phase is an error the viewers may not see
     new_log = server.log_text()[log0:]
@@ -451,7 +635,69 @@ async def run_load_async(server: Server, pages: Sequence[str] = PAGES, sessions:
         result.error("server_traceback", new_log[new_log.find("Traceback"):][:300])
     if server.proc.poll() is not None:
         result.error("server_died", f"exit code {server.proc.returncode}")
+    # a worker that died and was restarted by tools.serve
+    for _ in range(new_log.count("exited with code")):
+        result.error("worker_died", new_log[new_log.find("exited with code") - 40:][:200])
+
+
+async def _burst_viewer(server: Server, page: str, index: int, result: LoadResult, delay_s: float,
+                        timeout_s: float, seed: int, assets: bool, done: asyncio.Event,
+                        viewers: list[Viewer]) -> None:
+    await asyncio.sleep(delay_s)
+    viewer = Viewer(server.base_url, page, index, timeout_s, seed, page_get=True, assets=assets)
+    viewers.append(viewer)
+    t0 = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            await viewer.connect()
+            await viewer.run()
+        result.samples.append(Sample(index, page, "first_render", time.perf_counter() - t0, True))
+        result.workers[viewer.worker] += 1
+    except Exception as exc:  # counted: every viewer of the burst must be served
+        kind, detail = _error_kind(exc)
+        result.error(kind, f"{page} first render: {detail}")
+        result.samples.append(Sample(index, page, "first_render", time.perf_counter() - t0, False,
+                                     kind))
+        await viewer.close()
+    # the tab stays open until the burst is over (its session lives on the server)
+    await done.wait()
+
+
+async def run_burst_async(server: Server, page: str = DEFAULT_PAGE, viewers: int = 100,
+                          window_s: float = 20.0, timeout_s: float = 60.0, seed: int = 2022,
+                          assets: bool = False) -> LoadResult:
+    """``viewers`` open ``page`` (the shared link) at uniformly random times within
+    ``window_s``; each sample is one viewer's time to first render (page GET to
+    ``script_finished``). Every session stays open until the last one has rendered."""
+    result = LoadResult(viewers, window_s, 0.0)
+    rng = random.Random(seed)
+    delays = sorted(rng.uniform(0, window_s) for _ in range(viewers))
+    cpu0, client0, log0 = server.cpu_s(), time.process_time(), len(server.log_text())
+    stop, done = asyncio.Event(), asyncio.Event()
+    sampler = asyncio.create_task(_sample_memory(server, result, stop))
+    opened: list[Viewer] = []
+    t_start = time.perf_counter()
+    tasks = [asyncio.create_task(_burst_viewer(server, page, i, result, d, timeout_s, seed, assets,
+                                               done, opened)) for i, d in enumerate(delays)]
+    try:
+        async with asyncio.timeout(window_s + timeout_s + 30):
+            while len(result.samples) < viewers:
+                await asyncio.sleep(0.1)
+        _finish(server, result, t_start, cpu0, client0, log0)
+    finally:
+        done.set()
+        stop.set()
+        await sampler
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(30):
+                await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(v.close() for v in opened), return_exceptions=True)
     return result
+
+
+def run_burst(server: Server, **kwargs: Any) -> LoadResult:
+    """Synchronous wrapper of :func:`run_burst_async`."""
+    return asyncio.run(run_burst_async(server, **kwargs))
 
 
 def run_load(server: Server, **kwargs: Any) -> LoadResult:
@@ -535,8 +781,54 @@ def summarise(result: LoadResult) -> dict[str, Any]:
         "server_cpu_ms_per_run": round(1000 * result.server_cpu_s / runs, 1) if runs else math.nan,
         "client_cpu_s": round(result.client_cpu_s, 1),
         "loadavg": [round(x, 2) for x in result.loadavg],
+        "sessions_per_worker": {k: v for k, v in sorted(result.workers.items()) if k},
         "pass": bool(changes) and p95 < TARGET_P95_S and n_errors == 0,
     }
+
+
+def summarise_burst(result: LoadResult) -> dict[str, Any]:
+    """The figures of a burst: time to first render per viewer, served, errors, CPU, memory."""
+    ok = [s.seconds for s in result.samples if s.ok]
+    n_errors = sum(result.errors.values())
+    p95 = percentile(ok, 95)
+    return {
+        "viewers": result.sessions,
+        "window_s": result.duration_s,
+        "wall_s": round(result.wall_s, 1),
+        "served": len(ok),
+        "p50_s": percentile(ok, 50),
+        "p95_s": p95,
+        "max_s": max(ok) if ok else math.nan,
+        "errors": n_errors,
+        "error_kinds": dict(result.errors),
+        "error_examples": result.error_examples,
+        "server_rss_peak_mb": round(result.rss_peak_mb, 1),
+        "server_rss_end_mb": round(result.rss_end_mb, 1),
+        "server_cpu_s": round(result.server_cpu_s, 1),
+        "server_cpu_ms_per_run": (round(1000 * result.server_cpu_s / len(result.samples), 1)
+                                  if result.samples else math.nan),
+        "client_cpu_s": round(result.client_cpu_s, 1),
+        "loadavg": [round(x, 2) for x in result.loadavg],
+        "sessions_per_worker": {k: v for k, v in sorted(result.workers.items()) if k},
+        "pass": len(ok) == result.sessions and p95 < TARGET_BURST_P95_S and n_errors == 0,
+    }
+
+
+def _print_burst(name: str, s: dict[str, Any]) -> None:
+    ms = lambda x: "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"  # noqa: E731
+    print(f"\n== {name}: {s['viewers']} viewers open the link within {s['window_s']:.0f} s "
+          f"(wall {s['wall_s']} s)")
+    print(f"  first render     {s['served']:5d} served   p50 {ms(s['p50_s'])} s   "
+          f"p95 {ms(s['p95_s'])} s   max {ms(s['max_s'])} s")
+    print(f"  errors           {s['errors']:5d}   {s['error_kinds'] or ''}")
+    for line in s["error_examples"][:5]:
+        print(f"    {line}")
+    if s["sessions_per_worker"]:
+        print(f"  sessions per worker {s['sessions_per_worker']}")
+    print(f"  server RSS peak {s['server_rss_peak_mb']:.0f} MB (end {s['server_rss_end_mb']:.0f} MB), "
+          f"server CPU {s['server_cpu_s']:.1f} s ({s['server_cpu_ms_per_run']:.0f} ms per page load), "
+          f"client CPU {s['client_cpu_s']:.1f} s, "
+          f"load average {s['loadavg'][0]:.2f} {s['loadavg'][1]:.2f} {s['loadavg'][2]:.2f}")
 
 
 def _print_phase(name: str, s: dict[str, Any]) -> None:
@@ -553,19 +845,23 @@ def _print_phase(name: str, s: dict[str, Any]) -> None:
     print(f"  errors           {s['errors']:5d}   {s['error_kinds'] or ''}")
     for line in s["error_examples"][:5]:
         print(f"    {line}")
+    if s.get("sessions_per_worker"):
+        print(f"  sessions per worker {s['sessions_per_worker']}")
     print(f"  server RSS peak {s['server_rss_peak_mb']:.0f} MB (end {s['server_rss_end_mb']:.0f} MB), "
           f"server CPU {s['server_cpu_s']:.1f} s ({s['server_cpu_ms_per_run']:.0f} ms per run), "
           f"client CPU {s['client_cpu_s']:.1f} s, "
           f"load average {s['loadavg'][0]:.2f} {s['loadavg'][1]:.2f} {s['loadavg'][2]:.2f}")
 
 
-def warm_up(server: Server, pages: Sequence[str], timeout_s: float) -> dict[str, float]:
+def warm_up(server: Server, pages: Sequence[str], timeout_s: float,
+            url: str | None = None) -> dict[str, float]:
     """Load every page once, not counted (imports and first cache fills, as after a deploy);
-    returns the seconds each first load took. An error here raises :class:`AppError`."""
+    returns the seconds each first load took. An error here raises :class:`AppError`.
+    ``url``: one worker behind the proxy (each has its own caches)."""
     async def go() -> dict[str, float]:
         out = {}
         for i, page in enumerate(pages):
-            v = Viewer(server.base_url, page, i, timeout_s, seed=0)
+            v = Viewer(url or server.base_url, page, i, timeout_s, seed=0)
             try:
                 await v.connect()
                 out[page] = round(await v.run(), 3)
@@ -590,6 +886,101 @@ def _cap_reached(*_: Any) -> None:
     raise TimeoutError("wall-clock cap of the benchmark reached")
 
 
+def _layout_name(workers: int) -> str:
+    return "1 process" if workers == 0 else f"tools.serve {workers} workers"
+
+
+def run_layout(workers: int, args: argparse.Namespace, pages: Sequence[str], db_path: Path,
+               page_get: bool) -> dict[str, Any]:
+    """Every phase the arguments ask for, on one layout (0: one plain Streamlit process)."""
+    kwargs = {"pages": pages, "think_s": args.think, "timeout_s": args.timeout, "seed": args.seed}
+    out: dict[str, Any] = {"layout": _layout_name(workers), "workers": workers,
+                           "loadavg_before": list(os.getloadavg())}
+    env = {"EQUITY_DB": str(db_path)}
+    server_cm = (streamlit_server(ROOT / "app.py", env=env) if workers == 0
+                 else launcher_server(workers, env=env, db=db_path))
+    with server_cm as server:
+        print(f"\n######## {out['layout']}: server on {server.base_url} (pid {server.proc.pid}), "
+              f"pages {', '.join(pages)}, load average before {out['loadavg_before'][0]:.2f}")
+        warm = {}
+        for url in server.worker_urls or [server.base_url]:
+            warm[url] = warm_up(server, pages, args.timeout, url=url)
+        out["first_load_s"] = warm[next(iter(warm))] if len(warm) == 1 else warm
+        for url, times in warm.items():
+            print(f"first load of each page on {url} (not counted): "
+                  + ", ".join(f"{p} {t:.1f} s" for p, t in times.items()))
+        if args.baseline_duration > 0:
+            out["baseline"] = summarise(run_baseline(server, duration_s=args.baseline_duration,
+                                                     page_get=page_get, **kwargs))
+            _print_phase("baseline", out["baseline"])
+        if args.sessions > 0 and args.duration > 0:
+            out["load"] = summarise(run_load(server, sessions=args.sessions, ramp_s=args.ramp,
+                                             duration_s=args.duration, page_get=page_get, **kwargs))
+            _print_phase("load", out["load"])
+        if args.burst > 0:
+            out["burst"] = summarise_burst(run_burst(
+                server, page=args.burst_page, viewers=args.burst, window_s=args.burst_window,
+                timeout_s=max(args.timeout, 60.0), seed=args.seed, assets=args.burst_assets))
+            _print_burst("burst", out["burst"])
+        out["server_vmhwm_mb"] = round(server.hwm_mb(), 1)
+    if "load" in out:
+        ratio = (out["load"]["p95_s"] / out["baseline"]["p95_s"]) if "baseline" in out else math.nan
+        out["p95_ratio_to_1_session"] = ratio
+    return out
+
+
+def _passed(layout: dict[str, Any]) -> bool:
+    phases = [layout[k] for k in ("load", "burst") if k in layout]
+    return bool(phases) and all(p["pass"] for p in phases)
+
+
+#: rows of the side-by-side table: (label, phase, key, format, ratio meaningful)
+_ROWS = (
+    ("viewers, widget changes", "load", "sessions", "{:.0f}", False),
+    ("changes per second", "load", "interactions_per_s", "{:.2f}", True),
+    ("change p50, s", "load", "p50_s", "{:.3f}", True),
+    ("change p95, s", "load", "p95_s", "{:.3f}", True),
+    ("change max, s", "load", "max_s", "{:.3f}", True),
+    ("page load p95, s", "load", "load_p95_s", "{:.3f}", True),
+    ("errors", "load", "errors", "{:.0f}", False),
+    ("server CPU per run, ms", "load", "server_cpu_ms_per_run", "{:.0f}", True),
+    ("server RSS peak, MB", "load", "server_rss_peak_mb", "{:.0f}", True),
+    ("burst viewers", "burst", "viewers", "{:.0f}", False),
+    ("burst served", "burst", "served", "{:.0f}", False),
+    ("first render p50, s", "burst", "p50_s", "{:.3f}", True),
+    ("first render p95, s", "burst", "p95_s", "{:.3f}", True),
+    ("first render max, s", "burst", "max_s", "{:.3f}", True),
+    ("burst errors", "burst", "errors", "{:.0f}", False),
+    ("burst CPU per page load, ms", "burst", "server_cpu_ms_per_run", "{:.0f}", True),
+    ("burst RSS peak, MB", "burst", "server_rss_peak_mb", "{:.0f}", True),
+    ("load average after", "load", "loadavg", "{:.2f}", False),
+)
+
+
+def print_comparison(layouts: Sequence[dict[str, Any]]) -> None:
+    """The layouts side by side, each with its ratio to the first one."""
+    first = layouts[0]
+    head = f"{'':<30}" + "".join(f"{x['layout']:>26}" for x in layouts)
+    print("\n== side by side (ratio to " + first["layout"] + ")")
+    print(head)
+    for label, phase, key, fmt, ratio in _ROWS:
+        if not all(phase in x for x in layouts):
+            continue
+        cells = []
+        for x in layouts:
+            v = x[phase][key]
+            if isinstance(v, list):
+                v = v[0]
+            text = "–" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v)
+            base = first[phase][key]
+            base = base[0] if isinstance(base, list) else base
+            if ratio and x is not first and isinstance(v, (int, float)) and base and not math.isnan(v):
+                text += f" ({v / base:.2f}x)"
+            cells.append(f"{text:>26}")
+        print(f"{label:<30}" + "".join(cells))
+    print(f"{'verdict':<30}" + "".join(f"{'PASS' if _passed(x) else 'FAIL':>26}" for x in layouts))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=20)
@@ -602,6 +993,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated url paths")
     ap.add_argument("--seed", type=int, default=2022)
     ap.add_argument("--json", type=Path, help="write the figures to this file")
+    ap.add_argument("--ramp", type=float, default=2.0,
+                    help="seconds over which the load's sessions start (default 2)")
+    ap.add_argument("--workers", default="0",
+                    help="layouts to run in turn, comma-separated: 0 = one streamlit process, "
+                         "N = python -m tools.serve --workers N (nginx, sticky cookie); "
+                         "e.g. 0,2 (the exit status is the last layout's verdict)")
+    ap.add_argument("--burst", type=int, default=0,
+                    help="viewers opening the shared link at random times (0: no burst)")
+    ap.add_argument("--burst-window", type=float, default=20.0, help="seconds (default 20)")
+    ap.add_argument("--burst-page", default=DEFAULT_PAGE, help="the shared link's path and query")
+    ap.add_argument("--burst-assets", action="store_true",
+                    help="a burst viewer also fetches the page's scripts and style sheets")
+    ap.add_argument("--page-get", action="store_true",
+                    help="viewers GET the page before the websocket (always behind tools.serve)")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -610,43 +1015,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = Path(os.environ.get("EQUITY_DB", paths.DEFAULT_DB))
     db.ensure(path)
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
-    # a hard cap on the whole script, whatever happens: SIGALRM ends it (the server is stopped)
-    cap_s = int(args.baseline_duration + args.duration + 4 * args.timeout + 180)
+    layouts = [int(x) for x in args.workers.split(",") if x.strip()]
+    # the same client behaviour on every layout: a page GET first when any layout needs it
+    page_get = args.page_get or any(w > 0 for w in layouts)
+    # a hard cap on the whole script, whatever happens: SIGALRM ends it (the servers are stopped)
+    per_layout = (args.baseline_duration + args.duration + 4 * args.timeout + 180
+                  + (args.burst_window + 2 * max(args.timeout, 60.0) + 60 if args.burst else 0))
     signal.signal(signal.SIGALRM, _cap_reached)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.alarm(cap_s)
-    kwargs = {"pages": pages, "think_s": args.think, "timeout_s": args.timeout, "seed": args.seed}
+    signal.alarm(int(per_layout * len(layouts)))
     out: dict[str, Any] = {"command": "python bench/bench_load.py " + " ".join(argv or sys.argv[1:]),
-                           "cpus": os.cpu_count(), "loadavg_before": list(os.getloadavg())}
+                           "cpus": os.cpu_count(), "loadavg_before": list(os.getloadavg()),
+                           "layouts": []}
     try:
-        with streamlit_server(ROOT / "app.py", env={"EQUITY_DB": str(path)}) as server:
-            print(f"server on {server.base_url} (pid {server.proc.pid}), pages {', '.join(pages)}, "
-                  f"load average before {out['loadavg_before'][0]:.2f}")
-            out["first_load_s"] = warm_up(server, pages, args.timeout)
-            print("first load of each page after the start (not counted): "
-                  + ", ".join(f"{p} {t:.1f} s" for p, t in out["first_load_s"].items()))
-            if args.baseline_duration > 0:
-                out["baseline"] = summarise(run_baseline(server, duration_s=args.baseline_duration,
-                                                         **kwargs))
-                _print_phase("baseline", out["baseline"])
-            out["load"] = summarise(run_load(server, sessions=args.sessions,
-                                             duration_s=args.duration, **kwargs))
-            _print_phase("load", out["load"])
-            out["server_vmhwm_mb"] = round(tree_hwm_mb(server.proc.pid), 1)
+        for workers in layouts:
+            out["layouts"].append(run_layout(workers, args, pages, path, page_get))
     finally:
         signal.alarm(0)
-    load = out["load"]
-    ratio = (load["p95_s"] / out["baseline"]["p95_s"]) if "baseline" in out else math.nan
-    out["p95_ratio_to_1_session"] = ratio
-    ratio_text = "–" if math.isnan(ratio) else f"{ratio:.1f}x"
-    print(f"\nserver VmHWM {out['server_vmhwm_mb']:.0f} MB; "
-          f"p95 with {load['sessions']} sessions / p95 with 1 session = {ratio_text}")
-    verdict = "PASS" if load["pass"] else "FAIL"
-    print(f"{verdict}: target p95 < {TARGET_P95_S:.0f} s and 0 errors with {load['sessions']} sessions "
-          f"— p95 {load['p95_s']:.3f} s, {load['errors']} errors, on {out['cpus']} CPUs")
+    if len(layouts) == 1:  # the figures where they were before several layouts existed
+        out.update({k: v for k, v in out["layouts"][0].items() if k != "loadavg_before"})
+    for lay in out["layouts"]:
+        ratio = lay.get("p95_ratio_to_1_session", math.nan)
+        ratio_text = "–" if math.isnan(ratio) else f"{ratio:.1f}x"
+        print(f"\n{lay['layout']}: server VmHWM {lay['server_vmhwm_mb']:.0f} MB; "
+              f"p95 with {args.sessions} sessions / p95 with 1 session = {ratio_text}")
+        if "load" in lay:
+            load = lay["load"]
+            verdict = "PASS" if load["pass"] else "FAIL"
+            print(f"{verdict}: target p95 < {TARGET_P95_S:.0f} s and 0 errors with "
+                  f"{load['sessions']} sessions — p95 {load['p95_s']:.3f} s, {load['errors']} errors, "
+                  f"on {out['cpus']} CPUs")
+        if "burst" in lay:
+            b = lay["burst"]
+            verdict = "PASS" if b["pass"] else "FAIL"
+            print(f"{verdict}: burst target all {b['viewers']} served, p95 < {TARGET_BURST_P95_S:.0f} s, "
+                  f"0 errors — {b['served']} served, p95 {b['p95_s']:.3f} s, {b['errors']} errors")
+    if len(layouts) > 1:
+        print_comparison(out["layouts"])
     if args.json:
         args.json.write_text(json.dumps(_no_nan(out), indent=2, ensure_ascii=False, default=str))
-    return 0 if load["pass"] else 1
+    return 0 if _passed(out["layouts"][-1]) else 1
 
 
 if __name__ == "__main__":

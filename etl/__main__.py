@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build|load|validate|status|demo|template|hash-password``.
+"""Command line: ``python -m etl build|load|validate|status|registers|withdraw|restore|demo|template|hash-password``.
 
 Every subcommand works on ``data/equity.duckdb`` unless ``--db PATH`` says otherwise.
 """
@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from etl import db, paths, schema
+import pandas as pd
+
+from etl import db, locks, paths, schema
 
 KINDS = sorted(schema.REGISTER_KINDS)
 
@@ -21,12 +23,25 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def _parse_map(items: list[str] | None) -> dict[str, str]:
-    out = {}
+    """``--map 源列=field`` items as ``{source column: field}``.
+
+    A malformed item (no ``=``, or an empty side) ends the command with a message in
+    Chinese and English (exit status 2, as argparse's own errors); whether the field
+    exists for the kind and the column in the file is checked by the load itself.
+
+    >>> _parse_map(["学校全称 = name"])
+    {'学校全称': 'name'}
+    """
+    out: dict[str, str] = {}
     for item in items or []:
-        if "=" not in item:
-            raise SystemExit(f"--map expects 源列=field, got {item!r}")
-        src, fld = item.split("=", 1)
-        out[src.strip()] = fld.strip()
+        src, eq, fld = item.partition("=")
+        src, fld = src.strip(), fld.strip()
+        if not eq or not src or not fld:
+            print(f"--map 应写成 源列=字段（例如 --map 学校全称=name），收到：{item!r}\n"
+                  f"--map expects SOURCE=field (e.g. --map 学校全称=name), got: {item!r}",
+                  file=sys.stderr)
+            raise SystemExit(2)
+        out[src] = fld
     return out
 
 
@@ -38,6 +53,8 @@ def _print_result(result, as_json: bool) -> None:
             "rows_read": result.rows_read, "rows_loaded": result.rows_loaded,
             "rows_rejected": result.rows_rejected, "load_id": result.load_id,
             "already_loaded": result.already_loaded, "notes": result.notes, "rejects": rej,
+            "year": result.year, "scope": list(result.scope) if result.scope else None,
+            "supersedes": result.supersedes,
         }, ensure_ascii=False, indent=2, default=str))
         return
     print(result.summary_zh())
@@ -93,10 +110,26 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("file")
         p.add_argument("--kind", required=True, choices=KINDS)
         p.add_argument("--crs", default="wgs84", choices=["wgs84", "gcj02", "bd09"])
+        p.add_argument("--type", metavar="TYPE",
+                       help="one facility type for every row, e.g. --type care_home or 敬老院 "
+                            "(default: the type column, else told from the names)")
         p.add_argument("--map", action="append", metavar="源列=field",
                        help="map a source column to a field, e.g. --map 学校全称=name")
+        p.add_argument("--year", type=int, metavar="YEAR",
+                       help="the register's year (default: the file's year column; required "
+                            "when the file has none)")
+        p.add_argument("--scope", metavar="乡镇,乡镇",
+                       help="townships the register covers, e.g. --scope 任市镇,长岭镇 "
+                            "(names, short names or codes; default the whole county)")
         p.add_argument("--json", action="store_true", help="print the result as JSON")
     sub.add_parser("status", help="row counts, loads and rejects")
+    r = sub.add_parser("registers", help="list every register: kind, year, scope, rows, status")
+    r.add_argument("--json", action="store_true", help="print the list as JSON")
+    for name, what in (("withdraw", "withdraw a register (what it superseded comes back)"),
+                       ("restore", "restore a withdrawn register (its supersession applies again)")):
+        w = sub.add_parser(name, help=what)
+        w.add_argument("register_id", type=int, metavar="ID", help="register id (etl registers)")
+        w.add_argument("--json", action="store_true", help="print the result as JSON")
     d = sub.add_parser("demo", help="regenerate the synthetic registers of the default dataset")
     d.add_argument("--seed", type=int, default=2022)
     d.add_argument("--out", default=str(paths.REGISTERS))
@@ -113,12 +146,18 @@ def main(argv: list[str] | None = None) -> int:
     from etl import pipeline
     from etl.readers import RegisterReadError
 
-    if args.cmd == "build":
-        t0 = time.perf_counter()
-        summary = db.build(args.db, progress=_progress)
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-        print(f"built {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        return 0
+    if args.cmd in ("build", "load", "validate"):
+        try:
+            return _change(args, pipeline, RegisterReadError)
+        except (locks.BusyError, db.DatabaseInUseError) as exc:
+            print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
+            return locks.EXIT_BUSY
+    if args.cmd in ("registers", "withdraw", "restore"):
+        try:
+            return _registers(args, RegisterReadError)
+        except (locks.BusyError, db.DatabaseInUseError) as exc:
+            print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
+            return locks.EXIT_BUSY
     if args.cmd == "demo":
         from etl import demo
         for path in demo.generate(Path(args.out), seed=args.seed):
@@ -139,30 +178,113 @@ def main(argv: list[str] | None = None) -> int:
             loads = con.execute("SELECT load_id, file_name, kind, rows_read, rows_loaded, "
                                 "rows_rejected, loaded_at FROM loads ORDER BY load_id").df()
             print(loads.to_string(index=False))
+            from etl import registers
+            kinds = pd.DataFrame(registers.kind_summary(con))
+            print("\n设施行数：示例/真实，有效/无效 / facility rows: generated/real, active/inactive")
+            print(kinds.to_string(index=False))
         finally:
             con.close()
         return 0
 
-    # load / validate
-    db.ensure(args.db, progress=_progress)
-    con = db.connect(args.db, read_only=args.cmd == "validate")
+    return 0
+
+
+def _who() -> str:
+    """Who runs the command, for the register log: ``cli:<login>``."""
+    import getpass
+
     try:
-        overrides = _parse_map(args.map)
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _registers(args: argparse.Namespace, read_error: type[Exception]) -> int:
+    """``registers`` (read-only), ``withdraw ID`` and ``restore ID`` (through the writer)."""
+    from etl import registers
+
+    if args.cmd == "registers":
+        db.ensure(args.db, progress=_progress, on_wait=_waiting)
+        con = db.connect(args.db, read_only=True)
+        try:
+            rows = registers.list_registers(con)
+        finally:
+            con.close()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+            return 0
+        frame = pd.DataFrame(rows, columns=[
+            "register_id", "kind", "year", "scope_names", "rows", "rows_shown", "status",
+            "is_synthetic", "file_name", "loaded_at", "superseded_by"])
+        frame["is_synthetic"] = frame["is_synthetic"].map({True: "示例 generated",
+                                                           False: "真实 real"})
+        frame["superseded_by"] = frame["superseded_by"].map(
+            lambda ids: ",".join(map(str, ids)) or "-")
+        frame["year"] = frame["year"].map(lambda y: "-" if pd.isna(y) else str(int(y)))
+        print(frame.rename(columns={"register_id": "id", "scope_names": "scope",
+                                    "rows_shown": "shown", "is_synthetic": "data",
+                                    "file_name": "file"}).to_string(index=False))
+        return 0
+    try:
+        with db.writing(args.db, what=f"etl {args.cmd} {args.register_id}", progress=_progress,
+                        on_wait=_waiting) as change:
+            act = registers.withdraw if args.cmd == "withdraw" else registers.restore
+            out = act(change.con, args.register_id, who=_who(), data_dir=Path(args.db).parent)
+            if not out["changed"]:
+                change.discard()
+    except read_error as exc:
+        print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    else:
+        for note in out["notes"]:
+            print(note)
+    return 0
+
+
+def _waiting(zh: str, en: str) -> None:
+    print(f"{zh} / {en}", file=sys.stderr, flush=True)
+
+
+def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> int:
+    """build, load or validate: the writer lock held for build and load (waiting with a
+    message for another writer), validate on a read-only connection."""
+    if args.cmd == "build":
+        t0 = time.perf_counter()
+        summary = db.build(args.db, progress=_progress, on_wait=_waiting)
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(f"built {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        return 0
+    overrides = _parse_map(args.map)
+    try:
         if args.cmd == "validate":
-            result = pipeline.process_file(con, Path(args.file), args.kind, crs=args.crs,
-                                           overrides=overrides)
+            db.ensure(args.db, progress=_progress, on_wait=_waiting)
+            con = db.connect(args.db, read_only=True)
+            try:
+                result = pipeline.process_file(con, Path(args.file), args.kind, crs=args.crs,
+                                               type=args.type,
+                                               overrides=overrides, year=args.year,
+                                               scope=args.scope, require_year=True)
+            finally:
+                con.close()
         else:
-            # the raw file is kept beside the database, under raw/<sha256>
-            result = pipeline.load_file(con, Path(args.file), args.kind, crs=args.crs,
-                                        overrides=overrides, data_dir=Path(args.db).parent)
-    except RegisterReadError as exc:
+            with db.writing(args.db, what=f"etl load {Path(args.file).name}", progress=_progress,
+                            on_wait=_waiting) as change:
+                # the raw file is kept beside the database, under raw/<sha256>
+                result = pipeline.load_file(change.con, Path(args.file), args.kind, crs=args.crs,
+                                            type=args.type,
+                                            overrides=overrides, data_dir=Path(args.db).parent,
+                                            year=args.year, scope=args.scope, require_year=True,
+                                            who=_who())
+                if result.already_loaded:
+                    change.discard()
+    except read_error as exc:
         print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
         return 1
     except (ValueError, FileNotFoundError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    finally:
-        con.close()
     _print_result(result, args.json)
     return 0
 

@@ -18,9 +18,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.schema import AGE_BANDS, FACILITY_KINDS, FACILITY_TYPES, REGISTER_KINDS
-from etl.values import _to_str_series
+from etl.values import _to_str_series, is_invisible
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ FIELDS: tuple[Field, ...] = (
                            "类别", "type"),
           "类型", "Type", _FAC),
     Field("township", "text", ("乡镇（街道）", "乡镇", "所属乡镇", "乡镇名称", "所属乡镇（街道）",
-                               "乡镇（街道）名称", "乡镇街道", "township", "town"),
+                               "乡镇（街道）名称", "乡镇街道", "所在乡镇", "所在乡镇（街道）",
+                               "township", "town"),
           "乡镇（街道）", "Township", _ALL),
     Field("unit", "text", ("村（社区）", "村", "所属村", "所在村", "村（社区）名称", "社区（村）",
                            "村/社区", "村社区", "社区", "村名", "village", "unit"),
@@ -128,15 +130,35 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
+#: Header texts whose meaning depends on the register kind: kind -> field -> headers. In that
+#: kind they win over the aliases of :data:`FIELDS` (a bare 床位数 is care beds in an
+#: elderly-care register, beds in a hospital or clinic register, boarding beds in a school
+#: register), and rank after the field's own aliases (养老床位 beats 床位数 for care_beds).
+KIND_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "schools": {
+        "type": ("学段", "学校类别", "办学层次", "学段类别", "学校层次", "办学类别", "学段类型"),
+        "boarding_beds": ("床位数", "床位", "床位总数"),
+    },
+    "kindergartens": {
+        "type": ("学段", "学校类别", "办学层次", "学段类别", "学校层次", "办学类别", "学段类型"),
+    },
+    "elderly_care": {
+        "care_beds": ("床位数", "床位", "床位总数", "总床位数", "实有床位", "实有床位数",
+                      "设计床位", "设计床位数"),
+    },
+}
+
 #: Required fields per register kind. An entry "a|b" is satisfied by either field:
-#: a population register needs the unit name or the 12-digit unit code.
+#: a population register needs the unit name or the 12-digit unit code. The type is not
+#: required: without a type column it is told from the name (:data:`NAME_RULES`) or set
+#: for the whole file (``--type``); a row whose type cannot be told is rejected.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "schools": ("name", "type"),
+    "schools": ("name",),
     "kindergartens": ("name",),
-    "hospitals": ("name", "type"),
+    "hospitals": ("name",),
     "clinics": ("name",),
-    "elderly_care": ("name", "type"),
-    "culture": ("name", "type"),
+    "elderly_care": ("name",),
+    "culture": ("name",),
     "population": ("unit|unit_code",),
     "boundaries": (),
 }
@@ -152,7 +174,8 @@ _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
 def normalise_header(text: str) -> str:
     """Canonical form of a header text for matching.
 
-    NFKC (full-width to half-width), all whitespace and newlines removed, brackets
+    NFKC (full-width to half-width), all whitespace, newlines and invisible characters
+    (zero-width, bidi controls, BOM: :func:`etl.values.is_invisible`) removed, brackets
     unified to ``()``, range dashes unified to ``-``, required-field stars dropped,
     ASCII lower-cased.
 
@@ -166,7 +189,7 @@ def normalise_header(text: str) -> str:
     '0-2岁'
     """
     text = unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS)
-    text = _SPACE_RE.sub("", text).strip("*:")
+    text = "".join(c for c in _SPACE_RE.sub("", text) if not is_invisible(c)).strip("*:")
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
@@ -201,6 +224,10 @@ def _build_alias_index(kind: str) -> Mapping[str, tuple[str, int]]:
         if kind in f.kinds:
             for rank, alias in enumerate(f.aliases):
                 index.setdefault(normalise_header(alias), (f.name, rank))
+    for fld, heads in KIND_ALIASES.get(kind, {}).items():
+        base = len(FIELD_BY_NAME[fld].aliases)
+        for rank, alias in enumerate(heads):
+            index[normalise_header(alias)] = (fld, base + rank)
     return MappingProxyType(index)
 
 
@@ -286,8 +313,9 @@ def match_columns(columns: list[str], kind: str,
     overrides = dict(overrides or {})
     for src, fld in overrides.items():
         if fld not in allowed:
-            raise ValueError(f"--map {src}={fld}: unknown field {fld!r} for kind {kind!r}; "
-                             f"valid fields: {', '.join(allowed)}")
+            raise ValueError(f"--map {src}={fld}：“{fld}”不是{kind}登记表的字段；可用字段："
+                             f"{', '.join(allowed)} / --map {src}={fld}: unknown field {fld!r} "
+                             f"for kind {kind!r}; valid fields: {', '.join(allowed)}")
     norm_over = {normalise_header(k): v for k, v in overrides.items()}
     used: set[str] = set()
     hits: dict[str, list[tuple[int, int, str]]] = {}  # field -> [(rank, position, column)]
@@ -342,17 +370,23 @@ def _type_aliases() -> dict[str, str]:
         out[en] = code
         out[code] = code
     variants = {
-        "primary": ("中心校", "中心小学", "小学", "中心校（小学）"),
-        "teaching_point": ("村小", "教学点", "村小学", "村小/教学点"),
-        "nine_year": ("九年一贯制", "九年制学校", "九年一贯制学校"),
-        "junior": ("初中", "初级中学", "单设初中"),
-        "senior_high": ("高中", "普通高中", "完全中学"),
-        "vocational": ("职中", "职业高中", "中职", "职业中学"),
-        "special": ("特校", "特殊教育学校"),
+        # values of 学段 / 学校类别 / 办学层次 columns too
+        "primary": ("中心校", "中心小学", "小学", "中心校（小学）", "普通小学", "完全小学", "完小"),
+        "teaching_point": ("村小", "教学点", "村小学", "村小/教学点", "小学教学点"),
+        "nine_year": ("九年一贯制", "九年制学校", "九年一贯制学校", "九年制", "九年一贯",
+                      "小学、初中", "小学+初中", "小学和初中", "小学及初中", "小学,初中"),
+        "junior": ("初中", "初级中学", "单设初中", "普通初中"),
+        # a complete middle school (完全中学: junior and senior sections) has no type of its own:
+        # it is a county-tier senior high; its junior section is not counted as a junior school
+        "senior_high": ("高中", "普通高中", "完全中学", "高级中学", "完中", "十二年一贯制",
+                        "初中、高中", "初中+高中", "初中和高中", "初中及高中", "初中,高中"),
+        "vocational": ("职中", "职业高中", "中职", "职业中学", "职高", "中等职业学校", "中职学校",
+                       "职业学校", "职业技术学校", "职校", "中等职业教育"),
+        "special": ("特校", "特殊教育学校", "特教", "特殊教育", "特教学校", "特殊学校"),
         "teacher_training": ("教师进修校", "教师进修学校"),
-        "kindergarten": ("幼儿园", "公办幼儿园", "民办幼儿园"),
+        "kindergarten": ("幼儿园", "公办幼儿园", "民办幼儿园", "学前", "学前教育"),
         "county_hospital": ("县医院", "县级医院", "二级医院", "县人民医院", "中医院",
-                            "妇幼保健院", "县中医院"),
+                            "妇幼保健院", "县中医院", "中医医院"),
         "central_health_centre": ("中心卫生院",),
         "health_centre": ("卫生院", "乡镇卫生院"),
         "community_health_centre": ("社区卫生服务中心",),
@@ -372,6 +406,8 @@ def _type_aliases() -> dict[str, str]:
     }
     for code, labels in variants.items():
         for label in labels:
+            if out.get(label, code) != code:
+                raise ValueError(f"type label {label!r} declared for {out[label]} and {code}")
             out[label] = code
     return out
 
@@ -379,6 +415,141 @@ def _type_aliases() -> dict[str, str]:
 #: Written facility-type label -> facility type code of ``etl.schema.FACILITY_TYPES``.
 TYPE_ALIASES: dict[str, str] = _type_aliases()
 _TYPE_INDEX: dict[str, str] = {normalise_header(k): v for k, v in TYPE_ALIASES.items()}
+
+
+def resolve_type(value: str, kind: str) -> str:
+    """The facility type ``--type`` names for a whole register of ``kind`` (a type code such as
+    ``care_home`` or a written label such as ``敬老院``).
+
+    Raises
+    ------
+    ValueError
+        The value is not a type of the kind; the message (Chinese and English) lists them.
+
+    Examples
+    --------
+    >>> resolve_type("敬老院", "elderly_care"), resolve_type("day_care", "elderly_care")
+    ('care_home', 'day_care')
+    """
+    allowed = REGISTER_KINDS.get(kind)
+    if allowed is None:
+        raise ValueError(f"unknown register kind {kind!r}; valid: {', '.join(REGISTER_KINDS)}")
+    code = _TYPE_INDEX.get(normalise_header(value)) if isinstance(value, str) else None
+    if code is not None and code in allowed:
+        return code
+    listing = ", ".join(f"{c}（{FACILITY_TYPES[c][2]}）" for c in allowed)
+    if not allowed:
+        listing = "—"
+    raise ValueError(f"--type {value}：不是{kind}登记表的设施类型；可用类型：{listing} / "
+                     f"--type {value}: not a facility type of a {kind!r} register; valid types: "
+                     f"{listing}")
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """A facility type told from a name: the name ends with ``ends`` and contains ``contains``."""
+
+    type: str
+    ends: str
+    contains: str = ""
+
+    @property
+    def specificity(self) -> int:
+        return len(self.ends) + len(self.contains)
+
+
+def _rules(type_: str, *ends: str, contains: str = "") -> tuple[NameRule, ...]:
+    return tuple(NameRule(type_, e, contains) for e in ends)
+
+
+#: How a facility's type is told from its name when the register has no type label for it
+#: (no type column, or a blank cell). Only the rules of the register kind's types apply; of
+#: those that match, the most specific wins (longest ``ends`` + ``contains``; ties: the first
+#: declared), so 中心卫生院 beats 卫生院 and 职业中学 beats 中学. Names are compared after NFKC,
+#: without spaces and without a trailing note in brackets (开江县人民医院（二甲） → 开江县人民医院).
+NAME_RULES: tuple[NameRule, ...] = (
+    # schools
+    *_rules("primary", "小学", "中心小学", "中心校", "完全小学", "完小"),
+    *_rules("teaching_point", "村小", "村小学", "教学点"),
+    *_rules("nine_year", "九年一贯制学校", "九年制学校", "九年一贯制"),
+    # a bare …中学 is read as a junior middle school: a complete middle school or a senior high
+    # written so (e.g. 四川省开江中学) needs a type column or --type senior_high
+    *_rules("junior", "中学", "初级中学", "初中"),
+    *_rules("senior_high", "高级中学", "高中", "完全中学"),
+    *_rules("vocational", "职业中学", "职业高级中学", "职中", "职高", "职业学校", "职业技术学校"),
+    *_rules("special", "特殊教育学校", "特殊学校", "特校"),
+    *_rules("teacher_training", "教师进修学校", "进修学校", "进修校"),
+    *_rules("kindergarten", "幼儿园"),
+    # hospitals
+    *_rules("county_hospital", "人民医院", "中医院", "中医医院"),
+    *_rules("county_hospital", "", contains="妇幼保健"),
+    *_rules("central_health_centre", "中心卫生院"),
+    *_rules("health_centre", "卫生院"),
+    *_rules("community_health_centre", "社区卫生服务中心"),
+    *_rules("village_clinic", "卫生室"),
+    # elderly and child care
+    *_rules("care_home", "敬老院", "养老院", "中心敬老院", "福利院", "光荣院", "供养服务中心"),
+    *_rules("day_care", "日间照料中心", "日间照料站", "日间照料服务中心"),
+    *_rules("medical_elderly", "医养中心"),
+    *_rules("medical_elderly", "", contains="医养结合"),
+    *_rules("infant_care", "托儿所"),
+    *_rules("infant_care", "", contains="托育"),
+    # culture
+    *_rules("county_stage", "大舞台"),
+    *_rules("township_complex", "文化综合体", "综合文化站", "文化站"),
+    *_rules("village_centre", "文化服务中心", "文化室"),
+    *_rules("courtyard_post", "文化驿家"),
+    *_rules("library", "图书馆"),
+    *_rules("library_branch", "图书分馆"),
+    *_rules("library_branch", "分馆", contains="图书馆"),
+    *_rules("culture_centre", "文化馆"),
+    *_rules("culture_branch", "分馆", contains="文化馆"),
+)
+
+
+@functools.cache
+def _kind_rules(kind: str) -> tuple[NameRule, ...]:
+    allowed = REGISTER_KINDS[kind]
+    rules = [r for r in NAME_RULES if r.type in allowed]
+    return tuple(sorted(rules, key=lambda r: -r.specificity))  # stable: ties keep their order
+
+
+def _name_key(names: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Names as compared by :data:`NAME_RULES` (NFKC, no spaces, no trailing bracketed note)."""
+    key = pc.utf8_normalize(names.cast(pa.large_string()), "NFKC")
+    key = pc.replace_substring_regex(key, r"\s+", "")
+    return pc.replace_substring_regex(key, r"\([^()]*\)$", "")
+
+
+def types_from_names(names: pa.Array | pa.ChunkedArray | list, kind: str) -> pa.Array:
+    """Facility types of ``kind`` told from names by :data:`NAME_RULES` (null where none is).
+
+    Vectorised: one arrow kernel per rule of the kind, whatever the number of rows.
+
+    Examples
+    --------
+    >>> types_from_names(["任市镇中心卫生院", "长岭镇卫生院", "某某诊所"], "hospitals").to_pylist()
+    ['central_health_centre', 'health_centre', None]
+    >>> types_from_names(["普安镇社区卫生服务中心"], "culture").to_pylist()
+    [None]
+    """
+    if kind not in REGISTER_KINDS:
+        raise ValueError(f"unknown register kind {kind!r}; valid: {', '.join(REGISTER_KINDS)}")
+    if not isinstance(names, pa.Array | pa.ChunkedArray):
+        names = pa.array(names, pa.large_string())
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    key = _name_key(names)
+    out = pa.nulls(len(names), pa.large_string())
+    for rule in _kind_rules(kind):
+        hit = pc.ends_with(key, rule.ends) if rule.ends else None
+        if rule.contains:
+            has = pc.match_substring(key, rule.contains)
+            hit = has if hit is None else pc.and_(hit, has)
+        hit = pc.and_(pc.fill_null(hit, False), pc.is_null(out))
+        if pc.any(hit).as_py():
+            out = pc.if_else(hit, pa.scalar(rule.type, pa.large_string()), out)
+    return out
 
 
 def normalise_types(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
@@ -457,4 +628,25 @@ def types_markdown() -> str:
     for code in FACILITY_TYPES:
         kind = next(k for k, v in REGISTER_KINDS.items() if code in v)
         lines.append(f"| `{code}` | {kind} | {' · '.join(by_code[code])} |")
+    return "\n".join(lines) + "\n"
+
+
+def kind_aliases_markdown() -> str:
+    """The table of kind-dependent headers of the docs, rendered from :data:`KIND_ALIASES`."""
+    lines = ["| register kind | field | headers that mean it in this kind |", "|---|---|---|"]
+    for kind, fields in KIND_ALIASES.items():
+        for fld, heads in fields.items():
+            lines.append(f"| {kind} | `{fld}` | {' · '.join(heads)} |")
+    return "\n".join(lines) + "\n"
+
+
+def name_rules_markdown() -> str:
+    """The name-to-type table of the docs, rendered from :data:`NAME_RULES`."""
+    lines = ["| type | register kind | name ends with | and contains |", "|---|---|---|---|"]
+    for code in FACILITY_TYPES:
+        kind = next(k for k, v in REGISTER_KINDS.items() if code in v)
+        for contains in dict.fromkeys(r.contains for r in NAME_RULES if r.type == code):
+            ends = [f"…{r.ends}" if r.ends else "(any)" for r in NAME_RULES
+                    if r.type == code and r.contains == contains]
+            lines.append(f"| `{code}` | {kind} | {' · '.join(ends)} | {contains or '—'} |")
     return "\n".join(lines) + "\n"

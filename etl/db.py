@@ -4,6 +4,14 @@ The database file is always derived: ``build`` makes it anew from ``data/``
 (reference facts, the registers listed in ``data/registers/manifest.csv`` and
 the user loads kept under ``data/raw/``) into a temporary file that replaces
 the old one only when everything succeeded.
+
+The file at the database path is **published**: nobody ever opens it for writing. A change
+(:func:`writing`: a load, a withdrawal) copies it to a private file, writes there and renames
+the result over the published file in one atomic step; a rebuild does the same with a new
+file. Readers (the app's processes, ``etl status``, ``etl validate``) keep their read-only
+connections to the version they opened and see the new one when they reopen. Writers hold
+the lock of :mod:`etl.locks` on ``<database>.lock``, one at a time across processes; a lock
+taken by another writer is waited for, never mistaken for a broken database.
 """
 
 from __future__ import annotations
@@ -12,13 +20,15 @@ import contextlib
 import csv
 import json
 import os
+import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl import paths, reference, schema
+from etl import locks, paths, reference, schema
 
 Progress = Callable[[float, str], None]
 
@@ -115,13 +125,24 @@ def read_manifest(path: Path = paths.MANIFEST) -> list[dict[str, str]]:
 
 
 def build(db_path: str | Path = paths.DEFAULT_DB, *, data_dir: Path = paths.DATA,
-          progress: Progress = _quiet) -> dict[str, int]:
+          progress: Progress = _quiet, on_wait: locks.OnWait | None = None,
+          timeout: float | None = None) -> dict[str, int]:
     """Rebuild the database from ``data/`` atomically; returns a summary of row counts.
 
-    Builds into a temporary file next to ``db_path`` and renames it over the old
-    file only at the end, so a failure at any step leaves the old database intact.
+    Holds the writer lock (waiting for another writer as :func:`etl.locks.exclusive` says),
+    builds into a temporary file next to ``db_path`` and renames it over the old file only
+    at the end, so a failure at any step leaves the old database intact.
     """
+    with locks.exclusive(lock_path(db_path), what="build", timeout=timeout, on_wait=on_wait):
+        clean_stale(db_path)
+        return _build(db_path, data_dir=data_dir, progress=progress)
+
+
+def _build(db_path: str | Path, *, data_dir: Path = paths.DATA,
+           progress: Progress = _quiet) -> dict[str, int]:
+    """:func:`build` without the lock: the caller holds it."""
     from etl import pipeline  # the loader needs the schema created here
+    from etl import registers as register_log
 
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,23 +166,32 @@ def build(db_path: str | Path = paths.DEFAULT_DB, *, data_dir: Path = paths.DATA
                 progress(done / steps, entry["file"])
                 pipeline.load_file(con, registers / entry["file"], entry["kind"],
                                    crs=entry.get("crs") or "wgs84", data_dir=data_dir,
-                                   keep_raw=False, raw_path=f"registers/{entry['file']}")
+                                   keep_raw=False, raw_path=f"registers/{entry['file']}",
+                                   synthetic=True, who="build")
                 done += 1
+            # withdrawals and restorations (raw/events.csv), replayed in time order with the loads
+            events = register_log.read_events(raw_dir)
             for entry in user_loads:
                 progress(done / steps, entry["file_name"])
+                events = register_log.replay(con, events,
+                                             before=register_log.parse_at(entry.get("loaded_at")))
                 pipeline.load_file(con, raw_dir / entry["raw_name"], entry["kind"],
                                    crs=entry["crs"], overrides=json.loads(entry["overrides"] or "{}"),
                                    data_dir=data_dir, keep_raw=False,
                                    raw_path=f"raw/{entry['raw_name']}",
-                                   file_name=entry["file_name"])
+                                   file_name=entry["file_name"], type=entry.get("type") or None,
+                                   year=int(entry["year"]) if entry.get("year") else None,
+                                   scope=register_log.parse_scope(entry.get("scope")),
+                                   who=entry.get("who") or None,
+                                   loaded_at=register_log.parse_at(entry.get("loaded_at")))
                 done += 1
+            register_log.replay(con, events)
             pipeline.refresh_derived(con)
             summary = status(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(tmp, db_path)
-        Path(str(db_path) + ".wal").unlink(missing_ok=True)
+        _publish(tmp, db_path)
     finally:
         for p in (tmp, Path(str(tmp) + ".wal")):
             p.unlink(missing_ok=True)
@@ -188,30 +218,180 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def is_usable(db_path: str | Path) -> bool:
-    """True when the file opens and holds the contract's tables (and the stored tables
-    behind its views, so that a file of an older layout is rebuilt) with townships in them."""
+#: What :func:`state` finds at a database path.
+OK, MISSING, BROKEN, BUSY = "ok", "missing", "broken", "busy"
+
+
+def state(db_path: str | Path) -> str:
+    """``ok``: the file opens read-only and holds the contract's tables (and the stored tables
+    behind its views, so that a file of an older layout is rebuilt) with townships in them;
+    ``missing``; ``busy``: another program holds the file open for writing (DuckDB's own file
+    lock; not a fault of the file, so never a reason to rebuild); ``broken``: anything else."""
     db_path = Path(db_path)
     if not db_path.exists():
-        return False
+        return MISSING
     try:
         con = connect(db_path, read_only=True)
+    except duckdb.IOException as exc:
+        return BUSY if "lock" in str(exc).lower() else BROKEN
     except duckdb.Error:
-        return False
+        return BROKEN
     try:
-        return con.execute("SELECT count(*) FROM townships").fetchone()[0] > 0 and all(
+        ok = con.execute("SELECT count(*) FROM townships").fetchone()[0] > 0 and all(
             con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]
             ).fetchone()[0] for t in (*schema.TABLES, *schema.STORED_TABLES))
+        return OK if ok else BROKEN
     except duckdb.Error:
-        return False
+        return BROKEN
     finally:
         con.close()
 
 
-def ensure(db_path: str | Path = paths.DEFAULT_DB, *, progress: Progress = _quiet) -> bool:
-    """Build the database when it is missing or unreadable. Returns True when it was (re)built."""
-    if is_usable(db_path):
+def is_usable(db_path: str | Path) -> bool:
+    """True when :func:`state` is ``ok``."""
+    return state(db_path) == OK
+
+
+class DatabaseInUseError(Exception):
+    """Another program holds the database file open for writing outside our writer lock."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        name = Path(db_path).name
+        self.zh = (f"数据库文件 {name} 正被另一个程序以写入方式打开；本次未做任何更改。"
+                   "请关闭该程序后重试。")
+        self.en = (f"The database file {name} is open for writing in another program; nothing "
+                   "was changed. Close that program and try again.")
+        super().__init__(f"{self.zh} / {self.en}")
+
+
+def ensure(db_path: str | Path = paths.DEFAULT_DB, *, progress: Progress = _quiet,
+           on_wait: locks.OnWait | None = None, timeout: float | None = None) -> bool:
+    """Build the database when it is missing or unreadable. Returns True when it was (re)built.
+
+    The build holds the writer lock; the file is checked again once the lock is held, so a
+    database that another process built (or published) meanwhile is kept, not rebuilt.
+    """
+    if state(db_path) == OK:
         return False
-    build(db_path, progress=progress)
+    with locks.exclusive(lock_path(db_path), what="build (database missing or unusable)",
+                         timeout=timeout, on_wait=on_wait):
+        found = state(db_path)
+        if found == OK:
+            return False
+        if found == BUSY:
+            raise DatabaseInUseError(db_path)
+        clean_stale(db_path)
+        _build(db_path, progress=progress)
     return True
+
+
+def lock_path(db_path: str | Path) -> Path:
+    """The writer lock file of a database: ``<database>.lock`` beside it.
+
+    >>> lock_path("data/equity.duckdb").as_posix()
+    'data/equity.duckdb.lock'
+    """
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def _temp_patterns(db_path: Path) -> tuple[str, ...]:
+    return (f"{db_path.name}.tmp-*", f".{db_path.name}.write-*")
+
+
+def clean_stale(db_path: str | Path) -> list[Path]:
+    """Remove what a killed writer left: temporary database files beside ``db_path`` and
+    ``raw/*.part`` copies. Call only while holding the writer lock (no writer is running).
+    Returns the removed paths."""
+    db_path = Path(db_path)
+    removed: list[Path] = []
+    candidates = [p for pat in _temp_patterns(db_path) for p in db_path.parent.glob(pat)]
+    candidates += list((db_path.parent / "raw").glob("*.part"))
+    for p in candidates:
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def clean_stale_if_idle(db_path: str | Path) -> list[Path]:
+    """:func:`clean_stale` when no writer holds the lock now (at start-up); else nothing."""
+    with locks.try_exclusive(lock_path(db_path), what="clean-up") as free:
+        return clean_stale(db_path) if free else []
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _publish(new_file: Path, db_path: Path) -> None:
+    """Put a complete, closed database file in place of the published one, atomically."""
+    _fsync(new_file)
+    os.replace(new_file, db_path)
+    # a write-ahead log beside the published file can only be stale: nobody writes it in place
+    Path(str(db_path) + ".wal").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        _fsync(db_path.parent)
+
+
+class Write:
+    """A change in progress (see :func:`writing`): ``con`` is a read-write connection to a
+    private copy of the database; :meth:`discard` drops the copy instead of publishing it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con, self.path = con, path
+        self.publish = True
+
+    def discard(self) -> None:
+        """Publish nothing at the end (the change turned out to change nothing)."""
+        self.publish = False
+
+
+@contextlib.contextmanager
+def writing(db_path: str | Path = paths.DEFAULT_DB, *, what: str = "",
+            progress: Progress = _quiet, on_wait: locks.OnWait | None = None,
+            timeout: float | None = None) -> Iterator[Write]:
+    """Change the database as the only writer, and publish the result atomically.
+
+    Takes the writer lock (waiting up to ``timeout``, telling ``on_wait`` once), builds the
+    database first if it is missing or unusable, copies the published file to a private one
+    beside it and yields a :class:`Write` on the copy. When the block ends normally the copy
+    is checkpointed, closed and renamed over the published file; when it raises, the copy is
+    removed and the published database is exactly as it was. Readers are never blocked.
+
+    Raises
+    ------
+    etl.locks.BusyError
+        Another writer held the lock for longer than ``timeout``; nothing was changed.
+    DatabaseInUseError
+        Another program has the file open for writing outside the lock.
+    """
+    db_path = Path(db_path)
+    with locks.exclusive(lock_path(db_path), what=what, timeout=timeout, on_wait=on_wait):
+        clean_stale(db_path)
+        found = state(db_path)
+        if found == BUSY:
+            raise DatabaseInUseError(db_path)
+        if found != OK:
+            _build(db_path, progress=progress)
+        tmp = db_path.with_name(f".{db_path.name}.write-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            shutil.copyfile(db_path, tmp)
+            con = connect(tmp)
+            try:
+                change = Write(con, tmp)
+                yield change
+                if change.publish:
+                    con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if change.publish:
+                _publish(tmp, db_path)
+        finally:
+            for p in (tmp, Path(str(tmp) + ".wal")):
+                p.unlink(missing_ok=True)

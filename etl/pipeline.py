@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from geopy.geocoders.base import Geocoder
 
-from etl import aliases, coords, paths, readers, schema, values
+from etl import aliases, coords, paths, readers, registers, schema, values
 from etl.db import transaction
 from etl.resolve import Gazetteer, GazetteerGeocoder, geocode_point, online_geocoder
 
@@ -65,7 +65,31 @@ _EXTRA_REASONS: dict[str, tuple[str, str]] = {
     "duplicate_unit": ("村（社区）“{value}”在文件中重复", 'village or community "{value}" repeats in the file'),
     "total_mismatch": ("年龄段人数之和 {value} 与合计不符", "the age bands sum to {value}, not to the total"),
     "missing_unit": ("缺少村（社区）", "village or community is missing"),
+    "field_too_long": ("“{column}”列的内容有 {value} 个字符，超过每格 {hint} 个字符的上限",
+                       'the text in column "{column}" has {value} characters, over the limit '
+                       "of {hint} per cell"),
+    "invisible_name": ("“{column}”列的名称只含不可见字符（{value}），去掉后为空",
+                       'the name in column "{column}" holds only invisible characters ({value}); '
+                       "nothing is left once they are removed"),
+    "type_not_told": ("没有类型，且无法从名称“{value}”判断设施类型（本类登记表的类型：{hint}）；"
+                      "请填写类型列或用 --type 指定",
+                      'no type given and the facility type cannot be told from the name "{value}" '
+                      "(types of this kind of register: {hint}); fill in a type column or use --type"),
+    "unit_township_conflict": (
+        "村（社区）代码“{value}”属于{hint[0]}，不属于所填的乡镇“{hint[1]}”",
+        'village/community code "{value}" belongs to {hint[0]}, not to the township written, '
+        '"{hint[1]}"'),
+    "not_a_point": ("要素的几何是 {value}，不是点：应为 Point（或面，取其代表点）",
+                    "the feature's geometry is a {value}, not a point: a Point (or a polygon, "
+                    "located at its representative point) is expected"),
+    "bad_geometry": ("要素的几何（{value}）无法读取：坐标缺失或图形无效",
+                     "the feature's geometry ({value}) cannot be read: missing coordinates or "
+                     "an invalid shape"),
 }
+_EXTRA_REASONS.update(registers.REASONS)  # a register's scope and year
+#: Longest cell value quoted in a reason, and kept per cell in ``rejects.raw``.
+_MAX_QUOTED = 60
+_MAX_RAW_CELL = 200
 
 
 #: Names of totals rows (a whole-cell match).
@@ -74,12 +98,25 @@ _STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
               pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
 
 
-def _reason(code: str, column: str, value: object, hint: str = "") -> tuple[str, str]:
+def _reason(code: str, column: str, value: object,
+            hint: str | tuple[str, ...] = "") -> tuple[str, str]:
+    """Chinese and English reason for an error code; a ``hint`` tuple fills ``{hint[i]}``."""
     if code in _EXTRA_REASONS:
         zh, en = _EXTRA_REASONS[code]
-        return (zh.format(column=column, value=value, hint=hint),
-                en.format(column=column, value=value, hint=hint))
+        text = "" if value is None else str(value)
+        if len(text) > _MAX_QUOTED:
+            text = text[:_MAX_QUOTED - 3] + "…"
+        return (zh.format(column=column, value=text, hint=hint),
+                en.format(column=column, value=text, hint=hint))
     return values.reason_text(code, column, value)
+
+
+def _raw_cell(value: object) -> object:
+    """A rejected row's cell as kept in ``rejects.raw``: a text over :data:`_MAX_RAW_CELL`
+    characters is cut, saying how long it was."""
+    if isinstance(value, str) and len(value) > _MAX_RAW_CELL:
+        return f"{value[:_MAX_RAW_CELL]}…（共 {len(value):,} 字符 / {len(value):,} characters）"
+    return value
 
 
 @dataclass
@@ -101,6 +138,11 @@ class LoadResult:
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     table: pa.Table | None = field(default=None, repr=False)
+    #: Facility registers: the year, the scope (township codes; None: the whole county) and
+    #: what the load supersedes (:func:`etl.registers.preview`).
+    year: int | None = None
+    scope: tuple[str, ...] | None = None
+    supersedes: list[dict] = field(default_factory=list)
     _clean: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
@@ -318,8 +360,8 @@ def _names(codes: np.ndarray):
 
 
 def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[str, str],
-                    gaz: Gazetteer, area: coords.Area, geocoder: Callable[[], Geocoder]
-                    ) -> tuple[dict, _Errors]:
+                    gaz: Gazetteer, area: coords.Area, geocoder: Callable[[], Geocoder],
+                    forced_type: str | None = None) -> tuple[dict, _Errors]:
     """Return (columns of every row in canonical fields, errors with positions).
 
     Every check runs on every row with arrow or numpy kernels; names are resolved once
@@ -329,6 +371,13 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     err = _Errors()
     out: dict[str, object] = {}
     mapped = set(mapping.values())
+
+    # cells over the length limit, and GeoJSON geometries that are not points: named first
+    _long_cells(sheet, err)
+    g_err = sheet.row_info.get("geometry_error")
+    if g_err is not None:
+        for code in ("not_a_point", "bad_geometry"):
+            err.add(g_err == code, "geometry", code, sheet.row_info["geometry"])
 
     # numbers
     for fld, (integer, lo, hi) in NUMERIC_BOUNDS.items():
@@ -341,13 +390,25 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
 
     # name and type (facilities)
     if kind in schema.FACILITY_KINDS:
-        src, name = _col(sheet, mapping, "name")
-        name = pc.utf8_trim_whitespace(name)
+        src, raw_name = _col(sheet, mapping, "name")
+        # invisible characters (zero-width, bidi controls, BOM …) never reach a stored name
+        name = values.strip_invisible(raw_name)
+        blank = pc.fill_null(pc.equal(name, ""), True).to_numpy(zero_copy_only=False)
+        invisible = np.zeros(n, dtype=bool)
+        if blank.any():
+            invisible = blank & pc.fill_null(pc.match_substring_regex(
+                raw_name, values.INVISIBLE_PATTERN), False).to_numpy(zero_copy_only=False)
+            name = pc.if_else(pa.array(blank), pa.scalar(None, name.type), name)
         out["name"] = name
-        err.add(pc.is_null(name).to_numpy(zero_copy_only=False), src or "name", "missing_name")
+        err.add(blank & ~invisible, src or "name", "missing_name")
+        err.add(invisible, src or "name", "invisible_name",
+                lambda pos: [values.invisible_codepoints(x)
+                             for x in raw_name.take(pa.array(pos)).to_pylist()])
         err.add(pc.fill_null(pc.is_in(name, value_set=_TOTAL_NAMES), False).to_numpy(
             zero_copy_only=False), src or "name", "total_row", name)
         tsrc, tvals = _col(sheet, mapping, "type")
+        if forced_type is not None:  # --type: one type for the whole file
+            tsrc, tvals = "--type", pa.repeat(pa.scalar(forced_type, pa.large_string()), n)
         t_idx, t_uniq = _encode(tvals)
         # the type of each distinct label (the last slot stands for a missing label)
         u_types, u_codes = aliases.normalise_types(pd.Series([*t_uniq, None], dtype=object), kind)
@@ -355,11 +416,20 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         u_codes = np.array([None if pd.isna(v) else v for v in u_codes], dtype=object)
         out["type"] = _Coded.spread(u_types, np.where(t_idx < 0, len(t_uniq), t_idx))
         t_bad = np.array([c is not None for c in u_codes])[t_idx]
+        # no type label (no type column, or a blank cell): told from the name, else rejected
+        untold = np.flatnonzero(np.array([c == "missing_type" for c in u_codes])[t_idx])
+        if len(untold):
+            told = aliases.types_from_names(name.take(pa.array(untold)), kind).to_pylist()
+            out["type"].put(untold, told)
+            t_bad[untold] = False
+            lost = untold[np.array([t is None for t in told], dtype=bool) & ~blank[untold]]
+            err.add_at(lost, tsrc or src or "name", "type_not_told", name,
+                       ", ".join(schema.REGISTER_KINDS[kind]))
         err.add(t_bad, tsrc or "type", lambda pos: u_codes[t_idx[pos]], tvals)
         _, ids = _col(sheet, mapping, "id")
-        out["id_raw"] = pc.utf8_trim_whitespace(ids)
+        out["id_raw"] = values.strip_invisible(ids)
         for fld in ("school_group", "ownership", "address"):
-            out[fld] = _col(sheet, mapping, fld)[1]
+            out[fld] = _visible(_col(sheet, mapping, fld)[1])
 
     if "is_synthetic" in mapped:
         _, b = _col(sheet, mapping, "is_synthetic")
@@ -434,6 +504,15 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
         swapped = swapped | swapped_at_parse
         if swapped.any():
             method.put(np.flatnonzero(has_xy & swapped), [f"register:{crs}:swapped"])
+        geometry = sheet.row_info.get("geometry")
+        if geometry is not None:
+            # a polygon stands at its representative point, as precise as the polygon is large
+            poly = has_xy & np.array([g in readers.POLYGON_TYPES for g in geometry], dtype=bool)
+            if poly.any():
+                at = np.flatnonzero(poly)
+                method.put(at, [f"register:{crs}:polygon" + (":swapped" if swapped[i] else "")
+                                for i in at])
+                precision[at] = np.fmax(10.0, sheet.row_info["extent_m"][at])
 
     # township, resolved once per distinct text
     tsrc, town_raw = _col(sheet, mapping, "township")
@@ -451,7 +530,7 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     ucsrc, unit_code_raw = _col(sheet, mapping, "unit_code")
     unit = _Coded.empty(n)
     if ucsrc is not None:
-        codes = pc.utf8_trim_whitespace(unit_code_raw)
+        codes = values.strip_invisible(unit_code_raw)
         c_idx, c_uniq = _encode(codes)
         known_codes = set(gaz.units["code"])
         unit = _Coded.spread([c if c in known_codes else None for c in c_uniq], c_idx)
@@ -473,12 +552,21 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
             hint_full = np.full(n, "", dtype=object)
             hint_full[todo] = _spread(hints, pair)
             err.add_at(todo[bad_pairs], usrc, "unknown_unit", unit_raw, hint_full)
-    # a unit gives its township when none was written
     unit_town = unit.map(dict(zip(gaz.units["code"], gaz.units["township_code"], strict=True)))
+    # a unit code of another township than the one written: rejected (never bent to either)
+    both = np.flatnonzero(~town.none() & ~unit_town.none())
+    if len(both):
+        clash = both[town.take(both) != unit_town.take(both)]
+        if len(clash):
+            err.add_at(clash, ucsrc or usrc or tsrc, "unit_township_conflict",
+                       unit.take(clash).tolist(),
+                       [(gaz.township_name(unit_town.get(i)),
+                         values.strip_invisible_text(str(town_raw[int(i)].as_py())))
+                        for i in clash])
+    # a unit gives its township when none was written
     fill = np.flatnonzero(town.none() & ~unit_town.none())
     if len(fill):
         town.put(fill, unit_town.take(fill))
-    # a unit written with the wrong township: the unit's own township wins only if town is empty
 
     if kind == "population":
         return _finish_population(out, err, sheet, mapping, unit, town, lon, lat, has_xy, method)
@@ -522,6 +610,35 @@ def _validate_sheet(sheet: readers.RawSheet, kind: str, crs: str, mapping: dict[
     out["location_method"] = method
     out["location_precision_m"] = precision
     return out, err
+
+
+def _visible(arr: pa.Array) -> pa.Array:
+    """Texts without invisible characters (:func:`etl.values.strip_invisible`); empty -> null."""
+    arr = values.strip_invisible(arr)
+    empty = pc.fill_null(pc.equal(arr, ""), False)
+    if not pc.any(empty).as_py():
+        return arr
+    return pc.if_else(empty, pa.scalar(None, arr.type), arr)
+
+
+def _long_cells(sheet: readers.RawSheet, err: _Errors) -> None:
+    """Reject rows with a cell over ``max_field_chars`` characters (every column of the sheet).
+
+    Byte lengths come from the offsets (no string is read); characters are counted only
+    for cells whose bytes exceed the limit (a character is at least one byte).
+    """
+    cap = int(readers.limit("max_field_chars"))
+    for column in sheet.frame.columns:
+        arr = _text_column(sheet.frame[column])
+        nbytes = pc.fill_null(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+        pos = np.flatnonzero(nbytes > cap)
+        if not len(pos):
+            continue
+        chars = pc.utf8_length(arr.take(pa.array(pos))).to_numpy(zero_copy_only=False)
+        over = chars > cap
+        if over.any():
+            err.add_at(pos[over], column, "field_too_long",
+                       [f"{int(c):,}" for c in chars[over]], f"{cap:,}")
 
 
 def _hint(suggestions: list[str]) -> str:
@@ -630,9 +747,10 @@ def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
     rows = []
     for a, b, raw_values in zip(starts, ends, zip(*cells, strict=True) if cells
                                 else [()] * len(starts), strict=True):
-        texts = [_reason(codes[i], cols[i], vals[i], hints[i] if isinstance(hints[i], str) else "")
+        texts = [_reason(codes[i], cols[i], vals[i],
+                         hints[i] if isinstance(hints[i], str | tuple) else "")
                  for i in range(a, b)]
-        raw = dict(zip(names, raw_values, strict=True))
+        raw = {k: _raw_cell(v) for k, v in zip(names, raw_values, strict=True)}
         rows.append({
             "row_number": int(sheet.row_numbers[pos[a]]),
             "sheet": sheet.sheet,
@@ -645,16 +763,25 @@ def _rejects_frame(sheet: readers.RawSheet, errors: _Errors) -> pd.DataFrame:
 
 
 def process_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str = "wgs84",
+                 type: str | None = None,  # noqa: A002 - the CLI's --type
                  overrides: dict[str, str] | None = None,
                  file_name: str | None = None, sha256: str | None = None,
-                 sheets: list[readers.RawSheet] | None = None) -> LoadResult:
+                 sheets: list[readers.RawSheet] | None = None, year: int | None = None,
+                 scope: str | list[str] | tuple[str, ...] | None = None,
+                 require_year: bool = False) -> LoadResult:
     """Read and validate ``path`` against the database's gazetteer without writing anything.
 
     ``sha256`` is the file's hash and ``sheets`` the file as read by
-    :func:`etl.readers.read_register` when the caller has them already.
+    :func:`etl.readers.read_register` when the caller has them already. For a facility
+    register, ``year`` and ``scope`` are as in :func:`load_file`, and the result says what a
+    load would supersede (``result.supersedes`` and the notes).
     """
-    return _process(con, path, kind, crs=crs, overrides=overrides, file_name=file_name,
-                    sha256=sha256, sheets=sheets)
+    scope = registers.resolve_scope(con, scope) if kind in schema.FACILITY_KINDS else None
+    result = _process(con, path, kind, crs=crs, overrides=overrides, file_name=file_name,
+                      sha256=sha256, sheets=sheets, type=type, year=year, scope=scope)
+    if kind in schema.FACILITY_KINDS:
+        registers.annotate(con, result, require_year=require_year)
+    return result
 
 
 #: Most rows validated at a time (:data:`etl.readers.PART_ROWS`, three DuckDB row groups):
@@ -688,7 +815,8 @@ def _parts(sheet: readers.RawSheet, size: int) -> list[readers.RawSheet]:
         fit = [e for e in ends if cuts[-1] < e <= cuts[-1] + size]
         cuts.append(max(fit) if fit else min(cuts[-1] + size, n))
     return [dataclasses.replace(sheet, frame=sheet.frame.iloc[a:b].reset_index(drop=True),
-                                row_numbers=sheet.row_numbers[a:b])
+                                row_numbers=sheet.row_numbers[a:b],
+                                row_info={k: v[a:b] for k, v in sheet.row_info.items()})
             for a, b in itertools.pairwise(cuts)]
 
 
@@ -720,22 +848,30 @@ def _process(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str 
              overrides: dict[str, str] | None = None, file_name: str | None = None,
              sha256: str | None = None, sheets: list[readers.RawSheet] | None = None,
              on_part: Callable[[pa.Table], None] | None = None,
-             places: tuple[Gazetteer, coords.Area] | None = None) -> LoadResult:
+             places: tuple[Gazetteer, coords.Area] | None = None,
+             type: str | None = None,  # noqa: A002 - the CLI's --type
+             year: int | None = None, scope: tuple[str, ...] | None = None) -> LoadResult:
     """:func:`process_file`, handing each validated part's table to ``on_part`` as it is done;
-    ``places`` is the database's gazetteer and county area when the caller has them."""
+    ``places`` is the database's gazetteer and county area when the caller has them; ``type``
+    (a type code or label of the kind, :func:`etl.aliases.resolve_type`) is the type of every
+    row, whatever the file says."""
     path = Path(path)
     if kind not in schema.REGISTER_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(schema.REGISTER_KINDS)}")
     if crs not in ("wgs84", "gcj02", "bd09"):
         raise ValueError(f"unknown crs {crs!r}; expected wgs84, gcj02 or bd09")
+    readers.check_overrides(overrides, kind)  # an unknown field: refused before reading
+    forced_type = aliases.resolve_type(type, kind) if type is not None else None
     result = LoadResult(file_name=file_name or path.name, kind=kind,
                         sha256=sha256 or file_sha256(path))
+    result.year, result.scope = year, scope  # the year is settled by etl.registers.annotate
     if kind == "boundaries":
-        result.clean = _read_boundaries(path)
+        result.clean = _read_boundaries(path, result.file_name)
         result.rows_read = result.rows_loaded = len(result.clean)
         return result
     if sheets is None:
-        sheets = readers.read_register(path, kind, overrides=overrides)
+        sheets = readers.read_register(path, kind, overrides=overrides,
+                                       file_name=result.file_name)
     gaz, area = places or _places(con)
     # made on first use: only rows without coordinates need it (building one costs ~0.2 s)
     geocoder = functools.cache(lambda: online_geocoder() or GazetteerGeocoder(gaz))
@@ -756,8 +892,17 @@ def _process(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str 
             result.notes.append(f"{fld}: 多个列可对应，使用“{cols[0]}” / several columns map to {fld}; using {cols[0]!r}")
         if match.unmatched:
             result.notes.append(f"未使用的列 / unused columns: {', '.join(match.unmatched)}")
+        if forced_type is not None:
+            result.notes.append(f"类型均为 {forced_type}（--type） / every row's type is "
+                                f"{forced_type} (--type)")
+        elif "type" not in match.mapping.values() and len(schema.REGISTER_KINDS[kind]) > 1:
+            result.notes.append("没有类型列：类型按名称判断 / no type column: types told from the names")
         for sheet in _parts(whole, CHUNK_ROWS):
-            clean, errors = _validate_sheet(sheet, kind, crs, match.mapping, gaz, area, geocoder)
+            clean, errors = _validate_sheet(sheet, kind, crs, match.mapping, gaz, area, geocoder,
+                                            forced_type)
+            if kind in schema.FACILITY_KINDS and (scope is not None or year is not None):
+                registers.check_rows(clean, errors, match.mapping, len(sheet.frame), scope=scope,
+                                     year=year, town_name=gaz.township_name)
             n = len(sheet.frame)
             bad = np.zeros(n, dtype=bool)
             bad[errors.positions()] = True
@@ -802,15 +947,32 @@ def _process(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str 
     return result
 
 
-def _read_boundaries(path: Path) -> pd.DataFrame:
-    """Township (9-digit code) or unit (12-digit code) polygons from GeoJSON."""
+def _read_boundaries(path: Path, name: str | None = None) -> pd.DataFrame:
+    """Township (9-digit code) or unit (12-digit code) polygons from GeoJSON.
+
+    Any failure is a :class:`etl.readers.RegisterReadError` naming the file as ``name``.
+    """
+    name = name or path.name
+    try:
+        return _boundary_rows(path, name)
+    except readers.RegisterReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every parser failure becomes a clear message
+        raise readers.read_error(name, exc, path) from exc
+
+
+def _boundary_rows(path: Path, name: str) -> pd.DataFrame:
     from shapely.geometry import shape
     try:
         with open(path, encoding="utf-8-sig") as f:
             fc = json.load(f)
     except (OSError, ValueError) as exc:
-        raise readers.RegisterReadError(f"{path.name}：不是有效的 GeoJSON（{exc}）",
-                                        f"{path.name}: not valid GeoJSON ({exc})") from exc
+        detail = readers.scrub(exc, path, name)
+        raise readers.RegisterReadError(f"{name}：不是有效的 GeoJSON（{detail}）",
+                                        f"{name}: not valid GeoJSON ({detail})") from exc
+    if not isinstance(fc, dict):
+        raise readers.RegisterReadError(f"{name}：不是 GeoJSON FeatureCollection",
+                                        f"{name}: not a GeoJSON FeatureCollection")
     rows = []
     for i, feat in enumerate(fc.get("features", []), start=1):
         props = feat.get("properties") or {}
@@ -818,23 +980,35 @@ def _read_boundaries(path: Path) -> pd.DataFrame:
         geom = feat.get("geometry") or {}
         if geom.get("type") not in ("Polygon", "MultiPolygon") or not shape(geom).is_valid:
             raise readers.RegisterReadError(
-                f"{path.name}：第 {i} 个要素不是有效的面",
-                f"{path.name}: feature {i} is not a valid polygon")
+                f"{name}：第 {i} 个要素不是有效的面",
+                f"{name}: feature {i} is not a valid polygon")
         level = {9: "township", 12: "unit"}.get(len(code))
         if level is None:
             raise readers.RegisterReadError(
-                f"{path.name}：第 {i} 个要素的 code “{code}” 应为 9 位（乡镇）或 12 位（村）代码",
-                f"{path.name}: feature {i} code {code!r} must be a 9-digit (township) or 12-digit (unit) code")
+                f"{name}：第 {i} 个要素的 code “{code}” 应为 9 位（乡镇）或 12 位（村）代码",
+                f"{name}: feature {i} code {code!r} must be a 9-digit (township) or 12-digit (unit) code")
         rows.append({"level": level, "code": code, "name": props.get("name") or props.get("名称"),
-                     "geojson": json.dumps(geom), "source": path.name, "is_synthetic": False})
+                     "geojson": json.dumps(geom), "source": name, "is_synthetic": False})
     return pd.DataFrame(rows)
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str = "wgs84",
               overrides: dict[str, str] | None = None, data_dir: Path = paths.DATA,
               keep_raw: bool = True, raw_path: str | None = None,
-              file_name: str | None = None) -> LoadResult:
+              file_name: str | None = None,
+              type: str | None = None,  # noqa: A002 - the CLI's --type
+              year: int | None = None, scope: str | list[str] | tuple[str, ...] | None = None,
+              require_year: bool = False, synthetic: bool = False, who: str | None = None,
+              loaded_at: dt.datetime | None = None) -> LoadResult:
     """Validate ``path`` and write it in one transaction (see the module docstring).
+
+    A facility load is a register (:mod:`etl.registers`): of ``year`` (else the file's year
+    column; with ``require_year`` a file without either is refused), ``scope`` (township
+    names or codes; rows outside are rejected; default the whole county), generated when
+    ``synthetic``; it supersedes what it covers. ``who`` and ``loaded_at`` (UTC; default
+    now) are recorded.
+
+    ``type`` sets one facility type for every row (``--type``; see :func:`process_file`).
 
     The file is hashed while it is read, and the raw copy is made while it is validated
     (both in a worker thread); the copy is put in place inside the transaction. Facility
@@ -843,6 +1017,12 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
     transaction.
     """
     path = Path(path)
+    scope = registers.resolve_scope(con, scope) if kind in schema.FACILITY_KINDS else None
+    loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if kind in schema.REGISTER_KINDS:
+        readers.check_overrides(overrides, kind)  # an unknown field: refused before reading
+        if type is not None:
+            aliases.resolve_type(type, kind)  # a type of another kind: refused before reading
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha_job = pool.submit(file_sha256, path)
         sheets, read_error, places = None, None, None
@@ -852,7 +1032,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
             side = ThreadPoolExecutor(max_workers=1)
             places_job = side.submit(_places, con)
             try:
-                sheets = readers.read_register(path, kind, overrides=overrides)
+                sheets = readers.read_register(path, kind, overrides=overrides,
+                                               file_name=file_name or path.name)
             except readers.RegisterReadError as exc:
                 read_error = exc
             finally:
@@ -878,20 +1059,26 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
                     result = _process(con, path, kind, crs=crs, overrides=overrides,
                                       file_name=file_name, sha256=sha, sheets=sheets,
                                       on_part=writer.put if writer else None,
-                                      places=places)
+                                      places=places, type=type, year=year, scope=scope)
                 except BaseException:
                     if writer is not None:
                         writer.abort()
                     raise
                 load_id = writer.finish() if writer else _next_load_id(con)
                 result.load_id = load_id
+                if writer is not None:  # the register's year, and what it supersedes
+                    registers.annotate(con, result, require_year=require_year,
+                                       synthetic=synthetic, done=True)
                 con.execute(
                     "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [load_id, result.file_name, sha, kind, crs, result.rows_read,
                      result.rows_loaded, result.rows_rejected,
-                     dt.datetime.now(dt.UTC).replace(tzinfo=None), raw_path or f"raw/{raw_name}"])
+                     loaded_at, raw_path or f"raw/{raw_name}"])
                 if writer is None:
                     _write_rows(con, result, kind, load_id)
+                else:
+                    registers.record(con, result, synthetic=synthetic, who=who,
+                                     loaded_at=loaded_at, raw_path=raw_path or f"raw/{raw_name}")
                 if len(result.rejects):
                     rej = result.rejects.assign(load_id=load_id)
                     con.register("_rej", rej)
@@ -902,7 +1089,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: str, *, crs: str
                     refresh_derived(con)
                 if copy is not None:
                     copy.finish()
-                    _index_raw(data_dir / "raw", raw_name, result, crs, overrides)
+                    _index_raw(data_dir / "raw", raw_name, result, crs, overrides, type,
+                               year=year, scope=scope, who=who, loaded_at=loaded_at)
         except BaseException:
             if copy is not None:
                 copy.discard()
@@ -967,7 +1155,7 @@ def _write_rows(con: duckdb.DuckDBPyConnection, result: LoadResult, kind: str, l
         return
     if result.table is not None and result.rows_loaded:
         _insert_facilities(con, result.table, result.file_name, load_id,
-                           replace=_has_facilities(con))
+                           replace=False)  # never deleted: registers supersede
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -998,8 +1186,8 @@ class _FacilityWriter:
 
     def _start(self) -> None:
         self.load_id = _next_load_id(self.con)
-        # ids loaded before replace their old rows; a table empty before the load needs no check
-        self.replace = _has_facilities(self.con)
+        # rows loaded before are never deleted: registers supersede them (etl.registers)
+        self.replace = False
         # row order in the table does not matter (readers ORDER BY): let the insert run in parallel
         self.order = self.con.execute(
             "SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
@@ -1106,7 +1294,8 @@ def _insert_domain(con: duckdb.DuckDBPyConnection, domain: str, t: pa.Table,
         con.unregister("_fac")
 
 
-RAW_INDEX_FIELDS = ["raw_name", "file_name", "sha256", "kind", "crs", "overrides", "loaded_at"]
+RAW_INDEX_FIELDS = ["raw_name", "file_name", "sha256", "kind", "crs", "overrides", "loaded_at",
+                    "type", "year", "scope", "who"]
 
 
 def read_raw_index(raw_dir: Path) -> list[dict[str, str]]:
@@ -1119,16 +1308,30 @@ def read_raw_index(raw_dir: Path) -> list[dict[str, str]]:
 
 
 def _index_raw(raw_dir: Path, raw_name: str, result: LoadResult, crs: str,
-               overrides: dict[str, str] | None) -> None:
+               overrides: dict[str, str] | None, type_: str | None = None, *,
+               year: int | None = None, scope: tuple[str, ...] | None = None,
+               who: str | None = None, loaded_at: dt.datetime | None = None) -> None:
     idx = raw_dir / "index.csv"
     new = not idx.exists()
+    if not new:  # an index written before a field was added: rewritten with every field
+        with open(idx, encoding="utf-8", newline="") as f:
+            old = csv.DictReader(f)
+            rows = list(old) if (old.fieldnames or []) != RAW_INDEX_FIELDS else None
+        if rows is not None:
+            with open(idx, "w", encoding="utf-8", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=RAW_INDEX_FIELDS, extrasaction="ignore")
+                w.writeheader()
+                w.writerows(rows)
     with open(idx, "a", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=RAW_INDEX_FIELDS)
         if new:
             w.writeheader()
         w.writerow({"raw_name": raw_name, "file_name": result.file_name, "sha256": result.sha256,
                     "kind": result.kind, "crs": crs, "overrides": json.dumps(overrides or {}, ensure_ascii=False),
-                    "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+                    "loaded_at": (loaded_at.replace(tzinfo=dt.UTC) if loaded_at
+                                  else dt.datetime.now(dt.UTC)).isoformat(),
+                    "type": type_ or "", "year": "" if year is None else int(year),
+                    "scope": registers.scope_text(scope) if scope else "", "who": who or ""})
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:

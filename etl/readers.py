@@ -24,6 +24,8 @@ import datetime as dt
 import io
 import json
 import os
+import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +75,8 @@ LIMITS: dict[str, Limit] = {x.key: x for x in (
           "Most files an .xlsx (a zip) may hold."),
     Limit("max_columns", 1_000, "columns", "EQUITY_MAX_COLUMNS",
           "Most columns a sheet or CSV may have; checked before its rows are read."),
+    Limit("max_field_chars", 10_000, "characters", "EQUITY_MAX_FIELD_CHARS",
+          "Longest text of one cell; a row with a longer cell is rejected (the other rows load)."),
 )}
 
 #: First bytes of binary formats that are sometimes renamed to .csv, with their names.
@@ -115,7 +119,8 @@ class RawSheet:
 
     ``row_numbers`` are 1-based source rows: the physical CSV line (title and
     header lines counted), the Excel row number, or the 1-based feature number
-    for GeoJSON (``header_row`` 0).
+    for GeoJSON (``header_row`` 0). ``row_info`` holds per-row facts that are not
+    columns (a GeoJSON feature's geometry type), aligned with ``frame``.
     """
 
     file_name: str
@@ -127,18 +132,23 @@ class RawSheet:
     header_row: int
     skipped: list[str]
     titles: list[str] = field(default_factory=list)
+    #: Per-row arrays aligned with ``frame`` that are not register columns (GeoJSON:
+    #: ``geometry``, ``geometry_error``, ``extent_m``; see :func:`_read_geojson`).
+    row_info: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
-                  overrides: dict[str, str] | None = None) -> list[RawSheet]:
+                  overrides: dict[str, str] | None = None,
+                  file_name: str | None = None) -> list[RawSheet]:
     """Read a register file into one :class:`RawSheet` per sheet with a recognisable header.
 
     Parameters
     ----------
     path : str or Path
         ``.csv``/``.txt`` (comma, tab, semicolon or ``|`` separated), ``.xlsx``/``.xlsm``
-        (cached values; formulas are not evaluated), ``.geojson``/``.json`` (Point
-        features: properties plus ``lon``/``lat`` columns from the geometry).
+        (cached values; formulas are not evaluated), ``.geojson``/``.json`` (features:
+        properties plus ``lon``/``lat`` columns from a Point geometry, or from a polygon's
+        representative point; see :func:`_feature_point`).
     kind : str
         Register kind (key of ``etl.schema.REGISTER_KINDS``); its header aliases find
         the header row.
@@ -146,7 +156,12 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
         Read only this Excel sheet.
     overrides : dict, optional
         ``{source column: field}`` as given to ``--map``; a header cell naming a source
-        column counts as a recognisable column name, like an alias.
+        column counts as a recognisable column name, like an alias. Every field must be
+        one of the kind's and every source column must be in the file (else
+        :class:`MappingError`).
+    file_name : str, optional
+        The name the user knows the file by (an upload is read from a temporary file);
+        messages name the file by it, never by a path. Default: the path's last part.
 
     Returns
     -------
@@ -156,47 +171,177 @@ def read_register(path: str | Path, kind: str, *, sheet: str | None = None,
     ------
     RegisterReadError
         The file is missing, of an unsupported type, undecodable, corrupt, or no
-        sheet has a header with at least two recognisable column names.
+        sheet has a header with at least two recognisable column names. Any other
+        failure of a parser (pyarrow, openpyxl, zipfile, XML, an unknown encoding …)
+        is turned into one too, naming the file by ``file_name`` and holding no path.
+    MappingError
+        ``overrides`` name a field the kind does not have or a column not in the file.
     """
     path = Path(path)
     aliases.valid_fields(kind)  # ValueError for an unknown kind
+    name = file_name or path.name
+    check_overrides(overrides, kind)
+    try:
+        sheets = _read_any(path, name, kind, sheet, overrides)
+    except RegisterReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every parser failure becomes a clear message
+        raise read_error(name, exc, path) from exc
+    check_mapped_columns(sheets, overrides, name)
+    return sheets
+
+
+def _read_any(path: Path, name: str, kind: str, sheet: str | None,
+              overrides: dict[str, str] | None) -> list[RawSheet]:
+    """:func:`read_register` by file type, after the guards."""
     if not path.is_file():
-        raise RegisterReadError(f"找不到文件“{path.name}”", f'file "{path.name}" not found')
+        raise RegisterReadError(f"找不到文件“{name}”", f'file "{name}" not found')
     suffix = path.suffix.lower()
-    _check_size(path)
-    _check_type(path, suffix)
+    _check_size(path, name)
+    _check_type(path, suffix, name)
     if suffix in (".csv", ".txt"):
-        return [_read_csv(path, kind, overrides)]
+        return [_read_csv(path, kind, overrides, name)]
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, kind, sheet, overrides)
+        return _read_xlsx(path, kind, sheet, overrides, name)
     if suffix in (".geojson", ".json"):
-        return [_read_geojson(path, kind, overrides)]
+        return [_read_geojson(path, kind, overrides, name)]
     if suffix in (".xls", ".et", ".wps"):
         raise RegisterReadError(
-            f"“{path.name}”是旧版 Excel/WPS 格式，请另存为 .xlsx 或 .csv 后再导入",
-            f'"{path.name}" is an old Excel/WPS format; save it as .xlsx or .csv first')
+            f"“{name}”是旧版 Excel/WPS 格式，请另存为 .xlsx 或 .csv 后再导入",
+            f'"{name}" is an old Excel/WPS format; save it as .xlsx or .csv first')
     raise RegisterReadError(
-        f"不支持的文件类型“{path.name}”：可用 .csv、.txt、.xlsx、.xlsm、.geojson、.json",
-        f'unsupported file type "{path.name}": use .csv, .txt, .xlsx, .xlsm, .geojson or .json')
+        f"不支持的文件类型“{name}”：可用 .csv、.txt、.xlsx、.xlsm、.geojson、.json",
+        f'unsupported file type "{name}": use .csv, .txt, .xlsx, .xlsm, .geojson or .json')
 
+
+# --- messages without paths ---------------------------------------------------
+
+#: An absolute path in a message: POSIX (``/tmp/x/y.csv``) or Windows (``C:\\x\\y.csv``).
+_ABS_PATH = re.compile(r"(?<![\w.~])(?:[A-Za-z]:[\\/]|\\\\|/)(?:[^\s'\"<>|:*?\\/]+[\\/])+"
+                       r"([^\s'\"<>|:*?\\/]*)")
+#: Longest parser message quoted in a :class:`RegisterReadError`.
+_MAX_DETAIL = 300
+
+
+def scrub(text: object, path: Path | None = None, name: str | None = None) -> str:
+    """``text`` without any absolute path: ``path`` becomes ``name``, any other absolute path
+    its last part; cut to :data:`_MAX_DETAIL` characters.
+
+    >>> scrub("No such file: '/tmp/equity-upload-1/a.xlsx'")
+    "No such file: 'a.xlsx'"
+    >>> scrub("There is no item named 'xl/worksheets/sheet1.xml' in /srv/up/b.xlsx")
+    "There is no item named 'xl/worksheets/sheet1.xml' in b.xlsx"
+    """
+    out = str(text)
+    if path is not None:
+        for p in {str(path), str(path.absolute()), str(path.resolve())}:
+            out = out.replace(p, name or path.name)
+    out = _ABS_PATH.sub(lambda m: m.group(1) or "…", out)
+    return out if len(out) <= _MAX_DETAIL else out[:_MAX_DETAIL] + "…"
+
+
+def read_error(name: str, exc: BaseException, path: Path | None = None) -> RegisterReadError:
+    """A :class:`RegisterReadError` for a parser's own exception ``exc`` reading file ``name``:
+    what went wrong in words, the parser's message without any path, never a traceback."""
+    detail = scrub(f"{type(exc).__name__}: {exc}", path, name)
+    if isinstance(exc, UnicodeError | LookupError):
+        return RegisterReadError(
+            f"无法识别“{name}”的文字编码（{detail}）；请另存为 UTF-8 CSV 后再导入",
+            f'cannot decode the text of "{name}" ({detail}); save it as UTF-8 CSV and load again')
+    if isinstance(exc, MemoryError):
+        return RegisterReadError(f"“{name}”太大，内存不足，未读取；请拆分文件",
+                                 f'"{name}" is too large to read in memory; split the file')
+    return RegisterReadError(
+        f"无法读取“{name}”：文件已损坏或不是所选类型的有效文件（{detail}）；"
+        "请用 Excel/WPS 打开后重新保存（或另存为 UTF-8 CSV）再导入",
+        f'cannot read "{name}": the file is damaged or not a valid file of its type ({detail}); '
+        "open it in Excel/WPS and save it again (or save it as UTF-8 CSV), then load again")
+
+
+# --- --map ----------------------------------------------------------------------
+
+class MappingError(RegisterReadError, ValueError):
+    """A ``--map 源列=字段`` that cannot apply: an unknown field, or a column not in the file.
+
+    The whole load is refused (nothing is read or written); ``str()`` gives ``'zh / en'``.
+    """
+
+
+def check_overrides(overrides: dict[str, str] | None, kind: str) -> None:
+    """Refuse ``--map`` items naming a field the register kind does not have.
+
+    Raises
+    ------
+    MappingError
+        Listing the fields accepted for ``kind``.
+
+    >>> check_overrides({"学校全称": "name"}, "schools")
+    >>> try:
+    ...     check_overrides({"人数": "pupils"}, "schools")
+    ... except MappingError as exc:
+    ...     print(exc.en[:50])
+    --map 人数=pupils: 'pupils' is not a field of a scho
+    """
+    if not overrides:
+        return
+    allowed = aliases.valid_fields(kind)
+    for src, fld in overrides.items():
+        if not str(src).strip() or not str(fld).strip():
+            raise MappingError(
+                f"--map “{src}={fld}”：源列和字段都不能为空，应写成 源列=字段",
+                f'--map "{src}={fld}": neither the source column nor the field may be empty; '
+                "write SOURCE=field")
+        if fld not in allowed:
+            listed = ", ".join(allowed) if allowed else "—"
+            raise MappingError(
+                f"--map {src}={fld}：“{fld}”不是{kind}登记表的字段；可用字段：{listed}",
+                f"--map {src}={fld}: {fld!r} is not a field of a {kind} register; "
+                f"accepted fields: {listed}")
+
+
+def check_mapped_columns(sheets: list[RawSheet], overrides: dict[str, str] | None,
+                         name: str) -> None:
+    """Refuse ``--map`` items whose source column is in none of the sheets read.
+
+    A column matches when written exactly or after :func:`etl.aliases.normalise_header`
+    (as :func:`etl.aliases.match_columns` applies overrides).
+
+    Raises
+    ------
+    MappingError
+        Listing the file's columns.
+    """
+    if not overrides:
+        return
+    columns = list(dict.fromkeys(c for s in sheets for c in s.columns))
+    exact = set(columns)
+    norm = {aliases.normalise_header(c) for c in columns}
+    missing = [src for src in overrides
+               if src not in exact and aliases.normalise_header(src) not in norm]
+    if missing:
+        shown = columns[:60] + (["…"] if len(columns) > 60 else [])
+        raise MappingError(
+            f"--map 指定的源列“{'、'.join(missing)}”不在“{name}”中，未导入；"
+            f"文件的列：{'、'.join(shown)}",
+            f'--map names the column(s) {", ".join(map(repr, missing))}, not in "{name}"; '
+            f"nothing loaded. The file's columns: {', '.join(shown)}")
 
 # --- guards -----------------------------------------------------------------
 
-def _check_size(path: Path) -> None:
+def _check_size(path: Path, name: str) -> None:
     """Refuse a file over ``max_file_mb`` before reading a byte of it."""
     size, max_mb = path.stat().st_size, limit("max_file_mb")
     if size > max_mb * 1e6:
         raise RegisterReadError(
-            f"“{path.name}”有 {size / 1e6:.1f} MB，超过上限 {max_mb:g} MB，未读取；请拆分文件",
-            f'"{path.name}" is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit; not read '
+            f"“{name}”有 {size / 1e6:.1f} MB，超过上限 {max_mb:g} MB，未读取；请拆分文件",
+            f'"{name}" is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit; not read '
             "(split the file)")
 
 
-def _check_type(path: Path, suffix: str) -> None:
+def _check_type(path: Path, suffix: str, name: str) -> None:
     """The first bytes must agree with the extension: .xlsx/.xlsm a zip, .csv/.txt text."""
     with open(path, "rb") as f:
         head = f.read(8192)
-    name = path.name
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(b"PK\x03\x04"):
             return
@@ -226,22 +371,23 @@ def _check_type(path: Path, suffix: str) -> None:
                 + "; save it as UTF-8 CSV")
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, name: str) -> None:
     """Refuse an .xlsx whose declared sizes are absurd (a zip bomb) before openpyxl opens it.
 
     The sizes are the ones the zip's central directory declares; :mod:`zipfile` never
     inflates a member past its declared size (it stops and fails the CRC check).
     """
-    name = path.name
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
             heads = {i.filename: z.open(i).read(4096) for i in infos
                      if i.filename.endswith((".xml", ".rels")) and i.file_size
                      and len(infos) <= limit("max_zip_members")}
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise RegisterReadError(f"“{name}”不是有效的 Excel 文件（{exc}）",
-                                f'"{name}" is not a valid Excel file ({exc})') from exc
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError,
+            RuntimeError) as exc:
+        detail = scrub(exc, path, name)
+        raise RegisterReadError(f"“{name}”不是有效的 Excel 文件（{detail}）",
+                                f'"{name}" is not a valid Excel file ({detail})') from exc
     max_members, max_mb = limit("max_zip_members"), limit("max_unzipped_mb")
     max_ratio = limit("max_zip_ratio")
     total = sum(i.file_size for i in infos)
@@ -367,7 +513,8 @@ def _unique_columns(names: list[str]) -> list[str]:
 
 
 def _header_error(file_name: str, kind: str, where: str = "", *,
-                  encoding: str | None = None) -> RegisterReadError:
+                  encoding: str | None = None,
+                  overrides: dict[str, str] | None = None) -> RegisterReadError:
     # text decoded from an unexpected encoding (e.g. Shift-JIS read as GB18030) has no header
     enc_zh = enc_en = ""
     if encoding and encoding not in ("utf-8", "utf-8-sig"):
@@ -378,12 +525,17 @@ def _header_error(file_name: str, kind: str, where: str = "", *,
     for f in ("township", "lon", "lat"):
         expected.append(aliases.FIELD_BY_NAME[f].aliases[0])
     exp = "、".join(dict.fromkeys(expected))
+    map_zh = map_en = ""
+    if overrides:
+        # the columns named by --map count towards the header: say they were not found either
+        map_zh = f"；--map 指定的源列“{'、'.join(overrides)}”也没有找到"
+        map_en = f"; the --map column(s) {', '.join(map(repr, overrides))} were not found either"
     return RegisterReadError(
         f"“{file_name}”{where}{enc_zh}前 {HEADER_SEARCH_ROWS} 行中找不到表头：表头至少要有 "
-        f"{MIN_HEADER_MATCHES} 个可识别的列名，例如 {exp}（可用 --map 源列=字段 指定）",
+        f"{MIN_HEADER_MATCHES} 个可识别的列名，例如 {exp}（可用 --map 源列=字段 指定）{map_zh}",
         f'no header found in the first {HEADER_SEARCH_ROWS} rows of "{file_name}"{where}{enc_en}: '
         f"at least {MIN_HEADER_MATCHES} recognisable column names are needed, e.g. {exp} "
-        "(or use --map source=field)")
+        f"(or use --map source=field){map_en}")
 
 
 # --- CSV --------------------------------------------------------------------
@@ -414,13 +566,31 @@ def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
         "save it as UTF-8 CSV")
 
 
+_CSV_LIMIT_LOCK = threading.Lock()
+
+
+def _csv_reader(text: str, delim: str):
+    """A :func:`csv.reader` over ``text`` that takes fields of any length up to the text's.
+
+    The csv module refuses a field over ``csv.field_size_limit()`` (128 KB by default), a
+    process-wide setting: it is raised (never lowered) to the text's length, so a long cell
+    reaches the validation, which rejects its row (``max_field_chars``).
+    """
+    with _CSV_LIMIT_LOCK:
+        if csv.field_size_limit() < len(text) + 1:
+            csv.field_size_limit(len(text) + 1)
+    return csv.reader(io.StringIO(text), delimiter=delim)
+
+
 def _sniff_delimiter(lines: list[str]) -> str:
     counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, kind: str, overrides: dict[str, str] | None = None) -> RawSheet:
+def _read_csv(path: Path, kind: str, overrides: dict[str, str] | None = None,
+              name: str | None = None) -> RawSheet:
+    name = name or path.name
     raw = path.read_bytes()
     # a UTF-8 head is checked strictly here; the rest is validated by pyarrow while parsing
     try:
@@ -429,15 +599,16 @@ def _read_csv(path: Path, kind: str, overrides: dict[str, str] | None = None) ->
         codecs.getincrementaldecoder("utf-8")("strict").decode(raw[:65536],
                                                               final=len(raw) <= 65536)
     except UnicodeError:
-        data, encoding = _decode(raw, path.name)
-        return _read_csv_data(path.name, kind, data, encoding, overrides)
+        data, encoding = _decode(raw, name)
+        return _read_csv_data(name, kind, data, encoding, overrides)
     try:
-        return _read_csv_data(path.name, kind, raw, "utf-8", overrides)
-    except pa.ArrowInvalid as exc:
-        if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
+        return _read_csv_data(name, kind, raw, "utf-8", overrides)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if not isinstance(exc, UnicodeDecodeError) and "utf8" not in str(exc).lower() \
+                and "utf-8" not in str(exc).lower():
             raise
-        data, encoding = _decode(raw, path.name)
-        return _read_csv_data(path.name, kind, data, encoding, overrides)
+        data, encoding = _decode(raw, name)
+        return _read_csv_data(name, kind, data, encoding, overrides)
 
 
 def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
@@ -450,7 +621,7 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
     widest = max((line.count(delim) + 1 for line in head_text.splitlines()), default=0)
     if widest > limit("max_columns"):
         raise _too_wide(name, "", widest)
-    reader = csv.reader(io.StringIO(head_text), delimiter=delim)
+    reader = _csv_reader(head_text, delim)
     rows, ends = [], []
     for rec in reader:
         rows.append(rec)
@@ -460,7 +631,7 @@ def _read_csv_data(name: str, kind: str, data: bytes, encoding: str,
     header = _find_header(rows, kind, overrides=overrides)
     if header is None:
         # a file in an unexpected encoding (e.g. Shift-JIS) decodes to text with no header
-        raise _header_error(name, kind, encoding=encoding)
+        raise _header_error(name, kind, encoding=encoding, overrides=overrides)
     header_line = ends[header.index]  # physical line of the last header row
     offset = _nth_newline(data, header_line)
     width = len(header.columns)
@@ -528,14 +699,24 @@ def _parse_fast(data: bytes, offset: int, width: int, delim: str, header_line: i
     # part the pipeline validates and writes as it is, without concatenating chunks
     parts = -(-n_breaks // PART_ROWS)
     block = max(_MIN_BLOCK, -(-len(body) // max(parts, 1)) + 1)
-    table = pcsv.read_csv(
-        pa.BufferReader(pa.py_buffer(body)),
-        read_options=pcsv.ReadOptions(column_names=cols, block_size=block),
-        parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted_newlines),
-        convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,
-            quoted_strings_can_be_null=False),
-    )
+
+    def read(block_size: int) -> pa.Table:
+        return pcsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pcsv.ReadOptions(column_names=cols, block_size=block_size),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted_newlines),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(cols, pa.large_string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+
+    try:
+        table = read(block)
+    except pa.ArrowInvalid as exc:
+        # a record longer than a block ("straddles two block boundaries"): one block
+        if "straddl" not in str(exc).lower() or block > len(body):
+            raise
+        table = read(len(body) + 1)
     n_lines = n_breaks + (0 if data.endswith(b"\n") or len(body) == 0 else 1)
     if table.num_rows == n_lines:
         return table, np.arange(header_line + 1, header_line + 1 + n_lines, dtype=np.int64)
@@ -611,7 +792,7 @@ def _record_lines(body: bytes, delim: str, header_line: int, n_records: int) -> 
         return (nonempty + header_line + 1).astype(np.int64)
     # quoted newlines: the csv module knows where each record starts
     text = body.decode("utf-8")
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    reader = _csv_reader(text, delim)
     out, prev = [], 0
     for rec in reader:
         if rec:
@@ -624,7 +805,7 @@ def _parse_slow(data: bytes, offset: int, width: int, delim: str, header_line: i
                 name: str = "") -> tuple[pa.Table, np.ndarray, int]:
     """Python csv parse for ragged files: short rows padded, extra cells kept as new columns."""
     text = data[offset:].decode("utf-8")
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    reader = _csv_reader(text, delim)
     recs, lines, prev = [], [], 0
     for rec in reader:
         if rec:
@@ -694,8 +875,13 @@ def _strip_blank(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
 
 def _finish(file_name: str, sheet: str | None, names: list[str], table: pa.Table,
             row_numbers: np.ndarray, encoding: str | None, header_row: int,
-            titles: list[str]) -> RawSheet:
-    """Strip, blank -> NA, drop blank rows/columns and totals/footnote rows; build the frame."""
+            titles: list[str], row_info: dict[str, np.ndarray] | None = None) -> RawSheet:
+    """Strip, blank -> NA, drop blank rows/columns and totals/footnote rows; build the frame.
+
+    ``row_info`` arrays are filtered with the rows; a row with a ``geometry`` in it is
+    never blank (a feature without properties is still a row to accept or reject).
+    """
+    row_info = row_info or {}
     skipped: list[str] = []
     arrays = [_strip_blank(col) for col in table.columns]
     keep_cols = [j for j, a in enumerate(arrays) if names[j] or a.null_count < len(a)]
@@ -707,6 +893,8 @@ def _finish(file_name: str, sheet: str | None, names: list[str], table: pa.Table
         for a in arrays:
             filled += pc.is_valid(a).to_numpy(zero_copy_only=False)
         keep = filled > 0
+        if "geometry" in row_info:
+            keep |= np.array([g is not None for g in row_info["geometry"]], dtype=bool)
         totals = np.zeros(n, dtype=bool)
         for a in arrays[:3]:
             totals |= pc.fill_null(pc.is_in(a, value_set=_TOTALS), False).to_numpy(
@@ -738,8 +926,9 @@ def _finish(file_name: str, sheet: str | None, names: list[str], table: pa.Table
     frame = pd.DataFrame(data, columns=columns)
     frame.index = pd.RangeIndex(len(frame))
     rn = row_numbers if idx is None else row_numbers[keep]
+    info = {k: (v if idx is None else v[keep]) for k, v in row_info.items()}
     return RawSheet(file_name, sheet, columns, frame, rn.astype(np.int64), encoding,
-                    header_row, skipped, titles)
+                    header_row, skipped, titles, info)
 
 
 # --- Excel ------------------------------------------------------------------
@@ -767,29 +956,32 @@ def _cell_text(value: object, number_format: str | None = None) -> str | None:
 
 
 def _read_xlsx(path: Path, kind: str, only: str | None,
-               overrides: dict[str, str] | None = None) -> list[RawSheet]:
+               overrides: dict[str, str] | None = None, name: str | None = None
+               ) -> list[RawSheet]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _check_zip(path)
+    name = name or path.name
+    _check_zip(path, name)
     read_only = path.stat().st_size > _XLSX_READ_ONLY_BYTES
     try:
         # cached values only (no formula is evaluated); keep_vba=False: macros are never loaded
         wb = load_workbook(path, data_only=True, read_only=read_only, keep_vba=False,
                            keep_links=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise RegisterReadError(f"“{path.name}”不是有效的 Excel 文件（{exc}）",
-                                f'"{path.name}" is not a valid Excel file ({exc})') from exc
+        detail = scrub(exc, path, name)
+        raise RegisterReadError(f"“{name}”不是有效的 Excel 文件（{detail}）",
+                                f'"{name}" is not a valid Excel file ({detail})') from exc
     try:
         names = wb.sheetnames
         if only is not None and only not in names:
-            raise RegisterReadError(f"“{path.name}”中没有工作表“{only}”；现有：{'、'.join(names)}",
-                                    f'no sheet "{only}" in "{path.name}"; sheets: {", ".join(names)}')
+            raise RegisterReadError(f"“{name}”中没有工作表“{only}”；现有：{'、'.join(names)}",
+                                    f'no sheet "{only}" in "{name}"; sheets: {", ".join(names)}')
         out, skipped = [], []
         for ws in wb.worksheets:
             if only is not None and ws.title != only:
                 continue
-            sheet = _read_worksheet(ws, path.name, kind, read_only, overrides)
+            sheet = _read_worksheet(ws, name, kind, read_only, overrides)
             if sheet is None:
                 skipped.append(f"已跳过工作表“{ws.title}”：未找到表头 / "
                                f'skipped sheet "{ws.title}": no header found')
@@ -799,7 +991,7 @@ def _read_xlsx(path: Path, kind: str, only: str | None,
         wb.close()
     if not out:
         where = f"（工作表：{'、'.join(names) if only is None else only}）"
-        raise _header_error(path.name, kind, where)
+        raise _header_error(name, kind, where, overrides=overrides)
     out[0].skipped[:0] = skipped
     return out
 
@@ -860,47 +1052,120 @@ def _json_text(v: object) -> str | None:
     return _cell_text(v)
 
 
-def _read_geojson(path: Path, kind: str, overrides: dict[str, str] | None = None) -> RawSheet:
+#: GeoJSON geometry types read as a polygon's representative point.
+POLYGON_TYPES: tuple[str, ...] = ("Polygon", "MultiPolygon")
+
+
+def _feature_point(geom: object) -> tuple[str | None, str | None, str | None, str | None, float]:
+    """The point a GeoJSON feature's geometry stands for, as the register would write it.
+
+    Returns ``(lon, lat, geometry type, error, extent_m)``: a Point gives its coordinates;
+    a Polygon/MultiPolygon its representative point (shapely ``representative_point``,
+    always inside the shape) and ``extent_m``, half its bounding box's diagonal in metres
+    (the point's precision); no geometry gives no point and no error. Any other type
+    (LineString, MultiLineString, MultiPoint, …) is the error ``not_a_point``; a geometry
+    that cannot be read (a Point without two coordinates, an invalid or empty polygon) is
+    ``bad_geometry``.
+
+    >>> _feature_point({"type": "Point", "coordinates": [107.8, 31.1]})
+    ('107.8', '31.1', 'Point', None, nan)
+    >>> _feature_point({"type": "LineString", "coordinates": [[107.8, 31.1], [107.9, 31.2]]})[2:4]
+    ('LineString', 'not_a_point')
+    >>> _feature_point({"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]})[:4]
+    ('1', '1', 'Polygon', None)
+    """
+    if not isinstance(geom, dict) or not geom.get("type"):
+        return None, None, None, None, float("nan")
+    gtype = str(geom.get("type"))
+    coords = geom.get("coordinates")
+    if gtype == "Point":
+        if isinstance(coords, list) and len(coords) >= 2 and all(
+                isinstance(c, int | float | str) and not isinstance(c, bool) for c in coords[:2]):
+            return _json_text(coords[0]), _json_text(coords[1]), gtype, None, float("nan")
+        return None, None, gtype, "bad_geometry", float("nan")
+    if gtype not in POLYGON_TYPES:
+        return None, None, gtype, "not_a_point", float("nan")
+    from shapely.geometry import shape
+
+    try:
+        shp = shape(geom)
+        ok = shp.is_valid and not shp.is_empty
+        pt = shp.representative_point() if ok else None
+    except Exception:  # noqa: BLE001 - shapely/GEOS on malformed coordinates
+        ok, pt = False, None
+    if not ok or pt is None or pt.is_empty:
+        return None, None, gtype, "bad_geometry", float("nan")
+    x0, y0, x1, y1 = shp.bounds
+    k = float(np.cos(np.radians(max(min(pt.y, 89.0), -89.0))))
+    extent = 0.5 * float(np.hypot((x1 - x0) * 111_320.0 * k, (y1 - y0) * 110_574.0))
+    return _cell_text(pt.x), _cell_text(pt.y), gtype, None, extent
+
+
+def _read_geojson(path: Path, kind: str, overrides: dict[str, str] | None = None,
+                  name: str | None = None) -> RawSheet:
+    """Features as rows: properties as columns, plus ``lon``/``lat`` from the geometry.
+
+    The geometry of each row is kept in ``RawSheet.row_info`` (``geometry``: its type,
+    ``geometry_error``: ``not_a_point``/``bad_geometry`` or None, ``extent_m``: a polygon's
+    half diagonal), for :mod:`etl.pipeline` to reject lines and note polygons.
+    """
+    name = name or path.name
     raw = path.read_bytes()
-    data, encoding = _decode(raw, path.name)
+    data, encoding = _decode(raw, name)
     try:
         doc = json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as exc:
-        raise RegisterReadError(f"“{path.name}”不是有效的 JSON（{exc}）",
-                                f'"{path.name}" is not valid JSON ({exc})') from exc
+        raise RegisterReadError(f"“{name}”不是有效的 JSON（{exc}）",
+                                f'"{name}" is not valid JSON ({exc})') from exc
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         features = [doc]
     elif isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
         features = doc.get("features") or []
     else:
-        raise RegisterReadError(f"“{path.name}”不是 GeoJSON FeatureCollection",
-                                f'"{path.name}" is not a GeoJSON FeatureCollection')
+        raise RegisterReadError(f"“{name}”不是 GeoJSON FeatureCollection",
+                                f'"{name}" is not a GeoJSON FeatureCollection')
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise RegisterReadError(f"“{name}”的 features 不是要素列表",
+                                f'the "features" of "{name}" are not a list of features')
     keys: dict[str, None] = {}
     for f in features:
-        keys.update(dict.fromkeys((f.get("properties") or {}).keys()))
+        props = f.get("properties")
+        keys.update(dict.fromkeys(props.keys() if isinstance(props, dict) else ()))
     names = [str(k) for k in keys]
     cols = {k: [] for k in keys}
-    lon, lat, skipped = [], [], []
+    lon, lat, gtypes, gerrors, extents, polygons, bare = [], [], [], [], [], [], []
     for i, f in enumerate(features, start=1):
-        props = f.get("properties") or {}
+        props = f.get("properties")
+        props = props if isinstance(props, dict) else {}
         for k in keys:
             cols[k].append(_json_text(props.get(k)))
-        geom = f.get("geometry") or {}
-        coords = geom.get("coordinates")
-        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-            lon.append(_cell_text(coords[0]))
-            lat.append(_cell_text(coords[1]))
-        else:
-            lon.append(None)
-            lat.append(None)
-            skipped.append(f"要素 {i} 不是点，无坐标 / feature {i} is not a Point: no coordinates")
+        x, y, gtype, gerr, extent = _feature_point(f.get("geometry"))
+        lon.append(x)
+        lat.append(y)
+        gtypes.append(gtype)
+        gerrors.append(gerr)
+        extents.append(extent)
+        if gtype in POLYGON_TYPES and gerr is None:
+            polygons.append(i)
+        elif gtype is None:
+            bare.append(i)
     columns = [*names, "lon", "lat"]
     if _count_matches(columns, kind, overrides) < MIN_HEADER_MATCHES:
-        raise _header_error(path.name, kind, "（GeoJSON 属性）")
+        raise _header_error(name, kind, "（GeoJSON 属性）", overrides=overrides)
     arrays = [pa.array(v, pa.large_string()) for v in (*(cols[k] for k in keys), lon, lat)]
     table = pa.table({f"c{j}": a for j, a in enumerate(arrays)})
-    sheet = _finish(path.name, None, columns, table, np.arange(1, len(features) + 1), encoding,
-                    0, [])
+    info = {"geometry": np.array(gtypes, dtype=object),
+            "geometry_error": np.array(gerrors, dtype=object),
+            "extent_m": np.array(extents, dtype=float)}
+    sheet = _finish(name, None, columns, table, np.arange(1, len(features) + 1), encoding,
+                    0, [], row_info=info)
     sheet.encoding = None
-    sheet.skipped[:0] = skipped
+    if bare:
+        shown = ", ".join(map(str, bare[:10])) + ("…" if len(bare) > 10 else "")
+        sheet.skipped.insert(0, f"要素 {shown} 没有几何，无坐标 / feature {shown} has no geometry: "
+                                "no coordinates")
+    if polygons:
+        shown = ", ".join(map(str, polygons[:10])) + ("…" if len(polygons) > 10 else "")
+        sheet.skipped.insert(0, f"要素 {shown} 是面，取其代表点（面内一点）作为位置 / feature {shown}"
+                                " is a polygon: located at its representative point (inside it)")
     return sheet

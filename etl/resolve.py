@@ -25,6 +25,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from scipy.spatial import cKDTree
 
+from etl.values import is_invisible
+
 _PREFIX = re.compile(r"^(四川省)?(达州市)?(开江县)?")
 _UNIT_SUFFIX = re.compile(r"(居民委员会|村民委员会|委员会|居委会|村委会)$")
 
@@ -33,15 +35,16 @@ PRECISION_M = {"unit": 1500.0, "township": 5000.0}
 
 
 def normalise_name(text: object) -> str:
-    """NFKC, no spaces, without the province/city/county prefix.
+    r"""NFKC, no spaces and no invisible characters (zero-width, bidi controls, BOM, soft
+    hyphen: :func:`etl.values.is_invisible`), without the province/city/county prefix.
 
-    >>> normalise_name(" 开江县 任市镇 ")
-    '任市镇'
+    >>> normalise_name(" 开江县 任市镇 "), normalise_name("\u202e任\u200b市镇\ufeff")
+    ('任市镇', '任市镇')
     """
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return ""
     s = unicodedata.normalize("NFKC", str(text))
-    s = re.sub(r"\s+", "", s)
+    s = "".join(c for c in re.sub(r"\s+", "", s) if not is_invisible(c))
     return _PREFIX.sub("", s)
 
 

@@ -163,6 +163,58 @@ TABLES: dict[str, list[Column]] = {
         _c("load_id", "INTEGER", "导入批次", "Load that wrote the row"),
         _c("is_synthetic", "BOOLEAN", "示例（合成）数据", "Synthetic record"),
     ],
+    "registers": [
+        _c("register_id", "INTEGER PRIMARY KEY", "登记表编号（= 导入批次号 load_id）",
+           "Register id (= the load id of the load that wrote it)"),
+        _c("load_id", "INTEGER", "导入批次号（loads、facilities 的 load_id）",
+           "Load id (links to loads and facilities)"),
+        _c("kind", "VARCHAR", "登记表类型（clinics、schools …）", "Register kind (clinics, schools …)"),
+        _c("year", "INTEGER", "登记表年份（文件的年份列，或导入时指定）；空：未注明年份",
+           "Year of the register (from the file's year column or given at the load); empty: undated"),
+        _c("scope", "VARCHAR", "范围：county（全县）或以逗号分隔的乡镇代码",
+           "Scope: county (the whole county) or comma-separated township codes"),
+        _c("scope_names", "VARCHAR", "范围（乡镇名称）", "Scope as township names"),
+        _c("file_name", "VARCHAR", "文件名", "File name"),
+        _c("sha256", "VARCHAR", "文件 SHA-256", "SHA-256 of the file"),
+        _c("raw_path", "VARCHAR", "原始文件保存位置（相对 data/）", "Where the raw file is kept (relative to data/)"),
+        _c("is_synthetic", "BOOLEAN", "示例（生成）登记表（data/registers/manifest.csv）；用户导入的均为真实登记表",
+           "Generated register (data/registers/manifest.csv); every user load is real"),
+        _c("status", "VARCHAR", "状态：active 有效 / superseded 已被取代 / withdrawn 已撤回",
+           "Status: active, superseded or withdrawn"),
+        _c("superseded_by", "VARCHAR", "取代它的登记表编号（逗号分隔；部分取代时也列出）",
+           "Registers that supersede it (comma-separated; also for a partial supersession)"),
+        _c("rows", "INTEGER", "导入的行数", "Rows loaded"),
+        _c("rows_active", "INTEGER", "未被取代或撤回的行数", "Rows neither superseded nor withdrawn"),
+        _c("rows_shown", "INTEGER", "facilities 中显示的行数（各乡镇取最新年份）",
+           "Rows in facilities (the latest year of each township)"),
+        _c("loaded_at", "TIMESTAMP", "导入时间（UTC）", "Time of the load (UTC)"),
+        _c("loaded_by", "VARCHAR", "导入人", "Who loaded it"),
+    ],
+    "register_events": [
+        _c("event_id", "INTEGER", "事件序号", "Event number"),
+        _c("event_at", "TIMESTAMP", "时间（UTC）", "Time (UTC)"),
+        _c("event", "VARCHAR", "load 导入 / supersede 被取代 / withdraw 撤回 / restore 恢复",
+           "load, supersede, withdraw or restore"),
+        _c("register_id", "INTEGER", "登记表编号", "Register id"),
+        _c("who", "VARCHAR", "操作人", "Who did it"),
+        _c("detail", "VARCHAR", "说明", "Detail"),
+    ],
+    "register_townships": [
+        _c("register_id", "INTEGER", "登记表编号", "Register id"),
+        _c("kind", "VARCHAR", "登记表类型", "Register kind"),
+        _c("year", "INTEGER", "登记表年份", "Year of the register"),
+        _c("township_code", "VARCHAR", "范围内的乡镇代码", "A township of the register's scope"),
+        _c("active", "BOOLEAN", "该乡镇的行有效（未被取代、未撤回）",
+           "The register's rows of this township are active (neither superseded nor withdrawn)"),
+        _c("shown", "BOOLEAN", "该乡镇的行在 facilities 中（有效且为该类型该乡镇的最新年份）",
+           "The rows are in facilities (active, and the latest active year of the kind there)"),
+        _c("superseded_by", "INTEGER", "取代该乡镇各行的登记表编号", "Register that supersedes these rows"),
+    ],
+    "replaced_ids": [
+        _c("load_id", "INTEGER", "被替换行的导入批次", "Load of the replaced row"),
+        _c("id", "VARCHAR", "设施编号", "Facility id"),
+        _c("replaced_by", "INTEGER", "以同一编号显示的较新导入批次", "Later load shown under the same id"),
+    ],
     "loads": [
         _c("load_id", "INTEGER PRIMARY KEY", "导入批次号", "Load id"),
         _c("file_name", "VARCHAR", "文件名", "File name"),
@@ -220,6 +272,15 @@ TABLES: dict[str, list[Column]] = {
 }
 
 
+TABLES["facilities_all"] = [
+    *TABLES["facilities"],
+    _c("register_status", "VARCHAR", "所属登记表状态（active/superseded/withdrawn）",
+       "Status of the row's register (active, superseded or withdrawn)"),
+    _c("active", "BOOLEAN", "该行有效（未被取代、未撤回）", "The row is neither superseded nor withdrawn"),
+    _c("shown", "BOOLEAN", "该行在 facilities 中", "The row is in facilities"),
+]
+
+
 #: Facility fields stored only by the domains whose registers carry them (the registers'
 #: fields per kind are declared in ``etl.aliases``; a test checks the two agree). Every
 #: other column of ``facilities`` except ``domain`` is stored for every domain.
@@ -233,7 +294,7 @@ DOMAIN_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 #: Tables of the contract that are views over stored tables (readers cannot tell).
-VIEWS: tuple[str, ...] = ("facilities",)
+VIEWS: tuple[str, ...] = ("facilities", "facilities_all")
 
 
 def facility_table(domain: str) -> str:
@@ -262,22 +323,63 @@ STORED_TABLES: tuple[str, ...] = (*(t for t in TABLES if t not in VIEWS),
                                   *(facility_table(d) for d in DOMAINS))
 
 
+def _facility_rows(domain: str) -> str:
+    """The stored rows of one domain with the contract's columns in order (derived columns
+    computed; NULL where a domain does not store a field), aliased ``f``."""
+    stored = {c.name for c in facility_storage(domain)}
+    tiers = " ".join(f"WHEN '{t}' THEN '{v[1]}'" for t, v in FACILITY_TYPES.items()
+                     if v[0] == domain)
+    derived = {"domain": f"'{domain}' AS domain",
+               "tier": f"CAST(CASE f.type {tiers} END AS VARCHAR) AS tier"}
+    for c in TABLES["facilities"]:
+        if c.name not in derived:
+            derived[c.name] = (f"f.{c.name}" if c.name in stored
+                               else f"CAST(NULL AS {c.sql_type}) AS {c.name}")
+    cols = [derived[c.name] for c in TABLES["facilities"]]
+    return f"SELECT {', '.join(cols)} FROM {facility_table(domain)} f"
+
+
+#: Rows hidden from ``facilities``: of a (register, township) not shown, or of an id shown by a
+#: later load (``replaced_ids``). Rows of no register (none are loaded so) are shown.
+_SHOWN = ("NOT EXISTS (SELECT 1 FROM register_townships r WHERE NOT r.shown "
+          "AND r.register_id = f.load_id AND r.township_code = f.township_code) "
+          "AND NOT EXISTS (SELECT 1 FROM replaced_ids x WHERE x.load_id = f.load_id AND x.id = f.id)")
+
+
 def _facilities_view() -> str:
-    """``facilities`` as the union of the domains' tables, with the contract's columns in
-    order (derived columns computed; NULL where a domain does not store a field)."""
-    parts = []
-    for domain in DOMAINS:
-        stored = {c.name for c in facility_storage(domain)}
-        tiers = " ".join(f"WHEN '{t}' THEN '{v[1]}'" for t, v in FACILITY_TYPES.items()
-                         if v[0] == domain)
-        derived = {"domain": f"'{domain}' AS domain",
-                   "tier": f"CAST(CASE type {tiers} END AS VARCHAR) AS tier"}
-        for c in TABLES["facilities"]:
-            if c.name not in derived:
-                derived[c.name] = c.name if c.name in stored else f"CAST(NULL AS {c.sql_type}) AS {c.name}"
-        cols = [derived[c.name] for c in TABLES["facilities"]]
-        parts.append(f"SELECT {', '.join(cols)} FROM {facility_table(domain)}")
+    """``facilities``: the union of the domains' tables, the rows that are shown only: of an
+    active register, the latest active year of their kind in their township, and not
+    replaced by a later row of the same id (see :mod:`etl.registers`)."""
+    parts = [f"{_facility_rows(d)} WHERE {_SHOWN}" for d in DOMAINS]
     return "CREATE OR REPLACE VIEW facilities AS\n" + "\nUNION ALL\n".join(parts)
+
+
+def _facilities_all_view() -> str:
+    """``facilities_all``: every stored row, with its register's status and whether it is
+    active (neither superseded nor withdrawn) and shown (in ``facilities``)."""
+    extra = ("g.status AS register_status, coalesce(r.active, true) AS active, "
+             "coalesce(r.shown, true) AND x.id IS NULL AS shown")
+    parts = [f"SELECT u.*, {extra} FROM ({_facility_rows(d)}) u "
+             "LEFT JOIN register_townships r ON r.register_id = u.load_id "
+             "AND r.township_code = u.township_code "
+             "LEFT JOIN registers g ON g.register_id = u.load_id "
+             "LEFT JOIN replaced_ids x ON x.load_id = u.load_id AND x.id = u.id"
+             for d in DOMAINS]
+    return "CREATE OR REPLACE VIEW facilities_all AS\n" + "\nUNION ALL\n".join(parts)
+
+
+def _facilities_in_year_macro() -> str:
+    """``facilities_in_year(y)``: the facilities as of year ``y``: per kind and township, the
+    rows of the latest active register year not after ``y`` (undated registers count as
+    earliest), one row per id (the latest load)."""
+    cols = ", ".join(f"a.{c.name}" for c in TABLES["facilities"])
+    return f"""CREATE OR REPLACE MACRO facilities_in_year(y) AS TABLE
+SELECT {cols} FROM facilities_all a
+JOIN (SELECT register_id, township_code FROM register_townships
+      WHERE active AND coalesce(year, 0) <= y
+      QUALIFY coalesce(year, 0) = max(coalesce(year, 0)) OVER (PARTITION BY kind, township_code)) p
+  ON p.register_id = a.load_id AND p.township_code = a.township_code
+QUALIFY row_number() OVER (PARTITION BY a.id ORDER BY a.load_id DESC) = 1"""
 
 
 def ddl() -> list[str]:
@@ -288,7 +390,7 @@ def ddl() -> list[str]:
     for table, cols in tables.items():
         body = ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols)
         out.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)")
-    out.append(_facilities_view())
+    out += [_facilities_view(), _facilities_all_view(), _facilities_in_year_macro()]
     return out
 
 
@@ -300,12 +402,29 @@ def markdown() -> str:
         for c in cols:
             parts.append(f"| `{c.name}` | {c.sql_type.split()[0]} | {c.zh} | {c.en} |")
         parts.append("")
+        if table == "registers":
+            parts.append(
+                "Every facility load is a register (`python -m etl registers`). A new register "
+                "supersedes, township by township within its scope, the earlier registers of "
+                "the same kind and year, and the first real register of a kind supersedes the "
+                "generated rows of that kind in its scope whatever their year. Nothing is "
+                "deleted: superseded and withdrawn registers keep their rows (see "
+                "`facilities_all`); `register_townships` holds, per register and township of "
+                "its scope, whether its rows are active and shown, and `replaced_ids` the rows "
+                "shown under the same id by a later load. `register_events` logs who loaded, "
+                "withdrew or restored what and when.\n")
         if table == "facilities":
             parts.append(
                 "`facilities` is a view: each domain's rows are stored in their own table, "
                 "which holds only the capacity fields that domain's registers carry "
                 "(the view shows the others as NULL); `domain` comes from the table and "
-                "`tier` from the type (see the type table below).\n")
+                "`tier` from the type (see the type table below). It holds the **shown** rows "
+                "only: rows of active registers (neither superseded nor withdrawn), per kind "
+                "and township those of the latest year with an active register, one row per "
+                "`id` (the latest load). Every stored row, with its register's status, is in "
+                "`facilities_all`; `facilities_in_year(y)` (a DuckDB table macro: "
+                "`SELECT * FROM facilities_in_year(2023)`) gives the facilities as of a "
+                "year: per kind and township the latest active year not after `y`.\n")
             parts.append("| stored table | domain fields besides the common ones |\n|---|---|")
             for d in DOMAINS:
                 parts.append(f"| `{facility_table(d)}` | "

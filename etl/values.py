@@ -9,6 +9,9 @@ reasons for the whole load (coordinates and facility types included).
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -189,6 +192,61 @@ def cast_if_plain(arr: pa.Array, *, signed: bool = False) -> np.ndarray | None:
         return np.array(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False))
     except pa.ArrowInvalid:
         return None
+
+
+#: Characters with no visible form, removed from names and other stored texts: every
+#: format (Cf: zero-width space/joiner/non-joiner U+200B-U+200D, word joiner U+2060,
+#: BOM U+FEFF, soft hyphen U+00AD, bidi controls U+202A-U+202E and U+2066-U+2069, …) and
+#: control (Cc) character, and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0).
+INVISIBLE_PATTERN = r"[\p{Cf}\p{Cc}\x{115F}\x{1160}\x{3164}\x{FFA0}]"
+#: Line breaks and tabs inside a text (Excel's Alt+Enter) read as one space.
+_BREAKS_PATTERN = r"[\t\n\r\x0b\x0c\x{85}]+"
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def is_invisible(ch: str) -> bool:
+    r"""Whether a character is one :data:`INVISIBLE_PATTERN` removes.
+
+    >>> [is_invisible(c) for c in "a\u200b\u202e\u00ad 中"]
+    [False, True, True, True, False, False]
+    """
+    return unicodedata.category(ch) in ("Cf", "Cc") or ch in _FILLERS
+
+
+def strip_invisible_text(text: str) -> str:
+    r"""``text`` without invisible characters (line breaks and tabs read as a space), trimmed.
+
+    >>> strip_invisible_text("\u202e新康\u200b社区\n居委会 ")
+    '新康社区 居委会'
+    """
+    text = re.sub(r"[\t\n\r\x0b\x0c\x85]+", " ", text)
+    return "".join(c for c in text if not is_invisible(c)).strip()
+
+
+def invisible_codepoints(text: object, most: int = 8) -> str:
+    r"""The invisible characters of ``text`` as code points, each once (for a reason).
+
+    >>> invisible_codepoints("\u200b\u202e\u200b")
+    'U+200B U+202E'
+    """
+    seen = dict.fromkeys(f"U+{ord(c):04X}" for c in str(text or "") if is_invisible(c))
+    return " ".join(list(seen)[:most]) or "—"
+
+
+def strip_invisible(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    r"""Texts without invisible characters (:data:`INVISIBLE_PATTERN`; a run of line breaks
+    or tabs becomes one space), trimmed of whitespace (Unicode: also U+3000 and U+00A0).
+
+    A text holding nothing else becomes ``""`` (not null): the caller tells "blank" from
+    "invisible only" by it. A column without any such character is only trimmed.
+
+    >>> strip_invisible(pa.array(["\u200b", " 甲\u202e小学 ", None, "a\nb"])).to_pylist()
+    ['', '甲小学', None, 'a b']
+    """
+    if pc.any(pc.match_substring_regex(arr, INVISIBLE_PATTERN)).as_py():
+        arr = pc.replace_substring_regex(arr, _BREAKS_PATTERN, " ")
+        arr = pc.replace_substring_regex(arr, INVISIBLE_PATTERN, "")
+    return pc.utf8_trim_whitespace(arr)
 
 
 def _clean(arr: pa.Array) -> pa.Array:

@@ -5,7 +5,7 @@ import streamlit as st
 from metrics import settings
 from ui.data import FACILITIES, TOWNSHIPS, UNITS, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
-from ui.i18n import facility_label, t
+from ui.i18n import facility_label, md_text, t
 
 TOWNSHIP_TYPES = ("township_complex", "library_branch", "culture_branch")
 UNIT_TYPES = ("village_centre", "courtyard_post")
@@ -21,7 +21,7 @@ stage = audit_table("named_list", FACILITIES, "county_stage")
 st.markdown(t("dom.culture.county_stage_ok", lang, n=stage["n"]) if stage["n"]
             else t("dom.culture.county_stage_none", lang))
 cov = audit_table("township_coverage", UNITS, FACILITIES, TOWNSHIPS, TOWNSHIP_TYPES, UNIT_TYPES)
-missing = cov.loc[~cov["has_township_complex"], "name"].tolist()
+missing = [md_text(n) for n in cov.loc[~cov["has_township_complex"], "name"]]
 st.markdown(t("dom.culture.missing_complex", lang, names=sep.join(missing)) if missing
             else t("dom.culture.all_complex", lang))
 lacking = audit_table("units_lacking", UNITS, FACILITIES, UNIT_TYPES)
@@ -45,7 +45,7 @@ with tab2:
 
 st.subheader(t("dom.culture.branches", lang))
 for kind in ("library_branch", "culture_branch"):
-    gone = cov.loc[~cov[f"has_{kind}"], "name"].tolist()
+    gone = [md_text(n) for n in cov.loc[~cov[f"has_{kind}"], "name"]]
     what = facility_label(kind, lang)
     st.markdown(t("dom.culture.missing_branch", lang, what=what, names=sep.join(gone)) if gone
                 else t("dom.culture.all_branch", lang, what=what))

@@ -17,7 +17,7 @@ from ui import auth, state, upload
 from ui.brief import brief_html
 from ui.data import query
 from ui.frame import download_buttons, page_footer, page_header, sources, synthetic_on_screen
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, md_text, t
 
 lang = current_lang()
 zh = lang == "zh"
@@ -134,10 +134,11 @@ if do_validate or do_load:
 if outcome := st.session_state.get(upload.RESULT_KEY):
     st.markdown(f"**{t('dp.up_result', lang)}**")
     if "error" in outcome:
-        st.error(outcome["error"], icon=":material/error:")
+        # messages carry file and column names and raw values: shown as text, never Markdown
+        st.error(md_text(outcome["error"]), icon=":material/error:")
         st.caption(t("dp.up_failed", lang))
     else:
-        (st.info if outcome["validated"] or outcome["already"] else st.success)(outcome["summary"])
+        (st.info if outcome["validated"] or outcome["already"] else st.success)(md_text(outcome["summary"]))
         if outcome["validated"]:
             st.caption(t("dp.up_validated", lang))
         m1, m2, m3 = st.columns(3)
@@ -145,7 +146,7 @@ if outcome := st.session_state.get(upload.RESULT_KEY):
         m2.metric(t("dp.rows_loaded", lang), f"{outcome['rows_loaded']:,}")
         m3.metric(t("dp.rows_rejected", lang), f"{outcome['rows_rejected']:,}")
         for note in outcome["notes"]:
-            st.caption(f"{t('dp.up_notes', lang)}: {note}")
+            st.caption(f"{t('dp.up_notes', lang)}: {md_text(note)}")
         up_rejects = outcome["rejects"]
         if len(up_rejects):
             st.caption(t("dp.up_rejects", lang))
@@ -157,7 +158,7 @@ if outcome := st.session_state.get(upload.RESULT_KEY):
 st.markdown(f"**{t('dp.rebuild', lang)}**")
 st.caption(t("dp.rebuild_help", lang))
 if flash := st.session_state.pop(upload.FLASH_KEY, None):
-    (st.success if flash[0] == "success" else st.error)(flash[1])
+    (st.success if flash[0] == "success" else st.error)(md_text(flash[1]))
 if st.button(t("dp.rebuild_button", lang), key="rebuild", disabled=off, icon=":material/refresh:",
              help=None if admin else t("auth.admin_only", lang)):
     upload.rebuild_action(lang)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.data import FACILITIES, audit_table
 from ui.domain import footer, header, localise, render_domain, show_table
-from ui.i18n import t
+from ui.i18n import md_text, t
 
 KINDS = ("care_home", "day_care", "medical_elderly", "infant_care")
 GLANCE = ("elderly_care_beds_per_1000_60plus", "elderly_care_walk_min",
@@ -25,7 +25,7 @@ combined = audit_table("named_list", FACILITIES, "medical_elderly")
 if combined["n"] == 0:
     st.warning(t("dom.care.medical_elderly_none", lang))
 else:
-    st.success(t("dom.care.medical_elderly_some", lang, n=combined["n"], names=combined["names"]))
+    st.success(t("dom.care.medical_elderly_some", lang, n=combined["n"], names=md_text(combined["names"])))
 
 st.subheader(t("dom.care.infant", lang))
 infant = view.facilities(("infant_care",))

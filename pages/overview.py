@@ -37,7 +37,7 @@ from ui.frame import (
     sources,
     synthetic_on_screen,
 )
-from ui.i18n import current_lang, domain_label, facility_label, t, with_unit
+from ui.i18n import current_lang, domain_label, facility_label, md_text, t, with_unit
 
 N_BOOT = 100
 TRACKER_ROW_PX = 76  # three lines of wrapped text per row of the plan tracker
@@ -210,7 +210,7 @@ with rank_col:
         st.info(t("ov.no_ranking", lang))
     else:
         if town != "all" and town in gaps.index:
-            st.info(t("ov.selected", lang, name=town_names[town], value=fmt(gaps.loc[town, "value"], u, digits),
+            st.info(t("ov.selected", lang, name=md_text(town_names[town]), value=fmt(gaps.loc[town, "value"], u, digits),
                       county=fmt(county_value, u, digits), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
         show_chart(build_bar(), width="stretch", key="bar")
 

@@ -7,7 +7,7 @@ from metrics import boarding, settings
 from ui import planning, state
 from ui.domain import slider_format
 from ui.frame import fmt, page_footer, page_header
-from ui.i18n import current_lang, plain, setting_unit, t, with_unit
+from ui.i18n import current_lang, md_text, setting_unit, t, with_unit
 
 RULES = ("primary_lower_max_min", "primary_upper_day_max_min", "junior_day_max_min",
          "boarding_beds_per_boarder", "grade_1_3_share")
@@ -111,7 +111,7 @@ else:
                 delta_color="inverse")
     closed = merge.schools[merge.schools["closed"]]
     st.markdown(t("plan.brd.merge_result", lang, n=int(ms["closed"]),
-                  names="、".join(plain(label[s]) for s in closed.index),
+                  names="、".join(md_text(label[s]) for s in closed.index),
                   spt_b=f"{ms['spt_before']:.2f}", spt_a=f"{ms['spt_after']:.2f}",
                   tb=f"{ms['primary_travel_before_min']:.1f}", ta=f"{ms['primary_travel_after_min']:.1f}"))
     shown = closed.reset_index(names="id")

@@ -8,7 +8,7 @@ from metrics import consortia
 from metrics.siting import SitingError
 from ui import planning, state
 from ui.frame import page_footer, page_header
-from ui.i18n import current_lang, plain, t
+from ui.i18n import current_lang, md_text, t
 
 lang = current_lang()
 page_header("plan_consortia", lang)
@@ -44,14 +44,14 @@ lead_name = dict(zip(leads["id"], leads["name"], strict=True))
 names = towns["name"].astype(str).to_dict()
 model = None
 if isinstance(out, str):
-    st.error(t("plan.con.infeasible", lang, reason=plain(out)))
+    st.error(t("plan.con.infeasible", lang, reason=md_text(out)))
 elif out is None:
     st.info(t("plan.con.press", lang))
 else:
     table, res = out
     model = table["lead"].map(lead_name)
     pops = towns["population"].groupby(model).sum()
-    st.success(t("plan.con.result", lang, k=k, leads="、".join(plain(x) for x in pops.index),
+    st.success(t("plan.con.result", lang, k=k, leads="、".join(md_text(x) for x in pops.index),
                  low=f"{pops.min():,.0f}", high=f"{pops.max():,.0f}",
                  contiguous=t("plan.con.contiguous" if res.contiguous else "plan.con.not_contiguous", lang),
                  mean=f"{float((table['travel'] * towns['population']).sum() / towns['population'].sum()):.1f}"))

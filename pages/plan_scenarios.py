@@ -1,5 +1,12 @@
 """情景对比 Scenarios: add, move, close or upgrade facilities and change capacities; every
-indicator and gap measure before and after; scenarios saved, listed, reopened and shared."""
+indicator and gap measure before and after; scenarios saved, listed, reopened and shared.
+
+Names and the ``scenario`` URL value are data: shown through :func:`ui.i18n.md_text` (never as
+Markdown); an id that is not 12 hex characters is not looked up nor echoed. Saves are limited
+per session (``EQUITY_MAX_SCENARIOS_PER_SESSION``) and in total (``EQUITY_MAX_SCENARIOS``,
+enforced by :func:`etl.scenarios.save`)."""
+
+import re
 
 import streamlit as st
 
@@ -9,7 +16,11 @@ from metrics.scenario import DOMAIN_FIELDS, diff_changes
 from ui import auth, planning, state
 from ui.data import frames, indicator_table
 from ui.frame import page_footer, page_header
-from ui.i18n import current_lang, domain_label, facility_label, plain, t
+from ui.i18n import current_lang, domain_label, facility_label, md_text, t
+
+_ID = re.compile(r"[0-9a-f]{12}")
+#: Session State key counting this session's saves.
+SAVES_KEY = "scn_saves"
 
 lang = current_lang()
 page_header("plan_scenarios", lang)
@@ -20,9 +31,10 @@ f = frames()
 # a scenario from the link: seed the view once per scenario id
 sid = st.query_params.get("scenario")
 if sid and st.session_state.get("scn_id") != sid:
-    loaded = store.get(path, sid)
+    loaded = store.get(path, sid) if _ID.fullmatch(sid) else None
     if loaded is None:
-        st.warning(t("plan.scn.not_found", lang, id=plain(sid)))
+        st.warning(t("plan.scn.not_found", lang, id=md_text(sid)) if _ID.fullmatch(sid)
+                   else t("plan.scn.bad_id", lang))
         del st.query_params["scenario"]
     else:
         st.session_state.update(scn_id=sid, scn_name=loaded["name"], domain=loaded["domain"],
@@ -37,7 +49,7 @@ if st.session_state.get("scn_domain") != domain:
     # another domain: start from its current facilities
     st.session_state.update(scn_domain=domain, scn_added=[], scn_edits=[], scn_id=None, scn_name="")
 if st.session_state.get("scn_id"):
-    c2.info(t("plan.scn.opened", lang, name=plain(st.session_state["scn_name"])))
+    c2.info(t("plan.scn.opened", lang, name=md_text(st.session_state["scn_name"])))
 fields = DOMAIN_FIELDS[domain]
 fac = f["facilities"][f["facilities"]["domain"] == domain].reset_index(drop=True)
 types = list(dict.fromkeys(fac["type"]))
@@ -81,7 +93,7 @@ with st.expander(t("plan.scn.add", lang), expanded=False), st.form("add_facility
             st.error(t("plan.scn.add_error", lang))
 added = st.session_state.get("scn_added", [])
 if added:
-    st.caption(t("plan.scn.added_list", lang, names="、".join(plain(c["name"]) for c in added)))
+    st.caption(t("plan.scn.added_list", lang, names="、".join(md_text(c["name"]) for c in added)))
     if st.button(t("plan.scn.clear_added", lang), key="clear_added"):
         st.session_state["scn_added"] = []
         st.rerun()
@@ -93,7 +105,7 @@ try:
     with st.spinner(t("plan.scn.computing", lang)):
         after = planning.scenario_table(changes) if changes else before
 except ValueError as exc:
-    st.error(t("plan.scn.bad_change", lang, reason=plain(exc)))
+    st.error(t("plan.scn.bad_change", lang, reason=md_text(exc)))
     after = before
 
 st.subheader(t("plan.scn.results", lang))
@@ -105,17 +117,32 @@ st.plotly_chart(planning.scenario_map(fac, changes, lang), key="map", config={"d
 
 st.subheader(t("plan.scn.save", lang))
 with st.form("save_scenario"):
-    name = st.text_input(t("plan.scn.name", lang), value=st.session_state.get("scn_name", ""),
-                         max_chars=120)
+    # the field follows the scenario's name when that changes (opened, another domain, deleted),
+    # and otherwise keeps what was typed
+    if st.session_state.get("scn_name_shown") != st.session_state.get("scn_name", ""):
+        st.session_state["scn_name_field"] = st.session_state["scn_name_shown"] = \
+            st.session_state.get("scn_name", "")
+    name = st.text_input(t("plan.scn.name", lang), key="scn_name_field",
+                         max_chars=1000)  # longer than MAX_NAME: refused with a message, not cut
     if st.form_submit_button(t("plan.scn.save_button", lang), type="primary", icon=":material/save:"):
-        if not name.strip():
-            st.error(t("plan.scn.need_name", lang))
-        else:
-            new_id = store.save(path, name, domain, changes)
-            st.session_state.update(scn_id=new_id, scn_name=name.strip(), scn_edits=[
-                c for c in changes if c["op"] != "add"])
-            st.query_params["scenario"] = new_id
-            st.success(t("plan.scn.saved", lang, id=new_id))
+        saves, most = int(st.session_state.get(SAVES_KEY, 0)), store.max_per_session()
+        try:
+            if saves >= most:
+                st.error(t("plan.scn.session_limit", lang, n=saves, max=most))
+            else:
+                new_id = store.save(path, name, domain, changes)
+                st.session_state[SAVES_KEY] = saves + 1
+                clean = store.clean_name(name)
+                st.session_state.update(scn_id=new_id, scn_name=clean, scn_name_shown=clean, scn_edits=[
+                    c for c in changes if c["op"] != "add"])
+                st.query_params["scenario"] = new_id
+                st.success(t("plan.scn.saved", lang, id=new_id))
+        except store.ScenarioNameError as exc:
+            st.error(t("plan.scn.need_name", lang) if exc.reason == "empty"
+                     else t("plan.scn.name_control", lang) if exc.reason == "control"
+                     else t("plan.scn.name_too_long", lang, max=store.MAX_NAME, n=exc.length))
+        except store.ScenarioLimitError as exc:
+            st.error(t("plan.scn.store_full", lang, max=exc.limit))
 
 st.subheader(t("plan.scn.list", lang))
 st.caption(t("plan.scn.access_note", lang))

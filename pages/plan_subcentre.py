@@ -6,13 +6,13 @@ import streamlit as st
 from metrics import settings
 from ui import planning, state
 from ui.frame import fmt, page_footer, page_header
-from ui.i18n import current_lang, plain, t, with_unit
+from ui.i18n import current_lang, md_text, t, with_unit
 
 lang = current_lang()
 page_header("plan_subcentre", lang)
 inst = planning.subcentre_instance()
 n_req = len(inst.required)
-req_names = "、".join(plain(n) for n in inst.sites["name"].iloc[:n_req])
+req_names = "、".join(md_text(n) for n in inst.sites["name"].iloc[:n_req])
 st.markdown(t("plan.sub.intro", lang, required=req_names, n=len(inst.sites) - n_req))
 
 cover = settings.SETTINGS["fca_catchment_min"]
@@ -57,7 +57,7 @@ if out is None:
 else:
     sites = inst.sites
     res = out["result"]
-    chosen = "、".join(f"{plain(sites['name'].iloc[j])}" for j in out["new"])
+    chosen = "、".join(md_text(sites["name"].iloc[j]) for j in out["new"])
     why = t(f"plan.sub.why.{objective}", lang, n=f"{minutes:g}")
     st.success(t("plan.sub.result", lang, sites=chosen, why=why,
                  b_share=fmt(before["share"], "%"), a_share=fmt(after["share"], "%"),

@@ -248,9 +248,11 @@ def wait_for_count(page: Page, selector: str, n: int, timeout: int = WAIT_MS) ->
 
 
 def wait_for_text(page: Page, text: str, timeout: int = WAIT_MS) -> None:
-    """Wait until the page's visible text contains ``text``."""
-    page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=text,
-                           polling=200, timeout=timeout)
+    """Wait until the page's visible text contains ``text`` (word joiners U+2060, which
+    ``ui.i18n.md_text`` puts after ``:`` and ``@`` in data shown as Markdown, ignored)."""
+    page.wait_for_function(
+        "(t) => document.body.innerText.replaceAll('\\u2060', '').includes(t)", arg=text,
+        polling=200, timeout=timeout)
 
 
 def wait_until(page: Page, condition: Callable[[], bool], what: str,

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from etl.aliases import (
+    FIELD_BY_NAME,
     FIELDS,
+    KIND_ALIASES,
     REQUIRED,
     TYPE_ALIASES,
     aliases_markdown,
@@ -18,7 +20,15 @@ from etl.aliases import (
 from etl.schema import FACILITY_TYPES, REGISTER_KINDS
 from etl.values import REASONS
 
-ALIAS_CASES = [(a, f.name, kind) for f in FIELDS for a in f.aliases for kind in f.kinds]
+
+def _kind_override(alias: str, kind: str) -> bool:
+    """True when the header means another field in this kind (``KIND_ALIASES``)."""
+    heads = {normalise_header(a) for hs in KIND_ALIASES.get(kind, {}).values() for a in hs}
+    return normalise_header(alias) in heads
+
+
+ALIAS_CASES = [(a, f.name, kind) for f in FIELDS for a in f.aliases for kind in f.kinds
+               if not _kind_override(a, kind)]
 
 
 @pytest.mark.parametrize(("alias", "field", "kind"), ALIAS_CASES)
@@ -54,7 +64,8 @@ def test_overrides_win_and_unknown_field_raises():
 
 
 @pytest.mark.parametrize(("columns", "kind", "missing"), [
-    (["名称", "类型"], "schools", []), (["名称"], "schools", ["type"]),
+    (["名称", "类型"], "schools", []), (["名称"], "schools", []),  # type: told from names
+    (["名称"], "elderly_care", []), (["名称"], "hospitals", []), (["名称"], "culture", []),
     (["名称"], "clinics", []), (["经度", "纬度"], "clinics", ["name"]),
     (["乡镇", "村"], "population", []), (["乡镇", "村代码"], "population", []),
     (["乡镇", "合计"], "population", ["unit|unit_code"]),
@@ -124,6 +135,9 @@ def test_alias_index_is_built_once_per_kind_and_read_only():
         if "schools" in f.kinds:
             for rank, alias in enumerate(f.aliases):
                 expected.setdefault(normalise_header(alias), (f.name, rank))
+    for fld, heads in KIND_ALIASES["schools"].items():  # kind-dependent headers win
+        for rank, alias in enumerate(heads):
+            expected[normalise_header(alias)] = (fld, len(FIELD_BY_NAME[fld].aliases) + rank)
     assert dict(index) == expected
     with pytest.raises(TypeError):
         index["x"] = ("name", 0)

@@ -52,7 +52,8 @@ def big_csv(tmp_path_factory) -> Path:
 
 # Killed while the rows are validated (just after the raw copy's .part file appears: the
 # file has been read and hashed), or while they are written inside the transaction (the
-# database file grows as DuckDB writes the new row groups, before COMMIT).
+# writer's private copy of the database grows as DuckDB writes the new row groups, before
+# COMMIT and long before the copy is published).
 @pytest.mark.parametrize("moment", ["validating", "writing"])
 def test_load_killed_midway_leaves_the_database_as_it_was(built_db, big_csv, tmp_path, moment):
     dbfile = tmp_path / "equity.duckdb"
@@ -60,7 +61,7 @@ def test_load_killed_midway_leaves_the_database_as_it_was(built_db, big_csv, tmp
     before = _digest(dbfile)
     input_sha = _sha(big_csv)
     proc = subprocess.Popen([sys.executable, "-m", "etl", "--db", str(dbfile), "load", str(big_csv),
-                             "--kind", "schools"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             "--kind", "schools", "--year", "2024"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     raw = tmp_path / "raw"
     try:
@@ -72,8 +73,9 @@ def test_load_killed_midway_leaves_the_database_as_it_was(built_db, big_csv, tmp
         if moment == "validating":
             time.sleep(0.2)
         else:
-            size = dbfile.stat().st_size
-            while dbfile.stat().st_size == size:
+            copy = next(tmp_path.glob(f".{dbfile.name}.write-*"))
+            size = copy.stat().st_size
+            while copy.stat().st_size == size:
                 assert proc.poll() is None, "the load finished before its rows were seen written"
                 time.sleep(0.005)
         assert proc.poll() is None, "the load finished before it could be killed"
@@ -89,14 +91,16 @@ def test_load_killed_midway_leaves_the_database_as_it_was(built_db, big_csv, tmp
     assert _sha(big_csv) == input_sha
     # and the next load of the same file goes through
     done = subprocess.run([sys.executable, "-m", "etl", "--db", str(dbfile), "load", str(big_csv),
-                           "--kind", "schools"], cwd=ROOT, capture_output=True, text=True,
+                           "--kind", "schools", "--year", "2024"], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
     after = _digest(dbfile)
     assert after["loads"][0] == before["loads"][0] + 1
     assert after["facilities"][0] > before["facilities"][0] + 290_000
     assert [e["sha256"] for e in pipeline.read_raw_index(raw)] == [input_sha]
+    # what the killed writer left (its .part copy, its private database copy) is gone
     assert not list(raw.glob("*.part"))
+    assert not list(tmp_path.glob(f".{dbfile.name}.write-*"))
 
 
 @pytest.mark.parametrize("damage", ["missing", "empty", "garbage", "truncated"])
@@ -117,7 +121,7 @@ def test_a_corrupted_database_is_rebuilt_from_data_with_a_message(built_db, tmp_
     data_before = _tree(ROOT / "data" / "registers") | _tree(ROOT / "data" / "reference")
     sample_sha = _sha(SAMPLE)
     out = subprocess.run([sys.executable, "-m", "etl", "--db", str(dbfile), "validate", str(SAMPLE),
-                          "--kind", "clinics", "--crs", "gcj02"], cwd=ROOT, capture_output=True,
+                          "--kind", "clinics", "--crs", "gcj02", "--year", "2024"], cwd=ROOT, capture_output=True,
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     assert "reference" in out.stderr and "done" in out.stderr  # the rebuild's progress is shown
@@ -131,7 +135,7 @@ def test_a_corrupted_database_is_rebuilt_from_data_with_a_message(built_db, tmp_
 def test_a_missing_database_is_rebuilt_by_ensure(built_db, tmp_path, monkeypatch):
     dbfile = tmp_path / "equity.duckdb"
     calls = []
-    monkeypatch.setattr(db, "build", lambda path, **_k: calls.append(path) or shutil.copyfile(
+    monkeypatch.setattr(db, "_build", lambda path, **_k: calls.append(path) or shutil.copyfile(
         built_db, path))
     assert db.ensure(dbfile) is True and calls == [dbfile]
     assert db.ensure(dbfile) is False and calls == [dbfile]  # usable now: not rebuilt again

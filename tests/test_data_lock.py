@@ -1,5 +1,6 @@
-"""The shared read-only connection under concurrent use: queries of other sessions and an
-upload's close/write/reopen (``ui.data.released_connection``) never meet.
+"""The process's read-only connection under concurrent use: queries of other sessions never
+meet a connection closed under them while loads publish new versions of the file
+(``etl.db.writing``) and the app moves to each new version (``ui.data.refresh``).
 
 Real threads, the real database file and the real Streamlit caches; no part of ours mocked.
 """
@@ -31,6 +32,7 @@ def db_copy(built_db: Path, tmp_path: Path, monkeypatch) -> Path:
     st.cache_data.clear()
     st.cache_resource.clear()
     yield path
+    ui_data.close_all()
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -47,12 +49,13 @@ def _run(target, errors: list[BaseException]) -> threading.Thread:
     return thread
 
 
-def test_queries_never_fail_while_an_upload_closes_and_reopens(db_copy):
+def test_queries_never_fail_while_loads_publish_new_versions(db_copy):
     """One thread queries in a loop through ``ui.data.query`` (each query new, so each runs on
-    the connection); another repeatedly does what an upload does: close the shared connection
-    inside ``released_connection``, open the file read-write, write, close. Without the lock
-    the queries meet a closed connection ("Connection already closed") or the writer meets
-    a reopened read-only one; with it, nothing raises and both make progress."""
+    the connection, and each first moves to the newest published version, closing the old
+    connection); another repeatedly does what a load does: ``etl.db.writing`` (a private
+    copy, written, renamed over the file). Without the lock a query meets the connection
+    closed under it ("Connection already closed"); with it, nothing raises, both make
+    progress, and the queries end on the last version written."""
     n_units = int(ui_data.query("SELECT count(*) AS n FROM units")["n"].iloc[0])
     assert n_units == 162
     errors: list[BaseException] = []
@@ -70,12 +73,9 @@ def test_queries_never_fail_while_an_upload_closes_and_reopens(db_copy):
 
     def writer() -> None:
         while not stop.is_set():
-            with ui_data.released_connection():
-                con = db.connect(db_copy)
-                try:
-                    con.execute("CREATE OR REPLACE TABLE _lock_probe AS SELECT 1 AS x")
-                finally:
-                    con.close()
+            with db.writing(db_copy) as change:
+                change.con.execute("CREATE OR REPLACE TABLE _lock_probe AS SELECT ? AS x",
+                                   [done["writes"] + 1])
             done["writes"] += 1
             time.sleep(0.001)
 
@@ -92,8 +92,8 @@ def test_queries_never_fail_while_an_upload_closes_and_reopens(db_copy):
     assert not any(thread.is_alive() for thread in threads)
     assert not errors, [repr(e) for e in errors[:3]]
     assert done["queries"] >= 20 and done["writes"] >= 20, done
-    # the connection reopens after the last write and sees it
-    assert int(ui_data.query("SELECT x FROM _lock_probe")["x"].iloc[0]) == 1
+    # the connection moves to the last version written and sees it
+    assert int(ui_data.query("SELECT x FROM _lock_probe")["x"].iloc[0]) == done["writes"]
 
 
 def test_queries_run_side_by_side():

@@ -25,6 +25,8 @@ KEYWORD = {
     "bad_coordinate": "cannot be read",
     "outside_county": "outside Kaijiang",
     "unknown_type": "not a known facility type",
+    "type_not_allowed": "does not belong to this kind",
+    "type_not_told": "cannot be told from the name",
 }
 
 
@@ -59,6 +61,45 @@ def test_messy_register(con, name):
         if "lon" in g and key != "code":
             assert row["lon"] == pytest.approx(g["lon"], abs=g.get("tol_deg", 1e-5))
             assert row["lat"] == pytest.approx(g["lat"], abs=g.get("tol_deg", 1e-5))
+        if "type" in g:
+            assert row["type"] == g["type"]
+        if "care_beds" in g:
+            assert row["care_beds"] == g["care_beds"]
+
+
+#: Registers written in a bureau's own way: they load without --map, into a real database.
+DIALECTS = ["schools_xueduan.xlsx", "elderly_care_no_type.csv"]
+
+
+@pytest.mark.parametrize("name", DIALECTS)
+def test_dialect_register_loads_without_map(tmp_path, name):
+    exp = EXPECTED[name]
+    c = reference_db(tmp_path / "d.duckdb")
+    try:
+        pipeline.load_file(c, paths.REGISTERS / "population_2020.csv", "population",
+                           keep_raw=False)
+        res = pipeline.load_file(c, MESSY / name, exp["kind"], crs=exp["crs"],
+                                 data_dir=tmp_path / "data")
+        assert (res.rows_read, res.rows_loaded) == (exp["rows_read"], exp["rows_loaded"])
+        got = c.execute("SELECT name, type, township_code, lon, lat, care_beds, location_method "
+                        "FROM facilities WHERE load_id = ? ORDER BY name",
+                        [res.load_id]).df().set_index("name")
+        assert len(got) == exp["rows_loaded"]
+        clean = res.clean.set_index("_row")
+        for g in exp["good"]:
+            row = got.loc[clean.loc[g["row"], "name"]]
+            assert row["type"] == g["type"]
+            assert row["township_code"] == g["township_code"]
+            assert row["lon"] == pytest.approx(g["lon"], abs=g["tol_deg"])
+            assert row["lat"] == pytest.approx(g["lat"], abs=g["tol_deg"])
+            assert row["location_method"] == f"register:{exp['crs']}"
+            if "care_beds" in g:
+                assert row["care_beds"] == g["care_beds"]
+        stored = c.execute("SELECT count(*) FROM rejects WHERE load_id = ?",
+                           [res.load_id]).fetchone()[0]
+        assert stored == len(exp["errors"])
+    finally:
+        c.close()
 
 
 def test_messy_registers_cover_every_facility_kind():

@@ -7,6 +7,7 @@ so the session database of the other tests is never touched.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import db, pipeline, scenarios
+from ui import auth
 from ui.auth import ENV_PASSWORD, ENV_USER, hash_password
 from ui.i18n import t
 
@@ -25,6 +27,14 @@ MESSY = Path(__file__).parent / "data" / "messy"
 PASSWORD = "kaijiang-test-pw-2024"
 #: Secrets that hold no admin, so a real .streamlit/secrets.toml never leaks into a test.
 NO_SECRETS = {"unrelated": "x"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    """Failed logins are counted per process (ui.auth.THROTTLE): each test starts with none."""
+    auth.THROTTLE.reset()
+    yield
+    auth.THROTTLE.reset()
 
 
 @pytest.fixture
@@ -71,6 +81,12 @@ def login(at: AppTest, name: str, password: str) -> float:
     at.button(key="auth_submit").click().run()
     assert not at.exception, at.exception
     return time.perf_counter() - t0
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown body shows: messages with file names and reasons reach the page
+    through ``ui.i18n.md_text`` (every punctuation mark escaped, word joiners added)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def loads_in(path) -> list[str]:
@@ -244,7 +260,7 @@ def test_column_mapping_from_the_form(private_db, monkeypatch):
     upload(at, renamed, "clinics", "gcj02", mapping="卫生室全称XYZ=name")
     assert loads_in(private_db)[-1] == renamed.name
     upload(at, renamed, "clinics", "gcj02", action="up_validate", mapping="卫生室全称XYZ=nonsense")
-    assert any("nonsense" in e.value for e in at.error)
+    assert any("nonsense" in shown(e.value) for e in at.error)
 
 
 REFUSED = {name: case for name, case in json.loads((BAD / "EXPECTED.json").read_text("utf-8")).items()
@@ -258,7 +274,7 @@ def test_a_refused_file_shows_the_guard_message_and_changes_nothing(private_db, 
     at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
     login(at, "admin", PASSWORD)
     upload(at, BAD / name, case["kind"])
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(shown(e.value) for e in at.error)
     assert all(part in errors for part in case["error"]), errors
     assert any(t("dp.up_failed", "en") in c.value for c in at.caption)
     assert loads_in(private_db) == before
@@ -270,7 +286,7 @@ def test_an_oversized_file_is_refused(private_db, monkeypatch):
     at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
     login(at, "admin", PASSWORD)
     upload(at, SAMPLE, "clinics", "gcj02")
-    assert any("over the 0.0004 MB limit" in e.value for e in at.error)
+    assert any("over the 0.0004 MB limit" in shown(e.value) for e in at.error)
     assert len(loads_in(private_db)) == 7
 
 
@@ -295,7 +311,7 @@ def test_rebuild_from_the_app(private_db, monkeypatch):
         summary = db.status(con)
     finally:
         con.close()
-    assert any(s.value == t("dp.rebuild_done", "en", loads=8, facilities=summary["facilities"],
+    assert any(shown(s.value) == t("dp.rebuild_done", "en", loads=8, facilities=summary["facilities"],
                             units=162) for s in at.success)
     assert len(at.dataframe[0].value) == 8  # the page reads the new database
 
@@ -325,3 +341,55 @@ def test_scenario_delete_needs_admin(private_db, monkeypatch):
     viewer.text_input[-1].set_value("viewer's scenario")
     next(b for b in viewer.button if b.label == t("plan.scn.save_button", "en")).click().run()
     assert list(scenarios.list_all(store)["name"]) == ["viewer's scenario"]
+
+
+# --- the login delay is held on the server, not in the browser session ---------------------------
+
+def test_login_delay_is_held_on_the_server_across_sessions(built_db, monkeypatch):
+    """A failure, then a new session (a reload, another tab): the next attempt is still held,
+    even with the right password, and the doubling goes on; the clock is injected, no sleep."""
+    now, slept = [1000.0], []
+    monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle(clock=lambda: now[0], sleep=slept.append))
+    key = ("admin", "")  # AppTest has no client address: the account alone
+    first = open_page(built_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(first, "admin", "wrong-1")
+    assert slept == [1.0] and [e.value for e in first.error] == [t("auth.failed", "en")]
+    assert auth.THROTTLE.remaining(key) == 1.0
+    reloaded = open_page(built_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(reloaded, "admin", PASSWORD)
+    assert "_admin_account" not in reloaded.session_state and change_controls_disabled(reloaded)
+    assert [e.value for e in reloaded.error] == [t("auth.wait", "en", s=1)]
+    assert slept == [1.0]  # refused at once: the password was not checked, nothing counted
+    now[0] += 0.5
+    assert auth.THROTTLE.remaining(key) == 0.5
+    # once the wait is over the count goes on from the other session: 2 s for the next failure
+    now[0] += 0.5
+    login(reloaded, "admin", "wrong-2")
+    assert slept == [1.0, 2.0] and auth.THROTTLE.failures(key) == 2
+    # another account is not held by admin's failures; admin is, until its wait is over
+    assert auth.THROTTLE.remaining(("officer", "")) == 0.0
+    now[0] += 2.0
+    third = open_page(built_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(third, "admin", PASSWORD)
+    assert third.session_state["_admin_account"] == "admin"
+    assert auth.THROTTLE.failures(key) == 0  # a success forgets the failures
+
+
+def test_throttle_keys_by_client_address_and_forgets():
+    now = [0.0]
+    th = auth.LoginThrottle(clock=lambda: now[0], sleep=lambda _s: None, max_keys=3, forget_s=60)
+    for delay in (1.0, 2.0, 4.0):
+        assert th.failed(("admin", "198.51.100.7")) == delay
+    assert th.remaining(("admin", "198.51.100.7")) == 4.0
+    assert th.remaining(("admin", "203.0.113.9")) == 0.0  # another client is not held
+    # at most max_keys keys: invented names push out the oldest, never grow the table
+    for i in range(10):
+        now[0] += 1
+        th.failed((f"name{i}", "198.51.100.7"))
+    assert len(th._state) <= 3
+    now[0] += 61
+    assert th.failures(("name9", "198.51.100.7")) == 0  # forgotten after a quiet minute
+    # the address: the connection's own; behind a local proxy the hop the proxy added
+    assert auth.client_address("203.0.113.9", {"X-Forwarded-For": "10.0.0.1"}) == "203.0.113.9"
+    assert auth.client_address("127.0.0.1", {"x-forwarded-for": "6.6.6.6, 198.51.100.7"}) == "198.51.100.7"
+    assert auth.client_address(None, {}) == ""

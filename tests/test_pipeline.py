@@ -445,3 +445,94 @@ def test_a_failure_after_parts_were_written_rolls_back_everything(con, tmp_path,
     k.write_text("名称,乡镇\n甲幼儿园,任市镇\n乙幼儿园,任市镇\n丙幼儿园,任市镇\n", encoding="utf-8")
     assert pipeline.load_file(con, k, "kindergartens", data_dir=tmp_path / "data").rows_loaded == 3
     assert con.execute("SELECT count(*) FROM facilities").fetchone()[0] == 3
+
+
+# --- issue 11: limits, invisible names, unit code against township, --map mistakes --------------
+
+def test_cell_length_limit_is_per_row_and_set_by_its_variable(con, tmp_path, monkeypatch):
+    """With EQUITY_MAX_FIELD_CHARS=12: a 12-character name loads, 13 characters (any column,
+    mapped or not) rejects the row with the count and the limit; the row is kept cut."""
+    monkeypatch.setenv("EQUITY_MAX_FIELD_CHARS", "12")
+    path = tmp_path / "k.csv"
+    twelve, thirteen = "甲" * 10 + "小学", "乙" * 11 + "小学"
+    path.write_text(f"名称,乡镇,备注\n{twelve},任市镇,\n{thirteen},任市镇,\n丙幼儿园,任市镇,"
+                    f"{'x' * 13}\n", encoding="utf-8")
+    res = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert (res.rows_read, res.rows_loaded) == (3, 1)
+    got = {(r.row_number, r.column_name): r for r in res.rejects.itertuples()}
+    assert set(got) == {(3, "名称"), (4, "备注")}
+    assert "13 characters, over the limit of 12 per cell" in got[(3, "名称")].reason_en
+    assert "13 个字符" in got[(3, "名称")].reason_zh
+    assert con.execute("SELECT name FROM facilities").fetchall() == [(twelve,)]
+
+
+def test_a_huge_cell_is_rejected_and_kept_cut(con, tmp_path):
+    """The default limit (10,000 characters): a 350,000-character name rejects its row only;
+    the rejects table keeps the first 200 characters and the length."""
+    path = tmp_path / "k.csv"
+    path.write_text(f"名称,乡镇\n甲幼儿园,任市镇\n{'长' * 350_000},任市镇\n丙幼儿园,任市镇\n",
+                    encoding="utf-8")
+    res = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (3, 2, 1)
+    raw, reason = con.execute("SELECT raw, reason_en FROM rejects").fetchone()
+    assert "350,000 characters, over the limit of 10,000" in reason
+    assert json.loads(raw)["名称"] == "长" * 200 + "…（共 350,000 字符 / 350,000 characters）"
+
+
+def test_invisible_characters_never_reach_stored_texts(con, tmp_path):
+    """Bidi controls, zero-width characters, BOM and soft hyphens are removed from names,
+    addresses and ids; a name of nothing else is rejected, a blank one is 'missing'."""
+    path = tmp_path / "k.csv"
+    path.write_text(
+        "编号,名称,乡镇,地址\n"
+        "K\u200b1,\u202e甲\u00ad幼儿园\u2069,\u2066任市镇\u2069,任市镇\u200d新街 1 号\n"
+        "K2,\u200c\ufeff,任市镇,\n"
+        "K3,\u3000,任市镇,\n", encoding="utf-8")
+    res = pipeline.load_file(con, path, "kindergartens", data_dir=tmp_path / "data")
+    assert res.rows_loaded == 1
+    stored = con.execute("SELECT id, name, township_code FROM facilities").fetchall()
+    town = reference.townships().set_index("name").loc["任市镇", "code"]
+    assert stored == [("K1", "甲幼儿园", town)]
+    assert res.clean["address"].tolist() == ["任市镇新街 1 号"]
+    rej = res.rejects.set_index("row_number")
+    assert "only invisible characters (U+200C U+FEFF)" in rej.loc[3, "reason_en"]
+    assert "name is missing" in rej.loc[4, "reason_en"]
+
+
+def test_unit_code_of_another_township_is_rejected(con, tmp_path):
+    """A village code with the wrong township is rejected naming both; the same code with its
+    own township (or an old name of it, or none) loads."""
+    units = reference.units()
+    code = units.loc[units["township_code"] == "511723102", "code"].iloc[0]  # a unit of 回龙镇
+    path = tmp_path / "k.csv"
+    path.write_text(f"名称,乡镇,村（社区）代码\n甲幼儿园,任市镇,{code}\n乙幼儿园,天师镇,{code}\n"
+                    f"丙幼儿园,回龙镇,{code}\n丁幼儿园,,{code}\n", encoding="utf-8")
+    res = pipeline.process_file(con, path, "kindergartens")
+    assert (res.rows_read, res.rows_loaded) == (4, 3)
+    [r] = res.rejects.itertuples()
+    assert (r.row_number, r.column_name) == (2, "村（社区）代码")
+    assert r.reason_en == (f'village/community code "{code}" belongs to 回龙镇, not to the '
+                           'township written, "任市镇"')
+    assert "回龙镇" in r.reason_zh and "任市镇" in r.reason_zh
+
+
+def test_map_mistakes_refuse_the_whole_load(con, tmp_path):
+    """Validate and load alike: an unknown field lists the kind's fields, a column not in the
+    file lists the file's columns; nothing is written, no raw copy is kept."""
+    from etl.readers import MappingError
+
+    path = tmp_path / "k.csv"
+    path.write_text("名称,乡镇,学位数\n甲幼儿园,任市镇,100\n", encoding="utf-8")
+    before = _snapshot(con)
+    for call in (pipeline.process_file, pipeline.load_file):
+        kw = {"data_dir": tmp_path / "data"} if call is pipeline.load_file else {}
+        with pytest.raises(MappingError) as info:
+            call(con, path, "kindergartens", overrides={"学位数": "seats"}, **kw)
+        assert "places" in info.value.en and "可用字段" in info.value.zh
+        assert "seats" in info.value.en
+        with pytest.raises(MappingError) as info:
+            call(con, path, "kindergartens", overrides={"园所全称": "name"}, **kw)
+        assert "名称, 乡镇, 学位数" in info.value.en and "名称、乡镇、学位数" in info.value.zh
+        assert isinstance(info.value, ValueError)  # callers catching ValueError still do
+    assert _snapshot(con) == before
+    assert not (tmp_path / "data" / "raw").exists()

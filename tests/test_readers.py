@@ -466,3 +466,134 @@ def test_a_large_csv_is_parsed_in_chunks_of_about_one_part(tmp_path, monkeypatch
     parts = pipeline._parts(sheet, 125)
     assert [len(p.frame) for p in parts] == chunks
     assert all(p.frame[c].array._pa_array.num_chunks == 1 for p in parts for c in p.columns)
+
+
+# --- issue 11: every reader failure a clear message; long cells reach the validation ------------
+
+def _long_csv(path: Path, name_cell: str) -> Path:
+    rows = ["学校名称,学校类型,乡镇", "甲小学,中心校,任市镇", f"{name_cell},中心校,任市镇",
+            "丙小学,中心校,任市镇"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cell", ["长" * 350_000, '"长' + "长\n" * 1000 + "长" * 350_000 + '"'],
+                         ids=["plain", "quoted-with-line-breaks"])
+def test_a_350000_character_cell_is_read_as_it_is(tmp_path, cell):
+    """The csv module's 128 KB field limit and pyarrow's block size no longer stop the read:
+    the cell reaches the validation (which rejects its row), the rows around it are intact."""
+    [s] = read_register(_long_csv(tmp_path / "long.csv", cell), "schools")
+    text = cell.strip('"')
+    assert s.frame["学校名称"].tolist() == ["甲小学", text, "丙小学"]
+    assert s.row_numbers.tolist()[0] == 2 and len(s.frame) == 3
+
+
+def test_a_record_longer_than_a_parse_block(tmp_path, monkeypatch):
+    """A record longer than pyarrow's block is parsed in one block (no 'straddling' error)."""
+    from etl import readers
+
+    monkeypatch.setattr(readers, "_MIN_BLOCK", 1 << 12)
+    [s] = read_register(_long_csv(tmp_path / "long.csv", "x" * 100_000), "schools")
+    assert [len(v) for v in s.frame["学校名称"]] == [3, 100_000, 3]
+    assert s.row_numbers.tolist() == [2, 3, 4]
+
+
+def _broken_xlsx(path: Path, part: str, body: bytes | None) -> Path:
+    """A real workbook with one part replaced by ``body`` (or removed when None)."""
+    import io
+    import zipfile
+
+    wb = Workbook()
+    wb.active.append(["学校名称", "学校类型", "乡镇"])
+    wb.active.append(["甲小学", "中心校", "任市镇"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(buf)
+    with zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            if info.filename != part:
+                out.writestr(info, src.read(info))
+            elif body is not None:
+                out.writestr(info, body)
+    return path
+
+
+@pytest.mark.parametrize(("part", "body"), [
+    ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row r="),
+    ("xl/workbook.xml", b"garbage"),
+    ("xl/styles.xml", b"<x"),
+    ("xl/_rels/workbook.xml.rels", b"<x"),
+    ("[Content_Types].xml", None),
+    ("xl/workbook.xml", None),
+])
+def test_a_broken_workbook_is_a_clear_message_without_a_path(tmp_path, part, body):
+    """Read as the app reads an upload: a temporary file, the user's name for it. The message
+    is bilingual, names the user's file and holds no path of the server."""
+    folder = tmp_path / "equity-upload-k2"
+    folder.mkdir()
+    path = _broken_xlsx(folder / "upload.xlsx", part, body)
+    with pytest.raises(RegisterReadError) as info:
+        read_register(path, "schools", file_name="学校名录.xlsx")
+    err = info.value
+    assert "学校名录.xlsx" in err.zh and "学校名录.xlsx" in err.en
+    for text in (err.zh, err.en):
+        assert str(tmp_path) not in text and "upload.xlsx" not in text and "Traceback" not in text
+
+
+def test_an_unknown_encoding_is_a_clear_message(tmp_path, monkeypatch):
+    """An encoding Python does not know (as a detector may answer) is named, not a traceback."""
+    from etl import readers
+
+    def unknown(data: bytes, file_name: str):  # noqa: ARG001 - as readers._decode
+        return data.decode("x-mac-klingon"), "x-mac-klingon"
+
+    monkeypatch.setattr(readers, "_decode", unknown)
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("学校名称,学校类型\n甲小学,中心校\n".encode("gbk"))
+    with pytest.raises(RegisterReadError) as info:
+        read_register(path, "schools")
+    assert "gbk.csv" in info.value.zh and "UTF-8" in info.value.en
+    assert "cannot decode" in info.value.en and str(tmp_path) not in str(info.value)
+
+
+def test_scrub_removes_absolute_paths_only():
+    from etl.readers import scrub
+
+    assert scrub("[Errno 2] No such file: '/tmp/equity-upload-x/a.xlsx'") == \
+        "[Errno 2] No such file: 'a.xlsx'"
+    assert scrub(r"bad C:\Users\me\b.csv") == "bad b.csv"
+    assert scrub("no item named 'xl/worksheets/sheet1.xml'") == \
+        "no item named 'xl/worksheets/sheet1.xml'"
+    assert scrub("at /srv/data/u.csv", Path("/srv/data/u.csv"), "学校.csv") == "at 学校.csv"
+
+
+def test_geojson_geometries(tmp_path):
+    """Points give their coordinates, a rectangle its centre (its representative point), lines
+    and unreadable geometries are marked for rejection, a missing geometry gives no point."""
+    feats = [
+        {"type": "Point", "coordinates": [107.8, 31.1]},
+        {"type": "LineString", "coordinates": [[107.8, 31.1], [107.9, 31.2]]},
+        {"type": "MultiLineString", "coordinates": [[[107.8, 31.1], [107.9, 31.2]]]},
+        {"type": "Polygon", "coordinates": [[[107.8, 31.0], [107.9, 31.0], [107.9, 31.2],
+                                             [107.8, 31.2], [107.8, 31.0]]]},
+        {"type": "Point", "coordinates": [107.8]},
+        None,
+    ]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": g, "properties": {"名称": f"站{i}", "设施类型": "文化站"}}
+        for i, g in enumerate(feats, start=1)]}
+    path = tmp_path / "g.geojson"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    [s] = read_register(path, "culture")
+    assert len(s.frame) == 6
+    assert s.row_info["geometry"].tolist() == ["Point", "LineString", "MultiLineString",
+                                               "Polygon", "Point", None]
+    assert s.row_info["geometry_error"].tolist() == [None, "not_a_point", "not_a_point", None,
+                                                     "bad_geometry", None]
+    assert float(s.frame["lon"][3]) == pytest.approx(107.85)
+    assert float(s.frame["lat"][3]) == pytest.approx(31.1)
+    # half the diagonal of 0.1° x 0.2° at 31.1°N: hypot(0.1 * 111,320 * cos 31.1°, 0.2 * 110,574) / 2
+    half = 0.5 * np.hypot(0.1 * 111_320 * np.cos(np.radians(31.1)), 0.2 * 110_574)
+    assert s.row_info["extent_m"][3] == pytest.approx(half, rel=1e-3)
+    assert any("feature 4 is a polygon" in n for n in s.skipped)
+    assert any("feature 6 has no geometry" in n for n in s.skipped)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.test_ui_maps import ARTIFACTS, BOUNDARY, browser, non_white_share, open_offline  # noqa: F401
+from tests.test_ui_maps import ARTIFACTS, BOUNDARY, non_white_share, open_offline
 from ui.brief import brief_html
 from ui.charts import ranked_bar, travel_time_distribution, urban_rural_bars
 from ui.maps import county_map
@@ -135,7 +135,7 @@ def test_charts_in_english(units):
 
 
 @pytest.mark.browser
-def test_brief_renders_offline_from_a_file(browser, brief, tmp_path):  # noqa: F811
+def test_brief_renders_offline_from_a_file(browser, brief, tmp_path):
     path = tmp_path / "brief.html"
     path.write_text(brief, encoding="utf-8")
     page, blocked = open_offline(browser, path.as_uri(), viewport=(900, 1200))

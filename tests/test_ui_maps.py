@@ -240,20 +240,6 @@ def non_white_share(page, selector: str) -> float:
     return n / total
 
 
-@pytest.fixture(scope="module")
-def browser():
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed: run `make browser`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("which", ["full_map", "unit_map"])
 def test_map_draws_offline(browser, which, request, tmp_path):

@@ -24,6 +24,8 @@ def sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {
         "aliases": aliases.aliases_markdown,
         "types": aliases.types_markdown,
+        "kind_aliases": aliases.kind_aliases_markdown,
+        "name_rules": aliases.name_rules_markdown,
         "reasons": values.reasons_markdown,
         "schema": schema.markdown,
         "settings": settings.settings_markdown,

@@ -14,8 +14,11 @@ The hashes are made and checked by :mod:`etl.passwords` (re-exported here):
 ``scrypt$N$r$p$salt$hash`` or ``pbkdf2_sha256$iterations$salt$hash``. A login for an unknown account is checked against a
 dummy hash of the same cost, so it takes as long as a wrong password and gets the same
 message; every failure then waits :func:`failure_delay_s` (one second, doubling with each
-failure in the session). The admin state lives in ``st.session_state`` only: never in the
-URL, so a shared link is always read-only.
+failure). The failures are counted on the server (:class:`LoginThrottle`, one per process),
+per account and client address, not per browser session: reloading the page or opening a new
+tab neither resets the count nor skips the wait, and an attempt made while a wait runs is
+refused without checking the password. The admin state lives in ``st.session_state`` only:
+never in the URL, so a shared link is always read-only.
 
 The functions down to :func:`accounts_from` are pure (no Streamlit) and testable alone.
 
@@ -29,9 +32,12 @@ True
 from __future__ import annotations
 
 import functools
+import ipaddress
+import math
 import os
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from etl.passwords import (
@@ -43,12 +49,13 @@ from etl.passwords import (
     is_hash,
     verify_password,
 )
-from ui.i18n import t
+from ui.i18n import md_text, t
 
 __all__ = [
-    "ENV_PASSWORD", "ENV_USER", "SCRYPT_N", "SCRYPT_P", "SCRYPT_R", "accounts", "accounts_from",
-    "check_login", "configured", "failure_delay_s", "hash_password", "is_admin", "is_hash",
-    "login_panel", "logout", "require_admin", "verify_password",
+    "ENV_PASSWORD", "ENV_USER", "SCRYPT_N", "SCRYPT_P", "SCRYPT_R", "THROTTLE", "LoginThrottle",
+    "accounts", "accounts_from", "attempt_login", "check_login", "client_address", "configured",
+    "failure_delay_s", "hash_password", "is_admin", "is_hash", "login_panel", "logout",
+    "remaining_wait_s", "require_admin", "throttle_key", "verify_password",
 ]
 
 #: Environment variables of the single-account setup.
@@ -56,7 +63,6 @@ ENV_PASSWORD = "EQUITY_ADMIN_PASSWORD"
 ENV_USER = "EQUITY_ADMIN_USER"
 #: Session State key holding the logged-in account name (never a widget key, never in the URL).
 SESSION_KEY = "_admin_account"
-_FAILURES_KEY = "_admin_failures"
 #: First delay after a failed login, its growth factor per failure, and its cap (seconds).
 DELAY_BASE_S, DELAY_FACTOR, DELAY_MAX_S = 1.0, 2.0, 30.0
 
@@ -64,6 +70,131 @@ DELAY_BASE_S, DELAY_FACTOR, DELAY_MAX_S = 1.0, 2.0, 30.0
 def failure_delay_s(failures: int) -> float:
     """Seconds to wait after the ``failures``-th failed login of a session (1, 2, 4 … ≤ 30)."""
     return min(DELAY_BASE_S * DELAY_FACTOR ** max(int(failures) - 1, 0), DELAY_MAX_S)
+
+
+class LoginThrottle:
+    """Failed logins per key (account, client address), shared by every session of the process.
+
+    After the n-th failure of a key, further attempts of that key are refused for
+    :func:`failure_delay_s` (n) seconds; a success forgets the key, and so does a quiet
+    ``forget_s`` after its last failure. At most ``max_keys`` keys are kept (the oldest go
+    first), so a stream of invented account names cannot fill the memory. ``clock`` and
+    ``sleep`` are injectable for tests.
+
+    >>> now = [0.0]
+    >>> th = LoginThrottle(clock=lambda: now[0], sleep=lambda _s: None)
+    >>> th.failed(("admin", "10.0.0.7")), th.remaining(("admin", "10.0.0.7"))
+    (1.0, 1.0)
+    >>> now[0] = 1.0; th.failed(("admin", "10.0.0.7")), th.remaining(("admin", "10.0.0.8"))
+    (2.0, 0.0)
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep, *, max_keys: int = 10_000,
+                 forget_s: float = 3600.0) -> None:
+        self.clock, self.sleep = clock, sleep
+        self.max_keys, self.forget_s = max_keys, forget_s
+        self._lock = threading.Lock()
+        # key -> (failures, refused until, last failure)
+        self._state: dict[tuple[str, str], tuple[int, float, float]] = {}
+
+    def _current(self, key: tuple[str, str], now: float) -> tuple[int, float, float] | None:
+        entry = self._state.get(key)
+        if entry is not None and now - entry[2] > self.forget_s:
+            del self._state[key]
+            return None
+        return entry
+
+    def remaining(self, key: tuple[str, str]) -> float:
+        """Seconds until ``key`` may try again (0 when it may now)."""
+        with self._lock:
+            now = self.clock()
+            entry = self._current(key, now)
+            return max(entry[1] - now, 0.0) if entry else 0.0
+
+    def failures(self, key: tuple[str, str]) -> int:
+        """Failed attempts of ``key`` counted so far."""
+        with self._lock:
+            entry = self._current(key, self.clock())
+            return entry[0] if entry else 0
+
+    def failed(self, key: tuple[str, str]) -> float:
+        """Count a failure of ``key``; returns its delay in seconds."""
+        with self._lock:
+            now = self.clock()
+            entry = self._current(key, now)
+            n = (entry[0] if entry else 0) + 1
+            delay = failure_delay_s(n)
+            self._state.pop(key, None)
+            if len(self._state) >= self.max_keys:
+                for old in sorted(self._state, key=lambda k: self._state[k][2])[: len(self._state) // 10 + 1]:
+                    del self._state[old]
+            self._state[key] = (n, now + delay, now)
+            return delay
+
+    def succeeded(self, key: tuple[str, str]) -> None:
+        """Forget the failures of ``key``."""
+        with self._lock:
+            self._state.pop(key, None)
+
+    def reset(self) -> None:
+        """Forget every key."""
+        with self._lock:
+            self._state.clear()
+
+
+#: The process's login throttle (every session and tab of this server shares it).
+THROTTLE = LoginThrottle()
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def client_address(ip_address: str | None, headers: Mapping[str, str]) -> str:
+    """The client's address: the connection's own, or behind a local reverse proxy the last
+    ``X-Forwarded-For`` entry (the one the proxy added); ``""`` when unknown.
+
+    A forwarded address is believed only from a loopback connection (the proxy on the same
+    machine), so a remote client cannot choose its own key by sending the header.
+
+    >>> client_address("203.0.113.9", {"X-Forwarded-For": "1.2.3.4"})
+    '203.0.113.9'
+    >>> client_address("127.0.0.1", {"X-Forwarded-For": "1.2.3.4, 198.51.100.7"})
+    '198.51.100.7'
+    >>> client_address(None, {}), client_address("::1", {})
+    ('', '::1')
+    """
+    ip = ip_address.strip()[:64] if isinstance(ip_address, str) else ""
+    if ip and not _is_loopback(ip):
+        return ip
+    forwarded = ""
+    for k, v in headers.items():
+        if str(k).lower() == "x-forwarded-for" and isinstance(v, str) and v:
+            forwarded = str(v)
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    return hops[-1][:64] if hops else ip
+
+
+def throttle_key(name: str) -> tuple[str, str]:
+    """The throttle key of a login attempt for ``name`` from this session's client."""
+    import streamlit as st
+
+    try:
+        ctx = st.context
+        ip = ctx.ip_address
+        headers = dict(ctx.headers) if isinstance(ctx.headers, Mapping) else {}
+    except Exception:  # no request context (AppTest, a bare script run): the account alone
+        ip, headers = None, {}
+    return (str(name).strip()[:64], client_address(ip, headers))
+
+
+def remaining_wait_s(name: str) -> float:
+    """Seconds before ``name`` may try to log in again from this client (0: now)."""
+    return THROTTLE.remaining(throttle_key(name))
 
 
 @functools.cache
@@ -142,18 +273,23 @@ def logout() -> None:
     st.session_state.pop(SESSION_KEY, None)
 
 
-def attempt_login(name: str, password: str) -> bool:
-    """Check a login; on failure wait the session's growing delay. Returns success."""
+def attempt_login(name: str, password: str) -> str:
+    """Try a login: ``"ok"``, ``"failed"`` (after the growing delay) or ``"wait"``.
+
+    ``"wait"``: an earlier failure of this account from this client is still within its
+    delay (:data:`THROTTLE`, shared by every session), so the password is not checked.
+    """
     import streamlit as st
 
+    key = throttle_key(name)
+    if THROTTLE.remaining(key) > 0:
+        return "wait"
     if check_login(accounts(), name, password):
+        THROTTLE.succeeded(key)
         st.session_state[SESSION_KEY] = str(name).strip()
-        st.session_state[_FAILURES_KEY] = 0
-        return True
-    failures = int(st.session_state.get(_FAILURES_KEY, 0)) + 1
-    st.session_state[_FAILURES_KEY] = failures
-    time.sleep(failure_delay_s(failures))
-    return False
+        return "ok"
+    THROTTLE.sleep(THROTTLE.failed(key))
+    return "failed"
 
 
 def login_panel(lang: str) -> bool:
@@ -171,7 +307,7 @@ def login_panel(lang: str) -> bool:
         return False
     if is_admin():
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.success(t("auth.logged_in", lang, name=st.session_state[SESSION_KEY]),
+        c1.success(t("auth.logged_in", lang, name=md_text(st.session_state[SESSION_KEY])),
                    icon=":material/verified_user:")
         if c2.button(t("auth.logout", lang), key="auth_logout", icon=":material/logout:"):
             logout()
@@ -186,7 +322,12 @@ def login_panel(lang: str) -> bool:
         submitted = st.form_submit_button(t("auth.login", lang), key="auth_submit",
                                           icon=":material/login:")
     if submitted:
-        if attempt_login(name, password):
+        outcome = attempt_login(name, password)
+        if outcome == "ok":
             st.rerun()
-        st.error(t("auth.failed", lang), icon=":material/block:")
+        if outcome == "wait":
+            st.error(t("auth.wait", lang, s=max(1, math.ceil(remaining_wait_s(name)))),
+                     icon=":material/timer:")
+        else:
+            st.error(t("auth.failed", lang), icon=":material/block:")
     return False

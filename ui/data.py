@@ -7,10 +7,14 @@ view (the Gini intervals, the plan tracker, the overview's figures), keyed by th
 view's parameters and the database path. Cached objects are shared between
 sessions: pages must never modify them.
 
-The shared connection is guarded by a readers-writer lock: queries of every session run
-side by side (each holding the lock shared, each with its own cursor), while a data change
-(:func:`released_connection`, used by ``ui.upload``) waits for the running queries, holds new
-ones off, closes the connection, writes, and leaves the next query to reopen it.
+The app never writes the database file it reads. A load or rebuild (from this app, another
+app process or the command line) writes a private copy and publishes it by renaming it over
+the file (:func:`etl.db.writing`). Each rerun compares the file's version (inode, time, size)
+with the one the process's connection has open; when a new version is there,
+:func:`refresh` waits for the running queries (a readers-writer lock: queries hold it shared),
+closes the old connection, and the next query opens the new version. Caches are keyed by
+:func:`data_key` (path and version), so a result of the old version is never served for the
+new one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import shapely
 import shapely.geometry
 import streamlit as st
 
-from etl import db, paths
+from etl import db, locks, paths
 from metrics import audit, indicators
 from metrics.gaps import township_gaps
 from metrics.inequality import summarise
@@ -39,38 +43,65 @@ def db_path() -> Path:
     return Path(os.environ.get("EQUITY_DB", paths.DEFAULT_DB))
 
 
-#: Database files already found usable, by (path, mtime, size): the check opens the file and
-#: reads the catalogue, too slow to repeat on every rerun; any change to the file repeats it.
-_USABLE: set[tuple[str, int, int]] = set()
+#: Database files already found usable, by (path, inode, mtime, size): the check opens the file
+#: and reads the catalogue, too slow to repeat on every rerun; a new version repeats it.
+_USABLE: set[tuple[str, int, int, int]] = set()
+#: Database paths whose leftovers of killed writers were looked for (once per process).
+_CLEANED: set[str] = set()
 
 
-def _file_key(path: Path | str) -> tuple[str, int, int] | None:
+def _file_key(path: Path | str) -> tuple[str, int, int, int] | None:
     try:
         s = os.stat(path)
     except OSError:
         return None
-    return (str(path), s.st_mtime_ns, s.st_size)
+    return (str(path), s.st_ino, s.st_mtime_ns, s.st_size)
+
+
+def _version(path: str) -> str:
+    """The published file's version: a new file (load, rebuild) has a new inode and time."""
+    key = _file_key(path)
+    return "missing" if key is None else f"{key[1]}.{key[2]}.{key[3]}"
+
+
+def _say_waiting(zh: str, en: str) -> None:
+    st.info(f"{zh} / {en}")
 
 
 def ensure_database() -> None:
-    """Build the database from data/ when it is missing or unreadable, with progress shown."""
+    """Build the database from data/ when it is missing or unreadable, with progress shown.
+
+    A file that another process holds open for writing is reported, never rebuilt; a build
+    or load running in another process is waited for (the writer lock), never built over.
+    """
     path = db_path()
+    if str(path) not in _CLEANED:
+        _CLEANED.add(str(path))
+        db.clean_stale_if_idle(path)
     key = _file_key(path)
     if key is not None and key in _USABLE:
         return
-    if db.is_usable(path):
+    found = db.state(path)
+    if found == db.OK:
         if key is not None:
             _USABLE.add(key)
         return
+    if found == db.BUSY:
+        err = db.DatabaseInUseError(path)
+        st.error(f"{err.zh}\n\n{err.en}")
+        st.stop()
     bar = st.progress(0.0, text="正在从 data/ 构建数据库… / Building the database from data/…")
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"构建数据库 / Building: {message}")
 
-    db.build(path, progress=progress)
+    try:
+        db.ensure(path, progress=progress, on_wait=_say_waiting)
+    except (locks.BusyError, db.DatabaseInUseError) as exc:
+        bar.empty()
+        st.error(f"{exc.zh}\n\n{exc.en}")
+        st.stop()
     bar.empty()
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 class _SharedLock:
@@ -109,6 +140,10 @@ class _SharedLock:
                 if not self._readers:
                     self._cond.notify_all()
 
+    def held_here(self) -> bool:
+        """Whether this thread holds the lock (shared or alone)."""
+        return self._writer == threading.get_ident() or bool(getattr(self._local, "depth", 0))
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         me = threading.get_ident()
@@ -133,59 +168,83 @@ class _SharedLock:
                 self._cond.notify_all()
 
 
-#: Guards the shared connection: queries hold it shared, a close/reopen holds it alone.
+#: Guards the shared connections: queries hold it shared, closing an old version holds it alone.
 _CONNECTION_LOCK = _SharedLock()
+#: The process's read-only connection per database path, with the file version it opened.
+_OPEN: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+_OPEN_GUARD = threading.Lock()
+
+# Every cache is keyed by :func:`data_key` (the database path and the version of the file the
+# connection has open), so two databases, or two versions of one, never share results.
 
 
-# Every cache is keyed by the database path, so two databases never share results.
+def _opened(path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
+    """The open connection to ``path`` (opened now if there is none) and its version."""
+    with _OPEN_GUARD:
+        entry = _OPEN.get(path)
+        if entry is None:
+            version = _version(path)
+            entry = _OPEN[path] = (version, db.connect(path, read_only=True))
+        return entry
 
 
-@st.cache_resource(max_entries=4)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path, read_only=True)
+def refresh(path: str | None = None) -> bool:
+    """Close the connection to ``path`` if a newer version of the file has been published
+    (a load or rebuild in this or another process), once every running query has ended; the
+    next query opens the new version. Returns whether it did. Call outside any query.
 
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """The process's read-only connection to the current database.
-
-    Use :func:`cursor` (or :func:`query`) instead: a cursor made from this connection
-    without the lock may meet a connection closed by an upload.
+    DuckDB gives a new connection to a path the same open database while any connection to it
+    is open, so the old one must be closed first.
     """
-    return _connection(str(db_path()))
+    path = path or str(db_path())
+    entry = _OPEN.get(path)
+    if entry is None or entry[0] == _version(path) or _CONNECTION_LOCK.held_here():
+        return False
+    with _CONNECTION_LOCK.exclusive(), _OPEN_GUARD:
+        entry = _OPEN.get(path)
+        if entry is None or entry[0] == _version(path):
+            return False
+        del _OPEN[path]
+        with suppress(duckdb.Error):
+            entry[1].close()
+    return True
+
+
+def data_key(path: str | None = None) -> str:
+    """The cache key of the current data: ``<path>#<version>`` of the file the process's
+    connection reads (moving to a newly published version first)."""
+    path = path or str(db_path())
+    refresh(path)
+    return f"{path}#{_opened(path)[0]}"
+
+
+def _path_of(key: str) -> str:
+    """The database path of a :func:`data_key` (a plain path is returned as it is)."""
+    return key.rsplit("#", 1)[0] if "#" in key else key
+
+
+def close_all() -> None:
+    """Close every connection of this process (tests, and a server that shuts down)."""
+    with _CONNECTION_LOCK.exclusive(), _OPEN_GUARD:
+        for _, con in _OPEN.values():
+            with suppress(duckdb.Error):
+                con.close()
+        _OPEN.clear()
 
 
 @contextmanager
-def cursor(path: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the shared read-only connection, closed after the block.
+def cursor(key: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the process's read-only connection, closed after the block.
 
-    The block holds the connection lock shared: a data change waits until it ends.
+    The block holds the connection lock shared: closing an old version waits until it ends.
     """
+    path = _path_of(key) if key else str(db_path())
     with _CONNECTION_LOCK.shared():
-        cur = _connection(path or str(db_path())).cursor()
+        cur = _opened(path)[1].cursor()
         try:
             yield cur
         finally:
             cur.close()
-
-
-@contextmanager
-def released_connection() -> Iterator[None]:
-    """Run the block (a write to the database) with no query running and the shared
-    connection closed; then clear every cache, so the next query reopens the connection and
-    every page shows the new data.
-
-    DuckDB refuses a writing connection next to a read-only one in the same process, and a
-    query on a connection closed under it fails: hence the exclusive lock around both.
-    """
-    with _CONNECTION_LOCK.exclusive():
-        try:
-            with suppress(duckdb.Error):  # no usable database file yet: nothing to close
-                _connection(str(db_path())).close()
-            st.cache_resource.clear()
-            yield
-        finally:
-            st.cache_data.clear()
-            st.cache_resource.clear()
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -196,7 +255,7 @@ def _query(path: str, sql: str, params: tuple) -> pd.DataFrame:
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     """Run a read-only query with bound parameters; the result is cached (do not mutate it)."""
-    return _query(str(db_path()), sql, tuple(params))
+    return _query(data_key(), sql, tuple(params))
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -206,7 +265,7 @@ def _status(path: str) -> dict[str, int]:
 
 
 def status() -> dict[str, int]:
-    return _status(str(db_path()))
+    return _status(data_key())
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -221,7 +280,7 @@ def _frames(path: str) -> dict[str, pd.DataFrame]:
 def frames(path: str | None = None) -> dict[str, pd.DataFrame]:
     """units, facilities and townships as in the data contract (of ``path``, default the
     current database)."""
-    return _frames(path or str(db_path()))
+    return _frames(path or data_key())
 
 
 @st.cache_resource(max_entries=4, show_spinner="计算指标… / Computing indicators…")
@@ -232,7 +291,7 @@ def _prepared(path: str) -> indicators.Prepared:
 
 def prepared() -> indicators.Prepared:
     """The threshold-independent part of every indicator, once per process and database."""
-    return _prepared(str(db_path()))
+    return _prepared(data_key())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -243,7 +302,7 @@ def _evaluated(path: str, overrides: tuple[tuple[str, float], ...]) -> indicator
 def indicator_table(overrides: Mapping[str, float] | None = None,
                     path: str | None = None) -> indicators.IndicatorTable:
     """Every indicator under the settings; cached per distinct overrides. Do not modify."""
-    return _evaluated(path or str(db_path()), tuple(sorted((overrides or {}).items())))
+    return _evaluated(path or data_key(), tuple(sorted((overrides or {}).items())))
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -275,7 +334,7 @@ def _for_display(geojson_text: str) -> dict:
 def boundaries(path: str | None = None) -> dict[str, dict]:
     """GeoJSON per level: ``county`` (a geometry), ``township`` and ``unit`` (FeatureCollections
     with feature id = code), plus which levels are generated (``generated``)."""
-    return _boundaries(path or str(db_path()))
+    return _boundaries(path or data_key())
 
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
@@ -292,7 +351,7 @@ def _plan_table(path: str) -> pd.DataFrame:
 
 def plan_table() -> pd.DataFrame:
     """The plan tracker: every task of the plan with its status in the data."""
-    return _plan_table(str(db_path()))
+    return _plan_table(data_key())
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
@@ -312,12 +371,12 @@ def gini_ci(key: str, overrides: Mapping[str, float] | None = None,
     Cached per indicator and settings: pass only the overrides the indicator depends on,
     so views that differ in other settings share the result.
     """
-    return _gini_ci(str(db_path()), key, tuple(sorted((overrides or {}).items())), n_boot)
+    return _gini_ci(data_key(), key, tuple(sorted((overrides or {}).items())), n_boot)
 
 
 def township_names(path: str | None = None) -> dict[str, str]:
     """Township code -> name (a new dict)."""
-    towns = _frames(path or str(db_path()))["townships"]
+    towns = _frames(path or data_key())["townships"]
     return dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
 
 
@@ -351,7 +410,7 @@ def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...
                  static: bool = False) -> dict:
     """The overview's map of indicator ``key``: village areas by value, the chosen facility
     types; a figure specification (see ``ui.charts``), cached per view. Do not modify."""
-    return _overview_map(str(db_path()), key, tuple(sorted(overrides.items())), tuple(types), lang,
+    return _overview_map(data_key(), key, tuple(sorted(overrides.items())), tuple(types), lang,
                          static)
 
 
@@ -377,7 +436,7 @@ def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...],
 
 def overview_bar(key: str, overrides: Mapping[str, float], lang: str) -> dict:
     """The overview's townships ranked by indicator ``key``; a cached figure specification."""
-    return _overview_bar(str(db_path()), key, tuple(sorted(overrides.items())), lang)
+    return _overview_bar(data_key(), key, tuple(sorted(overrides.items())), lang)
 
 
 #: Stand-ins for this database's tables among the arguments of :func:`audit_table`.
@@ -410,5 +469,5 @@ def audit_table(name: str, *args: object, domain: str | None = None,
     """
     if name not in audit.__all__:
         raise ValueError(f"metrics.audit has no table {name!r}")
-    return _audit(str(db_path()), name, args, domain, None if types is None else tuple(types),
+    return _audit(data_key(), name, args, domain, None if types is None else tuple(types),
                   township)

@@ -26,7 +26,7 @@ import streamlit as st
 
 from metrics import settings
 from metrics.indicators import CATALOGUE, INDICATORS, Indicator, IndicatorTable
-from ui.i18n import facility_label, group_label, plain, setting_unit, t, with_unit
+from ui.i18n import facility_label, group_label, md_text, setting_unit, t, with_unit
 
 __all__ = [
     "DomainView", "SLIDERS", "default_indicator", "domain_indicators", "fmt_value",
@@ -360,9 +360,9 @@ class DomainView:
 
     def glance(self, keys: Sequence[str]) -> pd.DataFrame:
         """:func:`glance_table` of this view (cached per settings and language)."""
-        from ui.data import db_path
+        from ui.data import data_key
 
-        return _glance(str(db_path()), tuple(sorted(self.overrides.items())), tuple(keys), self.lang)
+        return _glance(data_key(), tuple(sorted(self.overrides.items())), tuple(keys), self.lang)
 
     def audit(self, name: str, *args: Any, types: Sequence[str] | None = None) -> Any:
         """``metrics.audit.<name>`` on :meth:`facilities` (``ui.data.FACILITIES`` among
@@ -680,7 +680,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
     import streamlit as st
 
     from ui.charts import show_chart
-    from ui.data import boundaries, db_path, frames, indicator_table
+    from ui.data import boundaries, data_key, frames, indicator_table
 
     ind, over, town = _widgets(domain, lang)
     f = frames()
@@ -689,17 +689,18 @@ def render_domain(domain: str, lang: str) -> DomainView:
 
     with st.expander(t("dom.about", lang), expanded=False):
         for label, text in indicator_facts(ind, over, lang):
-            st.markdown(f"**{plain(label)}**：{plain(text)}" if lang == "zh"
-                        else f"**{plain(label)}**: {plain(text)}")
+            st.markdown(f"**{md_text(label)}**：{md_text(text)}" if lang == "zh"
+                        else f"**{md_text(label)}**: {md_text(text)}")
 
     unit = unit_of(ind, lang)
     county = table.county.loc[ind.key]
     if county["n_units"] == 0:
         types = "、".join(facility_label(x, lang) for x in ind.facility_types)
-        st.info(t("dom.empty.indicator", lang, types=types, column=ind.numerator or "lon/lat"))
+        st.info(t("dom.empty.indicator", lang, types=md_text(types),
+                  column=md_text(ind.numerator or "lon/lat")))
         return view
 
-    key = (str(db_path()), ind.key, tuple(sorted(over.items())))
+    key = (data_key(), ind.key, tuple(sorted(over.items())))
     common = _county_part(*key, lang)
     local = _township_part(*key, town, lang)
     units, ranked, gaps = local["units"], common["ranked"], common["gaps"]
@@ -710,7 +711,8 @@ def render_domain(domain: str, lang: str) -> DomainView:
     cols[0].caption(cards[0]["note"])
     if town:
         tv = ranked.set_index("township_code")["value"]
-        cols[3].metric(metric_label(t("dom.township_value", lang, name=view.township_name), ind, lang),
+        cols[3].metric(metric_label(t("dom.township_value", lang, name=md_text(view.township_name)),
+                                    ind, lang),
                        metric_value(tv.get(town), ind, lang))
 
     left, right = st.columns([3, 2])
@@ -723,7 +725,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
         if boundaries()["generated"].get("unit"):
             note += " " + t("map.areas_generated", lang) + "."
         if town:
-            note += " " + t("dom.map_filtered", lang, name=view.township_name)
+            note += " " + t("dom.map_filtered", lang, name=md_text(view.township_name))
         st.caption(note)
     s_ur = table.summaries[ind.key]["urban_rural"]
     with right:
@@ -735,7 +737,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
             show_chart(fig, key="urban_rural")
         st.markdown(f"**{t('dom.gap_measures', lang)}**")
         colon = "：" if lang == "zh" else ": "
-        st.markdown("\n".join(f"- **{plain(r.measure)}{colon}{plain(r.value)}** — {plain(r.meaning)}"
+        st.markdown("\n".join(f"- **{md_text(r.measure)}{colon}{md_text(r.value)}** — {md_text(r.meaning)}"
                               for r in gaps.itertuples()))
 
     left, right = st.columns([3, 2])

@@ -26,9 +26,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui.data import db_path, query, status
+from etl.schema import FACILITY_KINDS, REGISTER_KINDS
+from metrics import provenance
+from ui.data import data_key, frames, query, status
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
-from ui.i18n import normalise_lang, t
+from ui.i18n import md_text, normalise_lang, t
 
 __all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header", "sources",
            "synthetic_on_screen"]
@@ -36,7 +38,7 @@ __all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header"
 
 def data_facts() -> dict[str, Any]:
     """Years and files of the data on screen, from the ``facilities``/``units``/``loads`` tables."""
-    return _data_facts(str(db_path()))
+    return _data_facts(data_key())
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -50,6 +52,88 @@ def _data_facts(path: str) -> dict[str, Any]:  # noqa: ARG001 (the cache key: on
         "pop_years": [int(y) for y in pop["pop_year"]],
         "files": [str(f) for f in files["file_name"]],
     }
+
+
+#: The register kinds each page shows: its banner names what of them (and of the village
+#: points and population, shown on every page) is generated, real or not loaded yet.
+PAGE_KINDS: dict[str, tuple[str, ...]] = {
+    "overview": FACILITY_KINDS, "education": ("schools", "kindergartens"),
+    "health": ("hospitals", "clinics"), "elderly_care": ("elderly_care",),
+    "culture": ("culture",), "plan_subcentre": ("hospitals", "clinics"),
+    "plan_consortia": ("hospitals", "clinics"), "plan_boarding": ("schools",),
+    "plan_scenarios": FACILITY_KINDS, "data": FACILITY_KINDS,
+}
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _origin(key: str) -> pd.DataFrame:
+    f = frames(key)
+    return provenance.origin(f["units"], f["facilities"],
+                             {k: REGISTER_KINDS[k] for k in FACILITY_KINDS})
+
+
+def data_origin(kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """:func:`metrics.provenance.origin` of the current data: the ``units`` row, then one
+    row per register kind (of ``kinds`` only, when given). A new frame."""
+    out = _origin(data_key())
+    if kinds is not None:
+        out = out.loc[out["item"].isin([provenance.UNITS, *kinds])]
+    return out.reset_index(drop=True)
+
+
+def _item_label(item: str, lang: str) -> str:
+    if item == provenance.UNITS:
+        return t("origin.units", lang)
+    kind = t(f"kind.{item}", lang)
+    return t("origin.register", lang, kind=kind if lang == "zh" else kind.lower())
+
+
+def join_items(items: list[str], lang: str) -> str:
+    """A list in words: ``甲、乙、丙`` or ``a, b and c``.
+
+    >>> join_items(["甲", "乙", "丙"], "zh"), join_items(["a", "b", "c"], "en"), join_items(["a"], "en")
+    ('甲、乙、丙', 'a, b and c', 'a')
+    """
+    if lang == "zh" or len(items) < 2:
+        return "、".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def origin_messages(page_key: str, lang: str) -> dict[str, str]:
+    """What this page's banner says, by message: ``synthetic`` (a warning naming every
+    generated item, the mixed ones with their counts), ``real`` (the real items with their
+    years and files) and ``missing`` (kinds with no rows); a message is left out when it has
+    nothing to say. File names are escaped for Markdown."""
+    lang = normalise_lang(lang)
+    sep = "、" if lang == "zh" else ", "
+    rows = data_origin(PAGE_KINDS.get(page_key, FACILITY_KINDS))
+    synthetic, real, missing = [], [], []
+    for r in rows.itertuples():
+        label = _item_label(r.item, lang)
+        years = "–".join(str(y) for y in (r.real_years[:1] + r.real_years[1:][-1:]))
+        if r.status == provenance.SYNTHETIC:
+            synthetic.append(label)
+        elif r.status == provenance.MIXED:
+            synthetic.append(t("origin.mixed", lang, item=label, real=f"{r.real_rows:,}",
+                               synthetic=f"{r.synthetic_rows:,}",
+                               years=t("origin.years", lang, years=years) if years else ""))
+        elif r.status == provenance.MISSING:
+            missing.append(label)
+        if r.status in (provenance.REAL, provenance.MIXED):
+            files = sep.join(md_text(x) for x in r.real_sources[:3])
+            more = "…" if len(r.real_sources) > 3 else ""
+            yr = (f"{years} 年" if lang == "zh" else years) if years else ""
+            real.append(t("origin.real_item", lang, item=label, years=yr,
+                          sources=(("，" if lang == "zh" else ", ") if yr and files else "")
+                          + files + more))
+    out: dict[str, str] = {}
+    if synthetic:
+        out["synthetic"] = t("synthetic.page", lang, items=join_items(synthetic, lang))
+    if real:
+        out["real"] = t("origin.real", lang, items=join_items(real, lang))
+    if missing:
+        out["missing"] = t("origin.missing", lang, items=join_items(missing, lang))
+    return out
 
 
 def synthetic_on_screen() -> bool:
@@ -71,14 +155,16 @@ def year_line(lang: str) -> str:
     return f"{reg} · {t('data.pop_year', lang, year=_years(f['pop_years']))}"
 
 
-def sources(lang: str) -> list[str]:
-    """One line per source of the data on screen (for the footer and the briefs)."""
+def sources(lang: str, *, markdown: bool = False) -> list[str]:
+    """One line per source of the data on screen (for the footer and the briefs); with
+    ``markdown`` the file names of loaded registers are escaped for a Markdown element."""
     f = data_facts()
     out = [t("source.codes", lang), t("source.census", lang), t("source.boundary", lang)]
     if status()["facilities_synthetic"]:
         out.append(t("source.registers_synthetic", lang))
     elif f["files"]:
-        out.append(t("source.registers", lang, source="、".join(f["files"])))
+        files = [md_text(x) for x in f["files"]] if markdown else f["files"]
+        out.append(t("source.registers", lang, source="、".join(files)))
     return out
 
 
@@ -111,8 +197,13 @@ def page_header(page_key: str, lang: str) -> None:
     lang = normalise_lang(lang)
     st.title(t(f"page.{page_key}", lang))
     st.caption(f"{t('app.title', lang)} · {t('app.subtitle', lang)}")
-    if synthetic_on_screen():
-        st.warning(t("synthetic.banner", lang), icon=":material/warning:")
+    said = origin_messages(page_key, lang)
+    if "synthetic" in said:
+        st.warning(said["synthetic"], icon=":material/warning:")
+    if "missing" in said:
+        st.info(said["missing"], icon=":material/info:")
+    if "real" in said:
+        st.caption(said["real"])
     st.caption(year_line(lang))
 
 
@@ -121,7 +212,7 @@ def page_footer(lang: str) -> None:
     lang = normalise_lang(lang)
     st.divider()
     colon = "：" if lang == "zh" else ": "
-    st.caption(f"{t('data.sources', lang)}{colon}{' · '.join(sources(lang))}")
+    st.caption(f"{t('data.sources', lang)}{colon}{' · '.join(sources(lang, markdown=True))}")
     st.caption(year_line(lang))
 
 

@@ -12,11 +12,14 @@ language (:func:`current_lang`). Facility-type, domain and tier labels come from
 '村卫生室'
 >>> plain("<b>x</b>")
 '&lt;b&gt;x&lt;/b&gt;'
+>>> print(md_text("[x](y)"))
+\\[x\\]\\(y\\)
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,7 +29,7 @@ from ui.i18n_planning import PLANNING_TEXT
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "TEXT", "current_lang", "domain_label", "facility_label",
-    "group_label", "labels", "normalise_lang", "plain", "setting_unit", "t", "with_unit",
+    "group_label", "labels", "md_text", "normalise_lang", "plain", "setting_unit", "t", "with_unit",
 ]
 
 #: Supported languages, the first is the default.
@@ -109,6 +112,23 @@ _UI: dict[str, tuple[str, str]] = {
         "registers are generated to match the real totals. They are not official statistics and "
         "must not be used for decisions. Loading the county's own registers replaces them.",
     ),
+    "synthetic.page": (
+        "**示例数据。** 本页中{items}为按真实总数生成的示例数据（合成），不是官方统计，不能作为决策依据；"
+        "导入本县登记表后即替换。乡镇、村（社区）名称与统计代码、县界、2020 年第七次人口普查总数为真实数据。",
+        "**Synthetic data.** On this page, {items} are generated to match the real totals: not "
+        "official statistics, not for decisions; loading the county's own registers replaces "
+        "them. Township and village names and codes, the county boundary and the 2020 census "
+        "totals are real.",
+    ),
+    "origin.real": ("真实数据：{items}。", "Real data: {items}."),
+    "origin.missing": ("尚未导入{items}：相关指标暂无数据。",
+                       "Not loaded yet: {items}; their indicators have no data."),
+    "origin.units": ("村（社区）位置与人口", "village points and population"),
+    "origin.register": ("{kind}登记表", "the {kind} register"),
+    "origin.mixed": ("{item}（{real} 行为真实数据{years}，其余 {synthetic} 行为示例数据）",
+                     "{item} ({real} rows real{years}, the other {synthetic} rows generated)"),
+    "origin.years": ("，{years} 年", ", {years}"),
+    "origin.real_item": ("{item}（{years}{sources}）", "{item} ({years}{sources})"),
     "synthetic.short": ("含示例（合成）数据，非官方统计", "Contains synthetic data, not official statistics"),
     # data year and sources
     "data.year": ("数据年份：{year}", "Data year: {year}"),
@@ -321,6 +341,8 @@ _UI: dict[str, tuple[str, str]] = {
     "auth.logged_in": ("已作为管理员“{name}”登录（仅本次会话有效，不写入链接）。",
                        "Logged in as admin “{name}” (this session only; never part of a link)."),
     "auth.failed": ("账号或密码不正确。", "Wrong account or password."),
+    "auth.wait": ("登录失败次数过多：请 {s} 秒后再试（本次未检查密码）。",
+                  "Too many failed logins: try again in {s} s (this attempt was not checked)."),
     "auth.admin_only": ("需要管理员登录（在“数据”页登录）。", "Needs an admin login (log in on the Data page)."),
     "kind.schools": ("学校", "Schools"),
     "kind.kindergartens": ("幼儿园", "Kindergartens"),
@@ -433,9 +455,59 @@ def plain(text: Any) -> str:
     """Text made safe for Plotly labels and HTML: ``<``, ``>``, ``&`` and quotes escaped.
 
     Plotly renders a subset of HTML (``<b>``, ``<br>``, ``<a href>``) in hover text,
-    tick labels and legend names; data must go through this first.
+    tick labels and legend names; data must go through this first. Not for Markdown
+    (``st.markdown``, captions, alerts, labels): use :func:`md_text` there.
     """
     return html.escape("" if text is None else str(text), quote=True)
+
+
+#: Bidirectional-text controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM):
+#: they can make text read differently from what it is (``evil\u202egnp.exe``).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+#: C0 and C1 control characters (newlines and tabs included).
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and
+#: escaping all of them leaves no Markdown syntax (emphasis, links, images, code, headings,
+#: lists, tables, strike-through, HTML, entities, LaTeX ``$``, Streamlit's ``:colour[...]``).
+_MD_PUNCT_RE = re.compile(r"([!-/:-@\[-`{-~])")
+#: U+2060 WORD JOINER: invisible, and breaks the patterns that Streamlit and GFM find in
+#: text *after* the escapes are undone (``:smile:``, ``:material/icon:``, ``:streamlit:``,
+#: ``https://…``, ``www.…``, ``someone@host``).
+_WJ = "\u2060"
+_WWW_RE = re.compile(r"(w{3})(\\\.)", re.IGNORECASE)
+
+
+def md_text(text: Any) -> str:
+    r"""Data text made safe for Streamlit Markdown (``st.markdown``, captions, alerts, labels).
+
+    Shows exactly the characters of ``text`` (less bidi controls; control characters and
+    line breaks become spaces) and never markup: every ASCII punctuation character is
+    backslash-escaped, so no link, image, emphasis, heading, list, table, raw HTML, entity,
+    ``$`` LaTeX or ``:red[...]`` directive can form; a word joiner (U+2060, invisible) after
+    each ``:`` and ``@`` and inside ``www.`` stops the shortcodes (``:smile:``,
+    ``:material/icon:``, ``:streamlit:``) and the bare-URL and e-mail auto-links that
+    Streamlit and GitHub-flavoured Markdown find in the text after the escapes are undone.
+
+    Use it for every user- or file-supplied string (names, file and column names, reject
+    reasons, URL values) that reaches Markdown; not for Plotly or HTML (:func:`plain`), nor
+    for text shown by ``st.text``, ``st.code``, tables or widget options (plain text there).
+
+    Examples
+    --------
+    >>> print(md_text("**x** <b>![i](u)"))
+    \*\*x\*\* \<b\>\!\[i\]\(u\)
+    >>> md_text(":red[x] $y$").replace("\u2060", "|")
+    '\\:|red\\[x\\] \\$y\\$'
+    >>> md_text("开江县任市镇\u202e")
+    '开江县任市镇'
+    """
+    s = _BIDI_RE.sub("", "" if text is None else str(text))
+    s = _CONTROL_RE.sub(" ", s)
+    s = _MD_PUNCT_RE.sub(r"\\\1", s)
+    s = s.replace("\\:", "\\:" + _WJ).replace("\\@", "\\@" + _WJ)
+    return _WWW_RE.sub(lambda m: m.group(1) + _WJ + m.group(2), s)
 
 
 def labels(mapping: Mapping[str, str], lang: str = DEFAULT_LANG) -> dict[str, str]:

@@ -262,6 +262,21 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.scn.name": ("情景名称", "Scenario name"),
     "plan.scn.save_button": ("保存", "Save"),
     "plan.scn.need_name": ("请填写情景名称。", "Give the scenario a name."),
+    "plan.scn.name_too_long": ("情景名称过长：最多 {max} 个字符，现有 {n} 个。请缩短后再保存。",
+                               "The scenario name is too long: at most {max} characters, this one "
+                               "has {n}. Shorten it and save again."),
+    "plan.scn.name_control": ("情景名称不能包含换行、制表符等控制字符。",
+                              "A scenario name cannot hold line breaks, tabs or other control "
+                              "characters."),
+    "plan.scn.session_limit": ("本次会话已保存 {n} 个情景，达到每个会话的上限（{max} 个），不能再保存。",
+                               "This session has saved {n} scenarios, the most one session may "
+                               "save ({max}); nothing more can be saved."),
+    "plan.scn.store_full": ("情景库已满（最多 {max} 个），未保存。请管理员删除不再需要的情景。",
+                            "The scenario store is full ({max} scenarios); nothing was saved. An "
+                            "admin can delete scenarios no longer needed."),
+    "plan.scn.bad_id": ("链接中的情景编号无效（应为 12 位十六进制字符），已忽略。",
+                        "The scenario id in the link is not valid (12 hexadecimal characters) "
+                        "and was ignored."),
     "plan.scn.saved": ("已保存（编号 {id}）。侧栏“复制链接”即可分享此情景。",
                        "Saved (id {id}). Use “copy link” in the sidebar to share it."),
     "plan.scn.list": ("已保存的情景", "Saved scenarios"),

@@ -126,9 +126,9 @@ def region_map(fig: go.Figure, areas: Mapping[str, Any], labels: pd.Series,
 # -- Streamlit -------------------------------------------------------------------------------
 
 def _key() -> str:
-    from ui.data import db_path
+    from ui.data import data_key
 
-    return str(db_path())
+    return data_key()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -6,15 +6,14 @@ with the raw copy kept beside the database, in one transaction. The rebuild is
 :func:`etl.db.build` (a new file renamed over the old one). Both check the admin login
 themselves, not only the page's disabled buttons.
 
-A write runs inside :func:`ui.data.released_connection`: it waits for the queries running
-in other sessions, holds new ones off, closes the app's shared read-only connection (DuckDB
-refuses a writing connection next to a read-only one in the same process) and clears every
-cache after, so all pages show the new data.
+A write runs inside :func:`etl.db.writing`: one writer at a time across processes (a load
+from the command line or another app process is waited for, with a message), on a private
+copy of the database that is published by an atomic rename. Viewers keep reading the old
+version meanwhile; every session moves to the new one at its next rerun (``ui.data``).
 """
 
 from __future__ import annotations
 
-import gc
 import re
 import tempfile
 from collections.abc import Callable
@@ -23,13 +22,13 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import streamlit as st
 
-from etl import aliases, db, pipeline, readers
+from etl import aliases, db, locks, pipeline, readers
 from ui import auth
 from ui import data as ui_data
-from ui.i18n import t
+from ui.i18n import md_text, t
 
 __all__ = ["CRS_OPTIONS", "RESULT_KEY", "UPLOAD_TYPES", "load_bytes", "max_upload_mb", "parse_mapping",
-           "rebuild", "rebuild_action", "safe_name", "upload_action", "validate_bytes"]
+           "rebuild", "rebuild_action", "safe_name", "scrub", "upload_action", "validate_bytes"]
 
 #: Extensions offered by the uploader (the readers check the content as well).
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "txt", "xlsx", "xlsm", "geojson", "json")
@@ -81,14 +80,6 @@ def parse_mapping(text: str, kind: str) -> dict[str, str]:
     return out
 
 
-def _connect_rw(path: Path) -> duckdb.DuckDBPyConnection:
-    try:
-        return db.connect(path)
-    except duckdb.ConnectionException:
-        gc.collect()  # a read-only connection dropped from a cache but not yet closed
-        return db.connect(path)
-
-
 def _with_temp_file(data: bytes, name: str, work: Callable[[Path], pipeline.LoadResult]
                     ) -> pipeline.LoadResult:
     with tempfile.TemporaryDirectory(prefix="equity-upload-") as folder:
@@ -111,29 +102,45 @@ def validate_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
 
 
 def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
-               overrides: dict[str, str] | None = None) -> pipeline.LoadResult:
+               overrides: dict[str, str] | None = None,
+               on_wait: locks.OnWait | None = None) -> pipeline.LoadResult:
     """Load an uploaded file as ``python -m etl load`` does (atomic; raw file kept)."""
     auth.require_admin()
     path_db = ui_data.db_path()
 
     def work(path: Path) -> pipeline.LoadResult:
-        # one data change at a time, and no query while it runs
-        with ui_data.released_connection():
-            con = _connect_rw(path_db)
-            try:
-                return pipeline.load_file(con, path, kind, crs=crs, overrides=overrides,
-                                          data_dir=path_db.parent, file_name=path.name)
-            finally:
-                con.close()
+        # one writer at a time across processes; viewers keep reading the published version
+        with db.writing(path_db, what=f"upload {path.name}", on_wait=on_wait) as change:
+            result = pipeline.load_file(change.con, path, kind, crs=crs, overrides=overrides,
+                                        data_dir=path_db.parent, file_name=path.name)
+            if result.already_loaded:
+                change.discard()
+        ui_data.refresh()
+        return result
 
     return _with_temp_file(data, name, work)
 
 
-def rebuild(progress: Callable[[float, str], None]) -> dict[str, int]:
+def rebuild(progress: Callable[[float, str], None],
+            on_wait: locks.OnWait | None = None) -> dict[str, int]:
     """Rebuild the database from ``data/`` plus the kept raw loads (atomic, as ``etl build``)."""
     auth.require_admin()
-    with ui_data.released_connection():
-        return db.build(ui_data.db_path(), progress=progress)
+    summary = db.build(ui_data.db_path(), progress=progress, on_wait=on_wait)
+    ui_data.refresh()
+    return summary
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\"]+)+[/\\]?")
+
+
+def scrub(text: str) -> str:
+    """A message without server paths: every absolute path shortened to its last part.
+
+    >>> scrub("No such file: '/tmp/equity-upload-x1/清单.csv' (in /srv/app/data)")
+    "No such file: '清单.csv' (in data)"
+    """
+    return _PATH.sub(lambda m: m.group(0).rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1],
+                     str(text))
 
 
 # --- the page's actions: progress on screen, outcome kept in Session State ----------------------
@@ -155,21 +162,26 @@ def upload_action(file: object, kind: str, crs: str, map_text: str, *, validate_
         st.session_state[RESULT_KEY] = {"file": name, "error": t("dp.up_bad_map", lang, line=str(exc))}
         return
     outcome: dict = {"file": name, "validated": validate_only}
-    with st.status(t("dp.up_running", lang, file=name), expanded=True) as box:
+    with st.status(t("dp.up_running", lang, file=md_text(name)), expanded=True) as box:
         box.write(t("dp.up_step_save", lang))
         box.write(t("dp.up_step_read", lang))
         if not validate_only:
             box.write(t("dp.up_step_write", lang))
         try:
             data = file.getvalue()
-            result = (validate_bytes if validate_only else load_bytes)(
-                data, name, kind, crs=crs, overrides=overrides or None)
-        except readers.RegisterReadError as exc:
+            if validate_only:
+                result = validate_bytes(data, name, kind, crs=crs, overrides=overrides or None)
+            else:
+                result = load_bytes(data, name, kind, crs=crs, overrides=overrides or None,
+                                    on_wait=lambda zh, en: box.info(zh if lang == "zh" else en))
+        except (readers.RegisterReadError, locks.BusyError, db.DatabaseInUseError) as exc:
             outcome["error"] = exc.zh if lang == "zh" else exc.en
         except PermissionError:
             outcome["error"] = t("auth.admin_only", lang)
         except (ValueError, OSError, duckdb.Error) as exc:
-            outcome["error"] = t("dp.up_error", lang, reason=str(exc))
+            outcome["error"] = t("dp.up_error", lang, reason=scrub(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - never a traceback on screen; nothing was changed
+            outcome["error"] = t("dp.up_error", lang, reason=type(exc).__name__)
         if "error" in outcome:
             box.update(label=t("dp.up_failed", lang), state="error")
             st.session_state[RESULT_KEY] = outcome
@@ -197,14 +209,20 @@ def rebuild_action(lang: str) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         try:
-            summary = rebuild(progress)
+            summary = rebuild(progress, on_wait=lambda zh, en: box.info(zh if lang == "zh" else en))
+        except (locks.BusyError, db.DatabaseInUseError) as exc:
+            message = exc.zh if lang == "zh" else exc.en
+            box.update(label=message, state="error")
+            st.session_state[FLASH_KEY] = ("error", message)
+            return
         except PermissionError:
             box.update(label=t("auth.admin_only", lang), state="error")
             st.session_state[FLASH_KEY] = ("error", t("auth.admin_only", lang))
             return
         except Exception as exc:  # any failure: the old database is still in place
-            box.update(label=t("dp.rebuild_failed", lang, reason=str(exc)), state="error")
-            st.session_state[FLASH_KEY] = ("error", t("dp.rebuild_failed", lang, reason=str(exc)))
+            reason = scrub(str(exc))
+            box.update(label=t("dp.rebuild_failed", lang, reason=reason), state="error")
+            st.session_state[FLASH_KEY] = ("error", t("dp.rebuild_failed", lang, reason=reason))
             return
         box.update(label=t("dp.up_done", lang), state="complete")
     st.session_state[FLASH_KEY] = ("success", t("dp.rebuild_done", lang, loads=summary["loads"],

@@ -14,11 +14,13 @@ says, per file, the documented outcome that ``tests/test_bad_inputs.py`` checks 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import io
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +84,32 @@ def refused(kind: str, what: str, error: list[str]) -> dict:
     return {"kind": kind, "outcome": "refused", "what": what, "error": error}
 
 
+@functools.cache
+def _population_rows() -> dict[str, list[str]]:
+    """The default population register (data/registers/population_2020.csv) by unit code."""
+    with open(ROOT / "data" / "registers" / "population_2020.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    return {"header": rows[0], **{r[0]: r for r in rows[1:]}}
+
+
+def _unit_codes(town: str) -> list[str]:
+    code = _towns().loc[town, "code"]
+    units = reference.units()
+    return sorted(units.loc[units["township_code"] == code, "code"])
+
+
+def _with_sheet_xml(data: bytes, xml: bytes) -> bytes:
+    """The workbook ``data`` with its first sheet's XML replaced by ``xml``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info)
+            info.date_time = FIXED_TIME.timetuple()[:6]
+            out.writestr(info, body)
+    return buf.getvalue()
+
+
 def partial(kind: str, what: str, rows_read: int, rows_loaded: int, rejects: list[dict],
             notes: str = "") -> dict:
     out = {"kind": kind, "outcome": "partial" if rejects else "loaded", "what": what,
@@ -89,6 +117,13 @@ def partial(kind: str, what: str, rows_read: int, rows_loaded: int, rejects: lis
     if notes:
         out["notes"] = notes
     return out
+
+
+def with_map(entry: dict, overrides: dict[str, str]) -> dict:
+    """``entry`` loaded with ``--map`` overrides (``pipeline.load_file(overrides=...)``)."""
+    entry["overrides"] = overrides
+    entry["what"] += " Loaded with " + ", ".join(f"`--map {k}={v}`" for k, v in overrides.items()) + "."
+    return entry
 
 
 def reject(row: int, column: str, reason: str) -> dict:
@@ -244,6 +279,8 @@ def main() -> dict[str, dict]:
     exp["text_as.xlsx"] = refused("schools", "A CSV renamed to .xlsx (not a zip).",
                                   ["text_as.xlsx", "not a zip archive"])
 
+    _issue_11_cases(files, exp)
+
     for old in HERE.iterdir():
         if old.name not in (Path(__file__).name, "EXPECTED.json") and old.is_file():
             old.unlink()
@@ -254,6 +291,111 @@ def main() -> dict[str, dict]:
     if DOC.exists():
         DOC.write_text(render_doc(DOC.read_text("utf-8"), exp), encoding="utf-8")
     return exp
+
+
+def _issue_11_cases(files: dict[str, bytes], exp: dict[str, dict]) -> None:
+    """Oversized cells, unreadable XML, code/township conflicts, line geometries, invisible
+    names and ``--map`` mistakes (issue 11, items 4 and 5)."""
+    rows = good_schools(4)
+    rows[1][1] = "长" * 350_000  # one name of 350,000 characters (1 MB of UTF-8)
+    files["long_field.csv"] = csv_text(SCHOOL_HEADER, rows).encode("utf-8")
+    exp["long_field.csv"] = partial(
+        "schools", "A name of 350,000 characters (over the 10,000-character cell limit).", 4, 3,
+        [reject(3, "学校名称", "350,000 characters, over the limit of 10,000 per cell")],
+        "the other rows load")
+
+    full = xlsx_bytes(SCHOOL_HEADER, good_schools(3))
+    files["broken_xml.xlsx"] = _with_sheet_xml(full, b"<worksheet><sheetData><row r=")
+    exp["broken_xml.xlsx"] = refused(
+        "schools", "A well-formed zip whose sheet XML is cut off (the XML parser fails).",
+        ["broken_xml.xlsx", "cannot read", "damaged", "无法读取"])
+
+    # population: the code of 新安社区 (淙城街道) written with the township 任市镇
+    pop = _population_rows()
+    header = pop["header"]
+    first = list(pop["511723001001"])
+    first[header.index("65岁及以上")] = str(int(first[header.index("65岁及以上")]) + 10)
+    first[header.index("合计")] = str(int(first[header.index("合计")]) + 10)
+    clash = list(pop["511723001002"])
+    clash[header.index("乡镇（街道）")] = "任市镇"
+    bands = ["0-2岁", "3-5岁", "6-11岁", "12-14岁", "15-17岁", "18-59岁", "60-64岁", "65岁及以上"]
+    for band, v in zip(bands, [0, 0, 1, 1, 1, 3, 1, 1], strict=True):
+        clash[header.index(band)] = str(v)
+    clash[header.index("合计")] = "8"
+    renshi = _unit_codes("任市镇")[0]
+    rows = [first, clash, list(pop[renshi])]
+    files["unit_code_conflict.csv"] = csv_text(header, rows).encode("utf-8")
+    entry = partial(
+        "population", "A 12-digit code of 淙城街道 (新安社区, 511723001002) written with the "
+        "township 任市镇.", 3, 2,
+        [reject(3, "村（社区）代码", "belongs to 淙城街道, not to the township written, \"任市镇\"")],
+        "county total 414,320: the census 414,310 plus the 10 added to 淙城社区's 65+ band; the "
+        "rejected row changes nothing")
+    entry["county_population"] = 414_310 + 10
+    exp["unit_code_conflict.csv"] = entry
+
+    header = ["编号", "名称", "乡镇（街道）", "村（社区）代码"]
+    rows = [["BADC-1", "示例卫生室甲", "任市镇", renshi],
+            ["BADC-2", "示例卫生室乙", "任市镇", "511723001002"],
+            ["BADC-3", "示例卫生室丙", "淙城街道", "511723001002"]]
+    files["facility_unit_conflict.csv"] = csv_text(header, rows).encode("utf-8")
+    exp["facility_unit_conflict.csv"] = partial(
+        "clinics", "A clinic whose village code (淙城街道) and township (任市镇) disagree.", 3, 2,
+        [reject(3, "村（社区）代码", "belongs to 淙城街道, not to the township written")])
+
+    # GeoJSON: a point, two lines and a rectangle (its representative point is its centre)
+    lon, lat = point("普安镇")
+    ring = [[lon - 0.002, lat - 0.001], [lon + 0.002, lat - 0.001], [lon + 0.002, lat + 0.001],
+            [lon - 0.002, lat + 0.001], [lon - 0.002, lat - 0.001]]
+    p0 = point("任市镇")
+    line = [[p0[0], p0[1]], [p0[0] + 0.01, p0[1] + 0.01]]
+    geoms = [{"type": "Point", "coordinates": list(p0)},
+             {"type": "LineString", "coordinates": line},
+             {"type": "MultiLineString", "coordinates": [line]},
+             {"type": "Polygon", "coordinates": [ring]}]
+    towns = ["任市镇", "任市镇", "任市镇", "普安镇"]
+    feats = [{"type": "Feature", "geometry": g,
+              "properties": {"编号": f"BADG-{i}", "名称": f"示例{towns[i - 1]}文化站{i}",
+                             "设施类型": "综合文化站", "乡镇（街道）": towns[i - 1]}}
+             for i, g in enumerate(geoms, start=1)]
+    files["line_geometry.geojson"] = json.dumps(
+        {"type": "FeatureCollection", "features": feats}, ensure_ascii=False).encode("utf-8")
+    entry = partial(
+        "culture", "GeoJSON features that are a LineString and a MultiLineString where points "
+        "are expected, and a Polygon.", 4, 2,
+        [reject(2, "geometry", "LineString, not a point"),
+         reject(3, "geometry", "MultiLineString, not a point")],
+        "the polygon stands at its representative point; location_method ends in ':polygon'")
+    entry["points"] = [{"id": "BADG-4", "lon": round(lon, 6), "lat": round(lat, 6),
+                        "method": "register:wgs84:polygon"},
+                       {"id": "BADG-1", "lon": p0[0], "lat": p0[1], "method": "register:wgs84"}]
+    exp["line_geometry.geojson"] = entry
+
+    rows = good_schools(5)
+    rows[1][1] = "\u200b\u200d\u2060"                # zero-width space, joiner, word joiner
+    rows[2][1] = "\u202e\u2066\ufeff\u00ad\u3000"      # bidi controls, BOM, soft hyphen, U+3000
+    rows[3][1] = "\u202e示例\u200b回文小学\u2069"       # visible text: kept without them
+    rows[0][3] = "任市\u200b镇"                       # a township with a zero-width space
+    files["invisible_names.csv"] = csv_text(SCHOOL_HEADER, rows).encode("utf-8")
+    entry = partial(
+        "schools", "Names made only of invisible characters (zero-width, bidi controls, BOM, "
+        "soft hyphen); a name and a township with invisible characters among visible ones.", 5, 3,
+        [reject(3, "学校名称", "holds only invisible characters (U+200B U+200D U+2060)"),
+         reject(4, "学校名称", "holds only invisible characters (U+202E U+2066 U+FEFF U+00AD)")],
+        "invisible characters are removed from stored names")
+    entry["names"] = {rows[3][0]: "示例回文小学", rows[0][0]: rows[0][1]}
+    exp["invisible_names.csv"] = entry
+
+    files["map_missing_column.csv"] = csv_text(SCHOOL_HEADER, good_schools(2)).encode("utf-8")
+    exp["map_missing_column.csv"] = with_map(refused(
+        "schools", "`--map` names a column the file does not have.",
+        ["map_missing_column.csv", "学校全称", "not in", "学校名称, 学校类型", "不在"]),
+        {"学校全称": "name"})
+
+    files["map_unknown_field.csv"] = csv_text(SCHOOL_HEADER, good_schools(2)).encode("utf-8")
+    exp["map_unknown_field.csv"] = with_map(refused(
+        "schools", "`--map` to a field that a school register does not have.",
+        ["pupils", "accepted fields", "students", "可用字段"]), {"在校生数": "pupils"})
 
 
 if __name__ == "__main__":

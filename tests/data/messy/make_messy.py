@@ -308,9 +308,82 @@ def population(expected: dict) -> None:
     }
 
 
+def schools_xueduan(expected: dict) -> None:
+    """A school register as a school office writes it: the type column is headed 学段, and
+    one 学段 is left blank (told from the name)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "学校"
+    ws.append(["2024年秋季学期中小学校名册"])
+    ws.merge_cells("A1:F1")
+    ws.append(["学校名称", "学段", "乡镇（街道）", "在校生数（人）", "经度", "纬度"])
+    rows = [("开江县普安镇中心小学", "小学", "普安镇", "primary"),
+            ("开江县普安镇初级中学", "初中", "普安镇", "junior"),
+            ("开江县梅家乡小学", "小学", "梅家乡", "primary"),
+            ("开江县讲治镇中学", "初中", "讲治镇", "junior"),
+            ("开江县永兴镇九年一贯制学校", "九年一贯制", "永兴镇", "nine_year"),
+            ("开江县回龙镇中心小学", None, "回龙镇", "primary")]
+    goods = []
+    for name, stage, town, typ in rows:
+        lon, lat = point(town)
+        ws.append([name, stage, town, int(RNG.integers(80, 1600)), lon, lat])
+        goods.append(good(ws.max_row, town, lon, lat) | {"type": typ})
+    ws.append(["开江县新宁镇中心幼儿园", "幼儿园", "新宁镇", 150, *point("新宁镇")])
+    bad_kind = ws.max_row
+    ws.append(["开江县某某学校", None, "任市镇", 60, *point("任市镇")])
+    bad_name = ws.max_row
+    _save(wb, "schools_xueduan.xlsx")
+    expected["schools_xueduan.xlsx"] = {
+        "kind": "schools", "crs": "wgs84", "sheet": "学校", "header_row": 2,
+        "rows_read": len(rows) + 2, "rows_loaded": len(rows),
+        "errors": [{"row": bad_kind, "column": "学段", "code": "type_not_allowed"},
+                   {"row": bad_name, "column": "学段", "code": "type_not_told"}],
+        "good": goods,
+        "notes": ["type column headed 学段 (小学/初中/九年一贯制); a blank 学段 is told from the name",
+                  "a kindergarten belongs to the kindergartens register"],
+    }
+
+
+def elderly_care_no_type(expected: dict) -> None:
+    """An elderly-care register as a civil-affairs office writes it: no type column (told
+    from the names), a bare 床位数（张） (care beds in this kind), Baidu BD-09 coordinates."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["机构名称", "所在乡镇", "床位数（张）", "经度", "纬度"])
+    rows = [("开江县长岭镇中心敬老院", "长岭镇", "care_home"),
+            ("开江县甘棠镇敬老院", "甘棠镇", "care_home"),
+            ("开江县八庙镇敬老院", "八庙镇", "care_home"),
+            ("任市镇桥亭社区日间照料中心", "任市镇", "day_care"),
+            ("新宁镇双河村日间照料中心", "新宁镇", "day_care")]
+    goods = []
+    for i, (name, town, typ) in enumerate(rows):
+        lon, lat = point(town)
+        blon, blat = wgs84_to_bd09(lon, lat)
+        beds = int(RNG.integers(10, 120))
+        w.writerow([name, town, str(beds), f"{float(blon):.6f}", f"{float(blat):.6f}"])
+        goods.append(good(i + 2, town, lon, lat)
+                     | {"tol_deg": 2e-6, "type": typ, "care_beds": beds})
+    lon, lat = point("普安镇")
+    blon, blat = wgs84_to_bd09(lon, lat)
+    w.writerow(["普安镇老年协会", "普安镇", "20", f"{float(blon):.6f}", f"{float(blat):.6f}"])
+    (HERE / "elderly_care_no_type.csv").write_text(out.getvalue(), encoding="utf-8")
+    n = len(rows)
+    expected["elderly_care_no_type.csv"] = {
+        "kind": "elderly_care", "crs": "bd09", "encoding": "utf-8", "header_row": 1,
+        "rows_read": n + 1, "rows_loaded": n,
+        "errors": [{"row": n + 2, "column": "机构名称", "code": "type_not_told"}],
+        "good": goods,
+        "notes": ["no type column: 敬老院 -> care_home, 日间照料中心 -> day_care from the names",
+                  "床位数（张） is care_beds in an elderly-care register; BD-09 (Baidu)"],
+    }
+
+
 def main() -> None:
     expected: dict = {}
-    for make in (schools, clinics, hospitals, kindergartens, elderly_care, culture, population):
+    # new registers go last: each draws from the one seeded generator, so the earlier files
+    # stay as they were
+    for make in (schools, clinics, hospitals, kindergartens, elderly_care, culture, population,
+                 schools_xueduan, elderly_care_no_type):
         make(expected)
     (HERE / "EXPECTED.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n",
                                         encoding="utf-8")
