@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui.data import ensure_database
 from ui.i18n import normalise_lang, t
-from ui.state import copy_link, language_selector
+from ui.state import copy_link, language_selector, year_selector
 
 # a local icon: a Material icon as page_icon makes every browser fetch it from Google's font host
 st.set_page_config(page_title="开江县城乡公共服务均等化监测",
@@ -44,6 +44,7 @@ pages = {
 }
 page = st.navigation(pages)
 lang = language_selector()
+year_selector(lang)
 page.run()
 # the link to this exact view, after the page has written its state to the URL
 with st.sidebar:

@@ -13,13 +13,16 @@ from etl import schema
 FRAME_TABLES: tuple[str, ...] = ("units", "facilities", "townships")
 
 
-def read_frames(db_path: str | Path, tables: tuple[str, ...] = FRAME_TABLES) -> dict[str, pd.DataFrame]:
+def read_frames(db_path: str | Path, tables: tuple[str, ...] = FRAME_TABLES, *,
+                year: int | None = None) -> dict[str, pd.DataFrame]:
     """The ``units``, ``facilities`` and ``townships`` tables as DataFrames.
 
     Opens the file read-only (a missing file raises instead of creating one), selects the
     columns of the data contract by name in :mod:`etl.schema` order, sorted by the key so
     the result does not depend on insertion order, and closes the connection. Table and
-    column names come from the contract, never from the caller's input.
+    column names come from the contract, never from the caller's input. With ``year`` the
+    facilities are those as of that year (``facilities_in_year``): per kind and township the
+    latest register year not after it.
     """
     unknown = [t for t in tables if t not in schema.TABLES]
     if unknown:
@@ -33,8 +36,12 @@ def read_frames(db_path: str | Path, tables: tuple[str, ...] = FRAME_TABLES) -> 
         for table in tables:
             cols = [c.name for c in schema.TABLES[table]]
             order = "id" if table == "facilities" else "code"
-            sql = f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}"
-            out[table] = con.execute(sql).df()
+            source = table
+            if table == "facilities" and year is not None:
+                source = "facilities_in_year(?)"  # as of the year: see the data contract
+            sql = f"SELECT {', '.join(cols)} FROM {source} ORDER BY {order}"
+            params = [int(year)] if source != table else []
+            out[table] = con.execute(sql, params).df()
         return out
     finally:
         con.close()

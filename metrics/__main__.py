@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--all", action="store_true", help="every indicator, not only the headline ones")
     rep.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a setting, e.g. --set speed_walk_kmh=4")
+    rep.add_argument("--year", type=int, default=None,
+                     help="the facilities as of this year (default: the latest register of "
+                          "each kind and township)")
     args = ap.parse_args(argv)
 
     from etl import paths, store
@@ -47,11 +50,13 @@ def main(argv: list[str] | None = None) -> int:
 
     overrides = _overrides(args.set)
     try:
-        frames = store.read_frames(args.db or paths.DEFAULT_DB)
+        frames = store.read_frames(args.db or paths.DEFAULT_DB, year=args.year)
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
     report = build_report(frames, overrides, all_indicators=args.all)
+    if args.year is not None:
+        report["meta"]["year"] = args.year
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:

@@ -20,12 +20,12 @@ Pure: no files, no database; inputs are never modified.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["MEASURES", "STATUSES", "TARGETS", "PlanTarget", "plan_status"]
+__all__ = ["MEASURES", "STATUSES", "TARGETS", "TARGET_YEAR", "PlanTarget", "plan_path", "plan_status"]
 
 MEASURES: tuple[str, ...] = ("count", "townships_with", "units_with", "boarding", "not_in_data")
 #: Status values, best first.
@@ -256,3 +256,64 @@ def plan_status(
     for col in ("planned", "in_data"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+#: The year the plan's targets are set for (《实施方案》: tasks 13-16 run to 2025).
+TARGET_YEAR = 2025
+
+
+def plan_path(by_year: Mapping[int, pd.DataFrame], target_year: int = TARGET_YEAR) -> pd.DataFrame:
+    """Each target's path from its baseline year to the plan's target year.
+
+    Parameters
+    ----------
+    by_year : mapping of int to DataFrame
+        :func:`plan_status` of the data as of each year that has registers; a year whose
+        status is ``no_data`` (no register that would show the target) has no value.
+    target_year : int
+        The year the plan sets its targets for (2025).
+
+    Returns
+    -------
+    DataFrame
+        One row per target key: ``baseline_year`` (the first year with a value),
+        ``years`` and ``values`` (lists, the years with a value and ``in_data`` in each),
+        ``planned`` (as of the latest year), ``path`` (the values, then the planned number at
+        ``target_year`` when it is known: the chart from the baseline to the target) and
+        ``path_years``; targets without any value have empty lists.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"key": ["k"], "in_data": pd.array([2], "Int64"),
+    ...                   "planned": pd.array([5], "Int64")})
+    >>> b = pd.DataFrame({"key": ["k"], "in_data": pd.array([4], "Int64"),
+    ...                   "planned": pd.array([5], "Int64")})
+    >>> r = plan_path({2024: b, 2023: a}).iloc[0]
+    >>> int(r["baseline_year"]), r["path_years"], r["path"]
+    (2023, [2023, 2024, 2025], [2.0, 4.0, 5.0])
+    """
+    years = sorted(by_year)
+    keys: list[str] = []
+    for y in years:
+        keys += [k for k in by_year[y]["key"] if k not in keys]
+    rows = []
+    for key in keys:
+        ys, vals, planned = [], [], None
+        for y in years:
+            row = by_year[y].loc[by_year[y]["key"] == key]
+            if row.empty:
+                continue
+            v, p = row["in_data"].iloc[0], row["planned"].iloc[0]
+            planned = None if pd.isna(p) else int(p)
+            no_data = "status" in row and row["status"].iloc[0] == "no_data"
+            if not pd.isna(v) and not no_data:  # a year without the register has no value
+                ys.append(y)
+                vals.append(float(v))
+        path_years, path = list(ys), list(vals)
+        if planned is not None and ys and ys[-1] < target_year:
+            path_years.append(target_year)
+            path.append(float(planned))
+        rows.append({"key": key, "baseline_year": ys[0] if ys else None, "years": ys,
+                     "values": vals, "planned": planned, "path_years": path_years, "path": path})
+    return pd.DataFrame(rows, columns=["key", "baseline_year", "years", "values", "planned",
+                                       "path_years", "path"])

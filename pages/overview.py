@@ -14,6 +14,7 @@ from etl.schema import FACILITY_TYPES
 from metrics import settings
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.indicators import CATALOGUE, INDICATORS
+from metrics.plan import TARGET_YEAR
 from ui import state
 from ui.brief import brief_html
 from ui.charts import show_chart
@@ -24,6 +25,7 @@ from ui.data import (
     indicator_table,
     overview_bar,
     overview_map,
+    plan_history,
     plan_table,
     township_names,
 )
@@ -227,6 +229,17 @@ def count_text(v) -> str:
     return "–" if pd.isna(v) else f"{int(v):,}"
 
 
+def path_text(years, values, planned, lang: str) -> str:
+    """``2023：2 → 2024：4 → 2025 年目标：5`` (the values by year, then the plan's target)."""
+    if not isinstance(years, list) or not years:
+        return "–"
+    sep = "：" if lang == "zh" else ": "
+    parts = [f"{y}{sep}{int(v):,}" for y, v in zip(years, values, strict=True)]
+    if planned is not None and not pd.isna(planned) and years[-1] < TARGET_YEAR:
+        parts.append(t("plan.path_target", lang, year=TARGET_YEAR, value=f"{int(planned):,}"))
+    return " → ".join(parts)
+
+
 tracker = pd.DataFrame({
     t("plan.task", lang): plan["task"],
     t("plan.target", lang): plan["plan_zh" if zh else "plan_en"],
@@ -237,12 +250,20 @@ tracker = pd.DataFrame({
     t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
     t("plan.detail", lang): plan["detail_zh" if zh else "detail_en"],
 })
+# the path from the baseline year to the 2025 target: a small chart and the same in words
+path = plan_history().set_index("key").reindex(plan["key"])
+tracker.insert(6, t("plan.path", lang), [p if isinstance(p, list) else [] for p in path["path"]])
+tracker.insert(7, t("plan.path_text", lang), [
+    path_text(ys, vs, p, lang)
+    for ys, vs, p in zip(path["years"], path["values"], path["planned"], strict=True)])
 # tall rows: the plan's wording and the details wrap instead of being cut off
 st.dataframe(tracker, hide_index=True, width="stretch", row_height=TRACKER_ROW_PX,
              height=TRACKER_ROW_PX * len(tracker) + 40, column_config={
     t("plan.task", lang): st.column_config.NumberColumn(width=40),
     t("plan.target", lang): st.column_config.TextColumn(width="medium"),
     t("plan.lead", lang): st.column_config.TextColumn(width=100),
+    t("plan.path", lang): st.column_config.LineChartColumn(width=110, y_min=0),
+    t("plan.path_text", lang): st.column_config.TextColumn(width="medium"),
     t("plan.measure", lang): st.column_config.TextColumn(width="medium"),
     t("plan.detail", lang): st.column_config.TextColumn(width="large")})
 download_buttons(tracker, "kaijiang_plan_tracker", lang, "dl_plan")

@@ -36,7 +36,7 @@ from etl import db, locks, paths
 from metrics import audit, indicators
 from metrics.gaps import township_gaps
 from metrics.inequality import summarise
-from metrics.plan import plan_status
+from metrics.plan import plan_path, plan_status
 
 
 def db_path() -> Path:
@@ -210,17 +210,53 @@ def refresh(path: str | None = None) -> bool:
     return True
 
 
-def data_key(path: str | None = None) -> str:
-    """The cache key of the current data: ``<path>#<version>`` of the file the process's
-    connection reads (moving to a newly published version first)."""
+#: Session State key of the data year chosen in the sidebar (``None``: the latest data).
+YEAR_STATE = "_data_year"
+
+
+def _session_year() -> int | None:
+    try:
+        year = st.session_state.get(YEAR_STATE)
+    except Exception:  # noqa: BLE001 - outside a script run there is no session: latest data
+        return None
+    return int(year) if year is not None else None
+
+
+def set_year(year: int | None) -> None:
+    """Show the facilities as of ``year`` in this session (``None``: the latest of each kind
+    and township, the ``facilities`` view); every loader of the session follows."""
+    st.session_state[YEAR_STATE] = None if year is None else int(year)
+
+
+def data_key(path: str | None = None, *, year: int | None | str = "session") -> str:
+    """The cache key of the data shown: ``<path>#<version>`` of the file the process's
+    connection reads (moving to a newly published version first), plus ``#y<year>`` when a
+    year other than the latest is shown (``year``: the session's choice by default)."""
     path = path or str(db_path())
     refresh(path)
-    return f"{path}#{_opened(path)[0]}"
+    key = f"{path}#{_opened(path)[0]}"
+    year = _session_year() if year == "session" else year
+    return key if year is None else f"{key}#y{int(year)}"
 
 
 def _path_of(key: str) -> str:
     """The database path of a :func:`data_key` (a plain path is returned as it is)."""
-    return key.rsplit("#", 1)[0] if "#" in key else key
+    return key.split("#", 1)[0]
+
+
+def year_of(key: str) -> int | None:
+    """The data year of a :func:`data_key`, ``None`` for the latest data.
+
+    >>> year_of("data/equity.duckdb#12.34.56#y2023"), year_of("data/equity.duckdb#12.34.56")
+    (2023, None)
+    """
+    last = key.rsplit("#", 1)[-1]
+    return int(last[1:]) if key.count("#") >= 2 and last.startswith("y") else None
+
+
+def version_key(key: str) -> str:
+    """The key without its year: the same database version, latest data."""
+    return key.rsplit("#", 1)[0] if year_of(key) is not None else key
 
 
 def close_all() -> None:
@@ -259,6 +295,29 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _register_years(path: str) -> dict[str, tuple[int, ...]]:
+    rows = _query(version_key(path), "SELECT kind, year FROM registers WHERE status <> 'withdrawn' "
+                  "AND year IS NOT NULL GROUP BY kind, year ORDER BY kind, year", ())
+    out: dict[str, list[int]] = {}
+    for r in rows.itertuples():
+        out.setdefault(str(r.kind), []).append(int(r.year))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def register_years() -> dict[str, tuple[int, ...]]:
+    """Register kind -> the years it has registers of (withdrawn ones left out)."""
+    return dict(_register_years(data_key(year=None)))
+
+
+def data_years() -> list[int]:
+    """Every year with a register of a facility kind, earliest first (the year selector)."""
+    from etl.schema import FACILITY_KINDS
+
+    years = register_years()
+    return sorted({y for k in FACILITY_KINDS for y in years.get(k, ())})
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def _status(path: str) -> dict[str, int]:
     with cursor(path) as cur:
         return db.status(cur)
@@ -272,7 +331,10 @@ def status() -> dict[str, int]:
 def _frames(path: str) -> dict[str, pd.DataFrame]:
     return {
         "units": _query(path, "SELECT * FROM units ORDER BY code", ()),
-        "facilities": _query(path, "SELECT * FROM facilities ORDER BY id", ()),
+        "facilities": (_query(path, "SELECT * FROM facilities ORDER BY id", ())
+                       if year_of(path) is None else
+                       _query(path, "SELECT * FROM facilities_in_year(?) ORDER BY id",
+                              (year_of(path),))),
         "townships": _query(path, "SELECT * FROM townships ORDER BY code", ()),
     }
 
@@ -352,6 +414,20 @@ def _plan_table(path: str) -> pd.DataFrame:
 def plan_table() -> pd.DataFrame:
     """The plan tracker: every task of the plan with its status in the data."""
     return _plan_table(data_key())
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _plan_history(key: str, years: tuple[int, ...]) -> pd.DataFrame:
+    return plan_path({y: _plan_table(f"{key}#y{y}") for y in years})
+
+
+def plan_history() -> pd.DataFrame:
+    """Each plan target's path from its baseline year to 2025 (:func:`metrics.plan.plan_path`)
+    over every year with registers, up to the year shown."""
+    years = data_years()
+    chosen = _session_year()
+    upto = tuple(y for y in years if chosen is None or y <= chosen)
+    return _plan_history(data_key(year=None), upto)
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)

@@ -534,16 +534,66 @@ def _sources(view: DomainView) -> list[str]:
     return out
 
 
-def _cards(view: DomainView) -> list[dict[str, str]]:
-    ind, lang, table = view.indicator, view.lang, view.table
-    row = table.county.loc[ind.key]
-    s = table.summaries[ind.key]["urban_rural"]
+def _card_values(table: IndicatorTable, key: str) -> dict[str, float | None]:
+    """County, urban and rural values of indicator ``key`` in ``table``."""
+    s = table.summaries[key]["urban_rural"]
     groups = s["groups"]["mean"] if s is not None else pd.Series(dtype=float)
-    cards = [{"label": metric_label(t("dom.county_value", lang), ind, lang),
-               "value": metric_value(row["value"], ind, lang), "note": _status_note(view)}]
-    for g in ("urban", "rural"):
-        cards.append({"label": metric_label(t(f"dom.{g}_value", lang), ind, lang),
-                      "value": metric_value(groups.get(g), ind, lang)})
+    return {"county": table.county.loc[key, "value"], "urban": groups.get("urban"),
+            "rural": groups.get("rural")}
+
+
+def fmt_change(delta: float, ind: Indicator, lang: str, prev: int) -> str:
+    """A change from the previous year: percentage points for per-cent indicators.
+
+    >>> from metrics.indicators import INDICATORS
+    >>> fmt_change(2.34, INDICATORS["edu_primary_share_30min"], "zh", 2023)
+    '+2.3 个百分点（较 2023 年）'
+    >>> fmt_change(-0.004, INDICATORS["edu_primary_share_30min"], "en", 2023)
+    '0.0 pp (vs 2023)'
+    """
+    unit = unit_of(ind, lang)
+    digits = 2 if value_format(ind) == ",.2f" else 1
+    shown = round(delta, digits)
+    text = f"{shown:+,.{digits}f}" if shown else f"{0:.{digits}f}"
+    if unit == "%":
+        text += " 个百分点" if lang == "zh" else " pp"
+    elif unit:
+        text += f" {unit}"
+    since = t("year.change", lang, prev=prev)
+    return f"{text}（{since}）" if lang == "zh" else f"{text} ({since})"
+
+
+def _previous(view: DomainView) -> tuple[int, IndicatorTable] | None:
+    """The year the cards compare with and its indicator table, when both years have
+    registers of the indicator's kinds (:func:`metrics.years.previous_year`)."""
+    from etl.schema import REGISTER_KINDS
+    from metrics.years import kinds_of, previous_year
+    from ui.data import YEAR_STATE, data_key, indicator_table, register_years
+
+    kinds = kinds_of(view.indicator.facility_types, REGISTER_KINDS)
+    prev = previous_year(st.session_state.get(YEAR_STATE), kinds, register_years())
+    if prev is None:
+        return None
+    return prev, indicator_table(view.overrides, path=data_key(year=prev))
+
+
+def _cards(view: DomainView) -> list[dict[str, str]]:
+    from metrics.years import change
+
+    ind, lang = view.indicator, view.lang
+    now = _card_values(view.table, ind.key)
+    before = _previous(view)
+    then = _card_values(before[1], ind.key) if before is not None else {}
+    cards = []
+    for g in ("county", "urban", "rural"):
+        card = {"label": metric_label(t(f"dom.{g}_value", lang), ind, lang),
+                "value": metric_value(now[g], ind, lang)}
+        delta = change(now[g], then.get(g)) if before is not None else None
+        if delta is not None:
+            card["delta"] = fmt_change(delta, ind, lang, before[0])
+            card["delta_color"] = "normal" if ind.higher_is_better else "inverse"
+        cards.append(card)
+    cards[0]["note"] = _status_note(view)
     return cards
 
 
@@ -593,6 +643,8 @@ def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
 
 
 def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
+    from metrics.years import change
+
     ind, lang = view.indicator, view.lang
     cols = {"rank": "dom.col.rank", "name": "dom.col.township", "value": "dom.col.value"}
     frame = ranked.copy()
@@ -603,6 +655,21 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
         cols["status"] = "dom.col.status"
     out = localise(frame, cols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
     header_value = with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang)
+    before = _previous(view)
+    if before is not None and len(frame):
+        # the change of each township since the previous year with registers of these kinds
+        then = township_table(before[1], ind, view.frames["townships"])
+        old = dict(zip(then["township_code"].astype(str), then["value"], strict=True))
+        unit = unit_of(ind, lang)
+        unit = ("个百分点" if lang == "zh" else "pp") if unit == "%" else unit
+        digits = 2 if value_format(ind) == ",.2f" else 1
+        deltas = [change(v, old.get(str(c))) for c, v in zip(frame["township_code"], frame["value"],
+                                                                strict=True)]
+        out.insert(list(out.columns).index(t("dom.col.value", lang)) + 1,
+                   with_unit(t("year.change", lang, prev=before[0]), unit, lang),
+                   ["–" if d is None else (f"{round(d, digits):+,.{digits}f}"
+                                           if round(d, digits) else f"{0:.{digits}f}")
+                    for d in deltas])
     rename = {t("dom.col.value", lang): header_value}
     if ind.weight == "population":
         rename[t("dom.col.weight_pop", lang)] = t("dom.col.weight_pop", lang, band=band_label(ind, lang))
@@ -707,7 +774,8 @@ def render_domain(domain: str, lang: str) -> DomainView:
     cards = _cards(view)
     cols = st.columns(4 if town else 3)
     for col, card in zip(cols, cards, strict=False):
-        col.metric(card["label"], card["value"], help=card.get("note"))
+        col.metric(card["label"], card["value"], help=card.get("note"), delta=card.get("delta"),
+                   delta_color=card.get("delta_color", "normal"))
     cols[0].caption(cards[0]["note"])
     if town:
         tv = ranked.set_index("township_code")["value"]

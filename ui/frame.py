@@ -41,14 +41,20 @@ def data_facts() -> dict[str, Any]:
     return _data_facts(data_key())
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _data_facts(path: str) -> dict[str, Any]:  # noqa: ARG001 (the cache key: one per database)
-    years = query("SELECT DISTINCT year FROM facilities WHERE year IS NOT NULL ORDER BY year")
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _data_facts(key: str) -> dict[str, Any]:
+    fac = frames(key)["facilities"]
+    kind_of = {ty: k for k in FACILITY_KINDS for ty in REGISTER_KINDS[k]}
+    dated = fac.loc[fac["year"].notna(), ["type", "year"]]
+    kind_years: dict[str, list[int]] = {}
+    for kind, sub in dated.groupby(dated["type"].map(kind_of), sort=True):
+        kind_years[str(kind)] = sorted({int(y) for y in sub["year"]})
     pop = query("SELECT DISTINCT pop_year FROM units WHERE pop_year IS NOT NULL ORDER BY pop_year")
     files = query("SELECT file_name FROM loads WHERE kind NOT IN ('population', 'boundaries') "
                   "ORDER BY load_id")
     return {
-        "years": [int(y) for y in years["year"]],
+        "years": sorted({int(y) for y in dated["year"]}),
+        "kind_years": kind_years,
         "pop_years": [int(y) for y in pop["pop_year"]],
         "files": [str(f) for f in files["file_name"]],
     }
@@ -147,11 +153,23 @@ def _years(values: list[int]) -> str:
     return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
 
 
-def year_line(lang: str) -> str:
-    """``数据年份：设施登记表 2024 年 · 人口 2020 年`` in the chosen language."""
+def year_line(lang: str, page_key: str | None = None) -> str:
+    """``设施登记表：2024 年 · 人口：2020 年`` in the chosen language: the years of the
+    registers the page's figures rest on (per kind when they differ)."""
     f = data_facts()
-    reg = (t("frame.registers_year", lang, year=_years(f["years"])) if f["years"]
-           else t("frame.no_registers", lang))
+    kinds = PAGE_KINDS.get(page_key or "", FACILITY_KINDS)
+    per_kind = {k: f["kind_years"][k] for k in kinds if f["kind_years"].get(k)}
+    spans = {_years(v) for v in per_kind.values()}
+    if not per_kind:
+        reg = t("frame.no_registers", lang)
+    elif len(spans) == 1:
+        reg = t("frame.registers_year", lang, year=spans.pop())
+    else:
+        label = (lambda k: t(f"kind.{k}", lang)) if lang == "zh" else (
+            lambda k: t(f"kind.{k}", lang).lower())
+        parts = [f"{label(k)} {_years(v)}" + (" 年" if lang == "zh" else "")
+                 for k, v in per_kind.items()]
+        reg = t("frame.registers_years", lang, years=join_items(parts, lang))
     return f"{reg} · {t('data.pop_year', lang, year=_years(f['pop_years']))}"
 
 
@@ -204,7 +222,8 @@ def page_header(page_key: str, lang: str) -> None:
         st.info(said["missing"], icon=":material/info:")
     if "real" in said:
         st.caption(said["real"])
-    st.caption(year_line(lang))
+    st.session_state["_page_key"] = page_key
+    st.caption(year_line(lang, page_key))
 
 
 def page_footer(lang: str) -> None:
@@ -213,7 +232,7 @@ def page_footer(lang: str) -> None:
     st.divider()
     colon = "：" if lang == "zh" else ": "
     st.caption(f"{t('data.sources', lang)}{colon}{' · '.join(sources(lang, markdown=True))}")
-    st.caption(year_line(lang))
+    st.caption(year_line(lang, st.session_state.get("_page_key")))
 
 
 def fmt(value: Any, unit: str = "", digits: int = 1) -> str:

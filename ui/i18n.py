@@ -129,6 +129,14 @@ _UI: dict[str, tuple[str, str]] = {
                      "{item} ({real} rows real{years}, the other {synthetic} rows generated)"),
     "origin.years": ("，{years} 年", ", {years}"),
     "origin.real_item": ("{item}（{years}{sources}）", "{item} ({years}{sources})"),
+    "plan.path": ("历年→2025 目标", "Path to 2025"),
+    "plan.path_text": ("历年进展与 2025 年目标", "By year, and the 2025 target"),
+    "plan.path_target": ("{year} 年目标：{value}", "{year} target: {value}"),
+    "year.select": ("数据年份", "Data year"),
+    "year.help": ("各类设施按所选年份及以前最近一年的登记表显示；默认最新（{latest} 年）。",
+                  "Each kind of facility as in its latest register up to the chosen year; "
+                  "default the latest ({latest})."),
+    "year.change": ("较 {prev} 年", "vs {prev}"),
     "synthetic.short": ("含示例（合成）数据，非官方统计", "Contains synthetic data, not official statistics"),
     # data year and sources
     "data.year": ("数据年份：{year}", "Data year: {year}"),
@@ -162,6 +170,7 @@ _UI: dict[str, tuple[str, str]] = {
     # frame: navigation, header and footer (ui/frame.py, app.py)
     "nav.services": ("公共服务", "Public services"),
     "frame.registers_year": ("设施登记表：{year} 年", "Facility registers: {year}"),
+    "frame.registers_years": ("设施登记表：{years}", "Facility registers: {years}"),
     "frame.no_registers": ("尚未导入设施登记表", "No facility register loaded yet"),
     "frame.registers_loaded": ("设施登记表：{files}", "Facility registers: {files}"),
     "frame.real_data": ("当前数据均为导入的登记表与官方资料。",

@@ -27,7 +27,7 @@ from ui.i18n import DEFAULT_LANG, LANGS, normalise_lang, plain, t
 
 __all__ = [
     "as_bool", "bind", "bind_list", "copy_link", "current_url", "language_selector", "parse",
-    "parse_list", "serialise", "share_url", "sync",
+    "parse_list", "serialise", "share_url", "sync", "year_selector",
 ]
 
 _MAX_LEN = 200  # longer parameter values are never valid
@@ -211,6 +211,29 @@ def language_selector(container: Any = None) -> str:
     lang = lang if lang in LANGS else DEFAULT_LANG
     sync(lang=lang)
     return lang
+
+
+def year_selector(lang: str, container: Any = None) -> int | None:
+    """The data year, bound to the ``year`` parameter: a select box in the sidebar when the
+    registers span two years or more (default the latest); the chosen year is what every
+    loader of the session shows (:func:`ui.data.set_year`). Returns it (``None`` when there is
+    only one year, or none)."""
+    import streamlit as st
+
+    from ui.data import data_years, set_year
+
+    years = data_years()
+    if len(years) < 2:
+        set_year(None)
+        sync(year=None)
+        return years[0] if years else None
+    where = container if container is not None else st.sidebar
+    bind("year", years[-1], options=years, cast=int)
+    year = where.selectbox(t("year.select", lang), years, key="year",
+                           help=t("year.help", lang, latest=years[-1]))
+    set_year(None if year == years[-1] else int(year))
+    sync(year=int(year))
+    return int(year)
 
 
 def share_url(base_url: str, params: Mapping[str, Any]) -> str:
