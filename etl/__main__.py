@@ -103,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     ap.add_argument("--db", default=str(paths.DEFAULT_DB), help="database file (default data/equity.duckdb)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("build", help="rebuild the database from data/ (atomic)")
+    b = sub.add_parser("build", help="rebuild the database from data/ (atomic)")
+    demo_flag = b.add_mutually_exclusive_group()
+    demo_flag.add_argument("--no-demo", dest="demo", action="store_false", default=None,
+                           help="leave out the generated (demo) registers: reference data and "
+                                "the county's own loads only; kept by later builds "
+                                "(marker file <db>.no-demo)")
+    demo_flag.add_argument("--demo", dest="demo", action="store_true",
+                           help="load the generated (demo) registers again (the default)")
     for name in ("load", "validate"):
         p = sub.add_parser(name, help=("load a register" if name == "load"
                                        else "check a register and report; changes nothing"))
@@ -174,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         con = db.connect(args.db, read_only=True)
         try:
-            print(json.dumps(db.status(con), ensure_ascii=False, indent=2))
+            demo = db.uses_demo(args.db)
+            print(json.dumps({**db.status(con), "demo": demo}, ensure_ascii=False, indent=2))
+            print(_demo_line(demo, args.db))
             loads = con.execute("SELECT load_id, file_name, kind, rows_read, rows_loaded, "
                                 "rows_rejected, loaded_at FROM loads ORDER BY load_id").df()
             print(loads.to_string(index=False))
@@ -187,6 +196,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     return 0
+
+
+def _demo_line(demo: bool, db_path: str) -> str:
+    """What the status says about the demo switch, in Chinese and English."""
+    if demo:
+        return ("示例数据：构建时导入生成的示例登记表（data/registers/manifest.csv）；"
+                "python -m etl build --no-demo 可只用参考数据和本县登记表\n"
+                "demo data: builds load the generated registers (data/registers/manifest.csv); "
+                "python -m etl build --no-demo uses the reference data and the county's own "
+                "registers only")
+    marker = db.demo_marker(db_path).name
+    return (f"示例数据：不使用（--no-demo，标记文件 {marker}）：只有参考数据和本县导入的登记表；"
+            "python -m etl build --demo 恢复示例数据\n"
+            f"demo data: off (--no-demo, marker file {marker}): the reference data and the "
+            "county's own registers only; python -m etl build --demo brings the demo back")
 
 
 def _who() -> str:
@@ -252,8 +276,10 @@ def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> 
     message for another writer), validate on a read-only connection."""
     if args.cmd == "build":
         t0 = time.perf_counter()
-        summary = db.build(args.db, progress=_progress, on_wait=_waiting)
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        summary = db.build(args.db, progress=_progress, on_wait=_waiting, demo=args.demo)
+        print(json.dumps({**summary, "demo": db.uses_demo(args.db)}, ensure_ascii=False,
+                         indent=2))
+        print(_demo_line(db.uses_demo(args.db), args.db), file=sys.stderr)
         print(f"built {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         return 0
     overrides = _parse_map(args.map)

@@ -5,6 +5,12 @@ The database file is always derived: ``build`` makes it anew from ``data/``
 the user loads kept under ``data/raw/``) into a temporary file that replaces
 the old one only when everything succeeded.
 
+Without the demo (``build(demo=False)``, ``python -m etl build --no-demo``) the generated
+registers of the manifest are left out: the database holds the reference data and the
+county's own loads only. The choice is kept in a marker file beside the database,
+``<database>.no-demo`` (:func:`demo_marker`), so that later builds, ``ensure`` and the
+rebuilds of :func:`writing` keep it until ``build(demo=True)`` (``etl build --demo``).
+
 The file at the database path is **published**: nobody ever opens it for writing. A change
 (:func:`writing`: a load, a withdrawal) copies it to a private file, writes there and renames
 the result over the published file in one atomic step; a rebuild does the same with a new
@@ -124,33 +130,65 @@ def read_manifest(path: Path = paths.MANIFEST) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def demo_marker(db_path: str | Path) -> Path:
+    """The file whose presence says the database is built without the demo registers:
+    ``<database>.no-demo`` beside it.
+
+    >>> demo_marker("data/equity.duckdb").as_posix()
+    'data/equity.duckdb.no-demo'
+    """
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".no-demo")
+
+
+def uses_demo(db_path: str | Path) -> bool:
+    """Whether builds of ``db_path`` load the generated registers (no ``.no-demo`` marker)."""
+    return not demo_marker(db_path).exists()
+
+
+def _set_demo(db_path: Path, demo: bool) -> None:
+    marker = demo_marker(db_path)
+    if demo:
+        marker.unlink(missing_ok=True)
+    elif not marker.exists():
+        marker.write_text("built with --no-demo: reference data and the county's own registers "
+                          "only (python -m etl build --demo brings the demo back)\n",
+                          encoding="utf-8")
+
+
 def build(db_path: str | Path = paths.DEFAULT_DB, *, data_dir: Path = paths.DATA,
           progress: Progress = _quiet, on_wait: locks.OnWait | None = None,
-          timeout: float | None = None) -> dict[str, int]:
+          timeout: float | None = None, demo: bool | None = None) -> dict[str, int]:
     """Rebuild the database from ``data/`` atomically; returns a summary of row counts.
 
     Holds the writer lock (waiting for another writer as :func:`etl.locks.exclusive` says),
     builds into a temporary file next to ``db_path`` and renames it over the old file only
     at the end, so a failure at any step leaves the old database intact.
+
+    ``demo``: load the generated registers of the manifest (True) or not (False); ``None``
+    keeps the database's choice (:func:`uses_demo`). A choice given is remembered once the
+    build succeeded.
     """
     with locks.exclusive(lock_path(db_path), what="build", timeout=timeout, on_wait=on_wait):
         clean_stale(db_path)
-        return _build(db_path, data_dir=data_dir, progress=progress)
+        return _build(db_path, data_dir=data_dir, progress=progress, demo=demo)
 
 
 def _build(db_path: str | Path, *, data_dir: Path = paths.DATA,
-           progress: Progress = _quiet) -> dict[str, int]:
+           progress: Progress = _quiet, demo: bool | None = None) -> dict[str, int]:
     """:func:`build` without the lock: the caller holds it."""
     from etl import pipeline  # the loader needs the schema created here
     from etl import registers as register_log
 
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    if demo is None:
+        demo = uses_demo(db_path)
     tmp = db_path.with_name(db_path.name + f".tmp-{os.getpid()}")
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
     registers = data_dir / "registers"
-    manifest = read_manifest(registers / "manifest.csv")
+    manifest = read_manifest(registers / "manifest.csv") if demo else []
     raw_dir = db_path.parent / "raw"  # user loads are kept beside the database
     user_loads = pipeline.read_raw_index(raw_dir)
     steps = 1 + len(manifest) + len(user_loads)
@@ -192,6 +230,7 @@ def _build(db_path: str | Path, *, data_dir: Path = paths.DATA,
         finally:
             con.close()
         _publish(tmp, db_path)
+        _set_demo(db_path, demo)
     finally:
         for p in (tmp, Path(str(tmp) + ".wal")):
             p.unlink(missing_ok=True)
@@ -266,11 +305,14 @@ class DatabaseInUseError(Exception):
 
 
 def ensure(db_path: str | Path = paths.DEFAULT_DB, *, progress: Progress = _quiet,
-           on_wait: locks.OnWait | None = None, timeout: float | None = None) -> bool:
+           on_wait: locks.OnWait | None = None, timeout: float | None = None,
+           demo: bool | None = None) -> bool:
     """Build the database when it is missing or unreadable. Returns True when it was (re)built.
 
     The build holds the writer lock; the file is checked again once the lock is held, so a
-    database that another process built (or published) meanwhile is kept, not rebuilt.
+    database that another process built (or published) meanwhile is kept, not rebuilt. It
+    keeps the database's demo choice (the ``.no-demo`` marker, :func:`uses_demo`) unless
+    ``demo`` is given, which applies only when it builds.
     """
     if state(db_path) == OK:
         return False
@@ -282,7 +324,7 @@ def ensure(db_path: str | Path = paths.DEFAULT_DB, *, progress: Progress = _quie
         if found == BUSY:
             raise DatabaseInUseError(db_path)
         clean_stale(db_path)
-        _build(db_path, progress=progress)
+        _build(db_path, progress=progress, demo=demo)
     return True
 
 

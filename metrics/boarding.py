@@ -124,6 +124,18 @@ def _nearest(time_min: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.
     return np.where(np.isfinite(best), j, -1), best
 
 
+def _ids_at(ids: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``ids[j]`` where ``j >= 0``, else None (also when there are no ids at all).
+
+    >>> _ids_at(np.array(["a", "b"]), np.array([1, -1])).tolist(), _ids_at(np.array([]), np.array([-1])).tolist()
+    (['b', None], [None])
+    """
+    out = np.full(len(j), None, dtype=object)
+    ok = np.asarray(j) >= 0
+    out[ok] = ids[np.asarray(j)[ok]]
+    return out
+
+
 def boarding_plan(
     units: pd.DataFrame,
     schools: pd.DataFrame,
@@ -201,12 +213,12 @@ def boarding_plan(
         out[f"{band}_day"] = np.where(day, n, 0.0)
         out[f"{band}_board"] = np.where(board, n, 0.0)
         out[f"{band}_unmet"] = np.where(day | board, 0.0, n)
-        out[f"{band}_board_school"] = np.where(board, ids[np.maximum(board_j, 0)], None)
+        out[f"{band}_board_school"] = _ids_at(ids, np.where(board, board_j, -1))
         np.add.at(boarders, board_j[board], n[board])
         out[f"{band}_day_min"] = np.where(day, near_t, np.nan)
-    out["primary_school"] = np.where(p_j >= 0, ids[np.maximum(p_j, 0)], None)
+    out["primary_school"] = _ids_at(ids, p_j)
     out["primary_min"] = p_t
-    out["junior_school"] = np.where(j_j >= 0, ids[np.maximum(j_j, 0)], None)
+    out["junior_school"] = _ids_at(ids, j_j)
     out["junior_min"] = j_t
 
     beds = schools["boarding_beds"].astype(float).fillna(0.0).to_numpy() if (

@@ -382,7 +382,8 @@ class Prepared:
     setting changes. ``base_values``/``base_summaries``: the travel-time indicators at
     the default settings, reused by :func:`evaluate` when an indicator's own settings
     (:attr:`Indicator.depends_on`) are unchanged or its unit values come out the same.
-    ``notes``: what was left out, for the reader.
+    ``notes``: what was left out, for the reader. ``unloaded``: the indicators whose
+    registers are not loaded at all, whose values are NaN (unknown, not zero).
     """
 
     catalogue: tuple[Indicator, ...]
@@ -398,6 +399,8 @@ class Prepared:
     unit_lon: np.ndarray = field(repr=False)
     max_radius_km: float = 50.0
     notes: tuple[str, ...] = ()
+    #: Indicators whose facility registers hold no row (:func:`register_loaded`): no data.
+    unloaded: frozenset[str] = frozenset()
 
 
 def _group_label(types: Sequence[str]) -> str:
@@ -487,8 +490,31 @@ def _summaries(ind: Indicator, values: np.ndarray, weights: np.ndarray,
     return out
 
 
+def register_loaded(fac: pd.DataFrame, types: Sequence[str]) -> bool:
+    """Whether ``fac`` holds any row of the register kinds that carry ``types``
+    (``etl.schema.REGISTER_KINDS``): without such a register a count, coverage or ratio
+    is unknown, not zero. Types of no register kind count as loaded.
+
+    >>> fac = pd.DataFrame({"type": ["health_centre"]})
+    >>> register_loaded(fac, ["village_clinic"]), register_loaded(fac, ["central_health_centre"])
+    (False, True)
+    >>> register_loaded(fac.iloc[0:0], ["no_such_type"])
+    True
+    """
+    from etl.schema import REGISTER_KINDS
+
+    kinds = [set(ts) for ts in REGISTER_KINDS.values() if set(ts) & set(types)]
+    if not kinds:
+        return True
+    present = set(fac["type"].astype(str)) if len(fac) else set()
+    return bool(present & set().union(*kinds))
+
+
 def _static_values(u: pd.DataFrame, fac: pd.DataFrame, ind: Indicator) -> np.ndarray:
-    """Unit values of a provision, ratio or coverage indicator."""
+    """Unit values of a provision, ratio or coverage indicator; NaN (no data) when the
+    registers of its facility types hold no row at all (:func:`register_loaded`)."""
+    if not register_loaded(fac, ind.facility_types):
+        return np.full(len(u), np.nan)
     of_type = fac.loc[fac["type"].isin(ind.facility_types)]
     if ind.kind == "coverage":
         level = "township" if ind.weight == "township" else "unit"
@@ -613,6 +639,7 @@ def prepare(
     static_summaries: dict[str, dict[str, dict[str, Any] | None]] = {}
     catchments: dict[str, _Catchment] = {}
     located = fac["lat"].notna() & fac["lon"].notna()
+    unloaded = frozenset(i.key for i in cat if not register_loaded(fac, i.facility_types))
     for ind in cat:
         weights[ind.key] = _weights(u, ind)
         of_type = fac.loc[fac["type"].isin(ind.facility_types)]
@@ -643,6 +670,7 @@ def prepare(
         base_values=pd.DataFrame(index=index), base_summaries=MappingProxyType({}),
         catchments=MappingProxyType(catchments), unit_lat=lat, unit_lon=lon,
         max_radius_km=float(max_radius_km), notes=tuple(dict.fromkeys(notes)),
+        unloaded=unloaded,
     )
     # the travel-time indicators at the default settings, for evaluate to reuse
     base_values: dict[str, np.ndarray] = {}
@@ -697,7 +725,10 @@ def _checked(overrides: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def _dynamic_values(p: Prepared, ind: Indicator, over: Mapping[str, float]) -> np.ndarray:
-    """Unit values of a travel-time indicator under the settings."""
+    """Unit values of a travel-time indicator under the settings (NaN when its registers
+    are not loaded)."""
+    if ind.key in p.unloaded:
+        return np.full(len(p.unit_lat), np.nan)
     if ind.kind == "fca":
         c = p.catchments[ind.key]
         t0 = settings.get(ind.threshold, over)  # type: ignore[arg-type]

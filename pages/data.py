@@ -14,8 +14,9 @@ from etl.aliases import FIELDS
 from etl.schema import REGISTER_KINDS, TABLES
 from etl.templates import template_bytes
 from ui import auth, state, upload
+from ui import registers as regs
 from ui.brief import brief_html
-from ui.data import query
+from ui.data import query, township_names
 from ui.frame import download_buttons, page_footer, page_header, sources, synthetic_on_screen
 from ui.i18n import current_lang, md_text, t
 
@@ -51,12 +52,31 @@ else:
     st.dataframe(loads_view, hide_index=True, width="stretch")
     download_buttons(loads_view, "kaijiang_loads", lang, "dl_loads")
 
+# -- registers: which data is in use, every register and its status, the log -------------------
+st.subheader(t("dp.reg.heading", lang))
+register_rows = regs.registers()
+if not register_rows:
+    st.info(t("dp.reg.none", lang), icon=":material/inventory_2:")
+else:
+    st.caption(t("dp.reg.summary_help", lang))
+    st.dataframe(regs.summary_view(regs.summary(), lang), hide_index=True, width="stretch",
+                 key="reg_summary")
+    st.caption(t("dp.reg.table_help", lang))
+    registers_view = regs.registers_view(register_rows, lang)
+    st.dataframe(registers_view, hide_index=True, width="stretch", key="reg_table")
+    download_buttons(registers_view, "kaijiang_registers", lang, "dl_registers")
+    with st.expander(t("dp.reg.log", lang), icon=":material/history:"):
+        st.dataframe(regs.events_view(regs.events(), lang), hide_index=True, width="stretch",
+                     key="reg_log")
+        st.caption(t("dp.reg.log_help", lang))
+
 # -- rejected rows ------------------------------------------------------------------------------
 st.subheader(t("dp.rejects", lang))
 load_names = dict(zip(loads["load_id"].astype(str), loads["file_name"].astype(str), strict=True))
 load_options = ["all", *load_names]
 if (new_load := st.session_state.pop(upload.SELECT_LOAD_KEY, None)) in load_names:
     st.session_state["load"] = new_load  # just loaded from this page: show its rejects
+    st.session_state["reg_pick"] = int(new_load)  # and offer its register to withdraw
 state.bind("load", "all", options=load_options)
 st.selectbox(t("dp.load_filter", lang), load_options, key="load",
              format_func=lambda v: t("dp.all_loads", lang) if v == "all"
@@ -104,8 +124,10 @@ st.dataframe(fields, hide_index=True, width="stretch")
 st.subheader(t("dp.how", lang))
 st.markdown(t("dp.how_text", lang))
 st.code("python -m etl load FILE --kind KIND [--crs gcj02] [--map 源列=field]\n"
-        f"python -m etl validate FILE --kind {kind}\n"
-        f"python -m etl load FILE --kind {kind}", language="bash")
+        f"python -m etl validate FILE --kind {kind} --year 2024\n"
+        f"python -m etl load FILE --kind {kind} --year 2024 [--scope 任市镇,长岭镇]\n"
+        "python -m etl registers\npython -m etl withdraw ID", language="bash")
+st.caption(t("dp.how_year", lang))
 
 # -- in the app, for an admin: upload a register, rebuild the database ---------------------------
 st.subheader(t("dp.admin", lang))
@@ -113,6 +135,8 @@ admin = auth.login_panel(lang)
 off = not admin
 st.markdown(f"**{t('dp.upload', lang)}**")
 st.caption(t("dp.up_limits", lang, mb=upload.max_upload_mb()))
+towns = township_names()
+outcome = st.session_state.get(upload.RESULT_KEY) or {}
 with st.form("upload_form"):
     up_file = st.file_uploader(t("dp.up_file", lang), type=list(upload.UPLOAD_TYPES), disabled=off,
                                max_upload_size=upload.max_upload_mb(),
@@ -122,28 +146,64 @@ with st.form("upload_form"):
                            format_func=kind_label, disabled=off)
     up_crs = u2.selectbox(t("dp.up_crs", lang), list(upload.CRS_OPTIONS), key="up_crs",
                           format_func=lambda c: t(f"crs.{c}", lang), disabled=off)
+    u3, u4 = st.columns(2)
+    up_year = u3.number_input(t("dp.up_year", lang), min_value=1990, max_value=2100, value=None,
+                              step=1, format="%d", key="up_year", disabled=off,
+                              placeholder=t("dp.up_year_placeholder", lang),
+                              help=t("dp.up_year_help", lang))
+    up_type = u4.selectbox(t("dp.up_type", lang), upload.type_options(), key="up_type",
+                           disabled=off, help=t("dp.up_type_help", lang),
+                           format_func=lambda c: upload.type_label(c, lang))
+    up_scope = st.multiselect(t("dp.up_scope", lang), list(towns), key="up_scope",
+                              format_func=lambda c: towns.get(c, c), disabled=off,
+                              placeholder=t("dp.up_scope_placeholder", lang),
+                              help=t("dp.up_scope_help", lang))
     up_map = st.text_area(t("dp.up_map", lang), key="up_map", help=t("dp.up_map_help", lang),
                           height=80, max_chars=2000, disabled=off)
     b1, b2 = st.columns(2)
     do_validate = b1.form_submit_button(t("dp.up_validate", lang), key="up_validate", disabled=off,
                                         icon=":material/fact_check:")
-    do_load = b2.form_submit_button(t("dp.up_load", lang), key="up_load", type="primary",
-                                    disabled=off, icon=":material/upload_file:")
-if do_validate or do_load:
-    upload.upload_action(up_file, up_kind, up_crs, up_map, validate_only=bool(do_validate), lang=lang)
+    do_load = b2.form_submit_button(t("dp.up_load", lang), key="up_load",
+                                    type="secondary" if outcome.get("pending") else "primary",
+                                    disabled=off, icon=":material/upload_file:",
+                                    help=t("dp.up_load_help", lang))
+    do_confirm = False
+    if outcome.get("pending") and admin:
+        # what the load will do, beside the button that does it
+        st.warning("  \n".join([t("dp.pv_heading", lang, file=md_text(outcome["file"])),
+                                *(f"- {md_text(line)}" for line in outcome["register"])]),
+                   icon=":material/pending_actions:")
+        st.caption(t("dp.pv_confirm_help", lang))
+        do_confirm = st.form_submit_button(t("dp.up_confirm", lang), key="up_confirm", type="primary",
+                                           icon=":material/check_circle:")
+if do_validate or do_load or do_confirm:
+    settings = upload.Settings(kind=up_kind, crs=up_crs, map_text=up_map,
+                               year=None if up_year is None else int(up_year),
+                               scope=tuple(up_scope), type=up_type)
+    mode = "confirm" if do_confirm else "validate" if do_validate else "load"
+    upload.upload_action(up_file, settings, mode=mode, lang=lang)
 if outcome := st.session_state.get(upload.RESULT_KEY):
     st.markdown(f"**{t('dp.up_result', lang)}**")
     if "error" in outcome:
         # messages carry file and column names and raw values: shown as text, never Markdown
         st.error(md_text(outcome["error"]), icon=":material/error:")
+        if outcome.get("hint"):
+            st.caption(outcome["hint"])
         st.caption(t("dp.up_failed", lang))
     else:
-        (st.info if outcome["validated"] or outcome["already"] else st.success)(md_text(outcome["summary"]))
-        if outcome["validated"]:
+        done = outcome["mode"] == "loaded"
+        (st.success if done and not outcome["already"] else st.info)(md_text(outcome["summary"]))
+        if outcome["mode"] == "validate":
             st.caption(t("dp.up_validated", lang))
+        elif outcome["mode"] == "preview":
+            if outcome.get("changed"):
+                st.caption(t("dp.pv_changed", lang))
+            st.caption(t("dp.pv_not_yet", lang))
+        if outcome["register"] and outcome["mode"] != "preview":
+            (st.success if done else st.info)("  \n".join(f"- {md_text(x)}" for x in outcome["register"]))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("dp.rows_read", lang), f"{outcome['rows_read']:,}")
-        m2.metric(t("dp.rows_loaded", lang), f"{outcome['rows_loaded']:,}")
+        m2.metric(t("dp.rows_loaded" if done else "dp.rows_loadable", lang), f"{outcome['rows_loaded']:,}")
         m3.metric(t("dp.rows_rejected", lang), f"{outcome['rows_rejected']:,}")
         for note in outcome["notes"]:
             st.caption(f"{t('dp.up_notes', lang)}: {md_text(note)}")
@@ -154,6 +214,31 @@ if outcome := st.session_state.get(upload.RESULT_KEY):
                                        for c in ["row_number", "sheet", "column_name", "raw", reason]}),
                          hide_index=True, width="stretch", key="up_rejects_table",
                          column_config={col_label("rejects", "raw"): st.column_config.TextColumn()})
+
+# -- withdraw or restore a register -----------------------------------------------------------------
+st.markdown(f"**{t('dp.reg.change', lang)}**")
+st.caption(t("dp.reg.change_help", lang))
+if register_rows:
+    by_id = {r["register_id"]: r for r in register_rows}
+    ids = list(reversed(by_id))  # the latest first
+    if st.session_state.get("reg_pick") not in by_id:
+        st.session_state.pop("reg_pick", None)
+    r1, r2, r3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+    pick = r1.selectbox(t("dp.reg.pick", lang), ids, key="reg_pick",
+                        format_func=lambda i: regs.register_label(by_id[i], lang))
+    withdrawn = by_id[pick]["status"] == "withdrawn"
+    why = None if admin else t("auth.admin_only", lang)
+    if r2.button(t("dp.reg.withdraw", lang), key="reg_withdraw", disabled=off or withdrawn,
+                 icon=":material/remove_circle:", help=why or t("dp.reg.withdraw_help", lang),
+                 width="stretch"):
+        regs.status_action(by_id[pick], True, lang)
+    if r3.button(t("dp.reg.restore", lang), key="reg_restore", disabled=off or not withdrawn,
+                 icon=":material/undo:", help=why or t("dp.reg.restore_help", lang), width="stretch"):
+        regs.status_action(by_id[pick], False, lang)
+    st.caption(t("dp.reg.pick_status", lang, status=regs.status_text(by_id[pick], lang)))
+if flash := st.session_state.pop(regs.FLASH_KEY, None):
+    {"success": st.success, "info": st.info, "error": st.error}[flash[0]](
+        "  \n".join(md_text(line) for line in flash[1]))
 
 st.markdown(f"**{t('dp.rebuild', lang)}**")
 st.caption(t("dp.rebuild_help", lang))
@@ -174,6 +259,8 @@ def brief() -> bytes:
                                               else t("dp.load_label", lang, id=chosen_load,
                                                      file=load_names[chosen_load]))
     tables = [(t("dp.loads", lang), loads_view)]
+    if register_rows:
+        tables.append((t("dp.reg.heading", lang), registers_view))
     tables.append((t("dp.rejects", lang), rejects_view.head(200)) if not rejects.empty
                   else (t("dp.no_rejects", lang), rejects_view))
     return brief_html(t("dp.brief_title", lang), title, [], [], tables, sources(lang),

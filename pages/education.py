@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics import audit
 from ui.data import FACILITIES, TOWNSHIPS, audit_table
-from ui.domain import footer, header, localise, render_domain, show_table
+from ui.domain import footer, header, localise, missing_section, render_domain, show_table
 from ui.i18n import t
 
 SCHOOLS = ("kindergarten", "teaching_point", "primary", "nine_year", "junior", "senior_high",
@@ -17,9 +17,13 @@ f = view.frames
 
 st.subheader(t("dom.edu.kinds", lang))
 kinds = audit_table("counts_by_type", FACILITIES, SCHOOLS, ("students", "teachers", "places"), view.township)
-show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
-                            "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang),
-           "schools_by_kind", lang, key="dl_kinds")
+absent = missing_section(("schools", "kindergartens"), lang, t("dom.edu.kinds", lang), every=True)
+if absent:  # no register of these kinds: say so rather than a table of zeros
+    st.info(absent)
+else:
+    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
+                                "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang),
+               "schools_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.edu.spt_title", lang))
 spt = view.audit("students_per_teacher_by_school", FACILITIES, ("primary", "nine_year", "junior"))
@@ -27,13 +31,15 @@ show_table(localise(spt, {"name": "dom.col.name", "type": "dom.col.type",
                           "township_code": "dom.col.township", "students": "dom.edu.students",
                           "teachers": "dom.edu.teachers", "students_per_teacher": "dom.edu.spt"},
                     lang, townships=f["townships"], formats={"students_per_teacher": ".1f"}),
-           "students_per_teacher", lang, key="dl_spt")
+           "students_per_teacher", lang, key="dl_spt",
+           empty=missing_section(("schools",), lang, t("dom.edu.spt_title", lang)))
 
 st.subheader(t("dom.edu.boarding", lang))
 st.caption(t("dom.edu.boarding_plan", lang))
 by_school = view.audit("boarding_by_school", FACILITIES)
 if by_school.empty:
-    st.info(t("dom.edu.no_boarding", lang))
+    st.info(missing_section(("schools",), lang, t("dom.edu.boarding", lang))
+            or t("dom.edu.no_boarding", lang))
 else:
     short = audit.boarding_shortfall(by_school)
     st.markdown(t("dom.edu.short_summary", lang, n=short["n_schools"], beds=f"{short['beds']:,.0f}"))
@@ -66,6 +72,8 @@ show_table(localise(groups, {"school_group": "dom.edu.group", "n_schools": "dom.
                              "n_townships": "dom.edu.n_townships", "students": "dom.edu.students",
                              "teachers": "dom.edu.teachers", "members": "dom.edu.members"},
                     lang, formats={"students": ".0f", "teachers": ".0f"}),
-           "school_groups", lang, key="dl_groups", empty=t("dom.edu.no_groups", lang))
+           "school_groups", lang, key="dl_groups",
+           empty=missing_section(("schools",), lang, t("dom.edu.groups", lang))
+           or t("dom.edu.no_groups", lang))
 
 footer(lang)

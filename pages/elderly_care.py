@@ -3,7 +3,15 @@
 import streamlit as st
 
 from ui.data import FACILITIES, audit_table
-from ui.domain import footer, header, localise, render_domain, show_table
+from ui.domain import (
+    footer,
+    header,
+    localise,
+    missing_section,
+    render_domain,
+    show_glance,
+    show_table,
+)
 from ui.i18n import md_text, t
 
 KINDS = ("care_home", "day_care", "medical_elderly", "infant_care")
@@ -16,13 +24,21 @@ f = view.frames
 
 st.subheader(t("dom.care.kinds", lang))
 kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("care_beds", "places"), view.township)
-show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
-                            "care_beds": "dom.care.care_beds", "places": "dom.care.places"}, lang),
-           "care_facilities_by_kind", lang, key="dl_kinds")
+absent = missing_section(("elderly_care",), lang, t("dom.care.kinds", lang), every=True)
+if absent:  # no register of this kind: say so rather than a table of zeros
+    st.info(absent)
+else:
+    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
+                                "care_beds": "dom.care.care_beds", "places": "dom.care.places"},
+                        lang),
+               "care_facilities_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.care.medical_elderly", lang))
 combined = audit_table("named_list", FACILITIES, "medical_elderly")
-if combined["n"] == 0:
+register_missing = missing_section(("elderly_care",), lang, t("dom.care.medical_elderly", lang))
+if register_missing:
+    st.info(register_missing)
+elif combined["n"] == 0:
     st.warning(t("dom.care.medical_elderly_none", lang))
 else:
     st.success(t("dom.care.medical_elderly_some", lang, n=combined["n"], names=md_text(combined["names"])))
@@ -31,9 +47,11 @@ st.subheader(t("dom.care.infant", lang))
 infant = view.facilities(("infant_care",))
 show_table(localise(infant, {"name": "dom.col.name", "township_code": "dom.col.township",
                              "places": "dom.care.places"}, lang, townships=f["townships"]),
-           "infant_care", lang, key="dl_infant", empty=t("dom.care.infant_none", lang))
+           "infant_care", lang, key="dl_infant",
+           empty=missing_section(("elderly_care",), lang, t("dom.care.infant", lang))
+           or t("dom.care.infant_none", lang))
 
 st.subheader(t("dom.care.by_town", lang))
-show_table(view.glance(GLANCE), "care_by_township", lang, key="dl_glance")
+show_glance(view, GLANCE, "care_by_township", t("dom.care.by_town", lang), key="dl_glance")
 
 footer(lang)

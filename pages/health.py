@@ -3,7 +3,15 @@
 import streamlit as st
 
 from ui.data import FACILITIES, audit_table
-from ui.domain import footer, header, localise, render_domain, show_table
+from ui.domain import (
+    footer,
+    header,
+    localise,
+    missing_section,
+    render_domain,
+    show_glance,
+    show_table,
+)
 from ui.i18n import t
 
 KINDS = ("county_hospital", "central_health_centre", "health_centre", "community_health_centre",
@@ -17,12 +25,17 @@ f = view.frames
 
 st.subheader(t("dom.health.kinds", lang))
 kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("beds", "doctors", "nurses"), view.township)
-show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
-                            "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"}, lang),
-           "health_facilities_by_kind", lang, key="dl_kinds")
+absent = missing_section(("hospitals", "clinics"), lang, t("dom.health.kinds", lang), every=True)
+if absent:  # no register of these kinds: say so rather than a table of zeros
+    st.info(absent)
+else:
+    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
+                                "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"},
+                        lang),
+               "health_facilities_by_kind", lang, key="dl_kinds")
 st.caption(t("dom.health.sub_centre", lang))
 
 st.subheader(t("dom.health.by_town", lang))
-show_table(view.glance(GLANCE), "health_by_township", lang, key="dl_glance")
+show_glance(view, GLANCE, "health_by_township", t("dom.health.by_town", lang), key="dl_glance")
 
 footer(lang)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl.schema import FACILITY_TYPES
+from etl.schema import FACILITY_TYPES, REGISTER_KINDS
 from metrics import settings
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.indicators import CATALOGUE, INDICATORS
-from metrics.plan import TARGET_YEAR
+from metrics.plan import TARGET_YEAR, TARGETS
 from ui import state
 from ui.brief import brief_html
 from ui.charts import show_chart
@@ -29,7 +29,7 @@ from ui.data import (
     plan_table,
     township_names,
 )
-from ui.domain import fmt_value, metric_value, value_format
+from ui.domain import fmt_value, kinds_of_types, metric_value, missing_note, value_format
 from ui.frame import (
     data_facts,
     download_buttons,
@@ -132,7 +132,9 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
                    if lang == "zh" else
                    f"{label(hind)} ({u}; {t('ov.better_high' if hind.higher_is_better else 'ov.better_low', lang)})")
         if ur is None:
-            st.info(t("ov.no_value", lang))
+            st.info(missing_note(kinds_of_types(hind.facility_types), lang,
+                                 t("dom.missing.card", lang, name=label(hind)))
+                    or t("ov.no_value", lang))
             continue
         means = ur["groups"]["mean"]
         m1, m2 = st.columns(2)
@@ -161,6 +163,10 @@ b = boundaries()
 areas_level = "unit" if b["unit"]["features"] else "township"
 n_shown = int(f["facilities"]["type"].isin(chosen_types).sum())
 relevant = {k: v for k, v in overrides.items() if k in ind.depends_on}
+# what the map lacks: the indicator's values (population, registers) and facilities to show
+map_missing = missing_note(kinds_of_types(ind.facility_types), lang, t("dom.missing.map", lang))
+has_values = bool(table.values[ind.key].notna().any())
+map_shown = bool(b.get("county")) and (has_values or n_shown > 0)
 
 
 def build_map(static: bool = False) -> dict:
@@ -172,13 +178,18 @@ map_col, rank_col = st.columns([5, 4])
 with map_col:
     if not b.get("county"):
         st.info(t("empty.no_boundary", lang))
+    elif not map_shown:
+        st.info(map_missing or t("empty.no_data", lang))
     else:
+        if not has_values and map_missing:
+            st.info(map_missing)
         show_chart(build_map(), width="stretch", key="map")
     direction = t("ov.better_high" if ind.higher_is_better else "ov.better_low", lang)
     st.caption(t("ov.map_caption", lang, direction=direction))
-    st.caption(t("map.areas_generated", lang) if b["generated"].get(areas_level)
-               else t("ov.map_loaded_areas", lang))
-    if chosen_types and not n_shown:
+    if b["unit"]["features"] or b["township"]["features"]:
+        st.caption(t("map.areas_generated", lang) if b["generated"].get(areas_level)
+                   else t("ov.map_loaded_areas", lang))
+    if map_shown and chosen_types and not n_shown:
         st.info(t("empty.no_facilities", lang))
     elif not chosen_types:
         st.caption(t("empty.no_selection", lang))
@@ -209,7 +220,8 @@ with rank_col:
     colon = "：" if lang == "zh" else ": "
     st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, digits)} · {t('ov.ranking_help', lang)}")
     if gaps.empty:
-        st.info(t("ov.no_ranking", lang))
+        st.info(missing_note(kinds_of_types(ind.facility_types), lang,
+                             t("dom.missing.ranking", lang)) or t("ov.no_ranking", lang))
     else:
         if town != "all" and town in gaps.index:
             st.info(t("ov.selected", lang, name=md_text(town_names[town]), value=fmt(gaps.loc[town, "value"], u, digits),
@@ -240,6 +252,20 @@ def path_text(years, values, planned, lang: str) -> str:
     return " → ".join(parts)
 
 
+def detail_text(key: str, status: str, detail: str) -> str:
+    """The row's detail; for a row without data, the registers not loaded yet, by name."""
+    target = next((tg for tg in TARGETS if tg.key == key), None)
+    if status != "no_data" or target is None or not target.register:
+        return detail
+    kinds = [k for k in kinds_of_types(target.register)
+             if not f["facilities"]["type"].isin(REGISTER_KINDS[k]).any()]
+    if not kinds:
+        return detail
+    names = [t("origin.register", lang, kind=t(f"kind.{k}", lang) if zh
+               else t(f"kind.{k}", lang).lower()) for k in kinds]
+    return t("dom.missing.tracker", lang, items=("、" if zh else ", ").join(names))
+
+
 tracker = pd.DataFrame({
     t("plan.task", lang): plan["task"],
     t("plan.target", lang): plan["plan_zh" if zh else "plan_en"],
@@ -248,7 +274,9 @@ tracker = pd.DataFrame({
     t("plan.planned", lang): [count_text(v) for v in plan["planned"]],
     t("plan.in_data", lang): [count_text(v) for v in plan["in_data"]],
     t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
-    t("plan.detail", lang): plan["detail_zh" if zh else "detail_en"],
+    t("plan.detail", lang): [detail_text(k, s, d) for k, s, d in
+                             zip(plan["key"], plan["status"], plan["detail_zh" if zh else "detail_en"],
+                                 strict=True)],
 })
 # the path from the baseline year to the 2025 target: a small chart and the same in words
 path = plan_history().set_index("key").reindex(plan["key"])
@@ -276,7 +304,7 @@ town_text = "" if town == "all" else f"；{town_names[town]}" if zh else f"; {to
 
 
 def brief() -> bytes:
-    figs = [build_map(static=True)] if b.get("county") else []
+    figs = [build_map(static=True)] if map_shown else []
     if not gaps.empty:
         figs.append(build_bar())
     return brief_html(

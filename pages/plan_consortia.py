@@ -12,74 +12,78 @@ from ui.i18n import current_lang, md_text, t
 
 lang = current_lang()
 page_header("plan_consortia", lang)
-inst = planning.township_instance()
-towns, leads = inst["towns"], inst["leads"]
-st.markdown(t("plan.con.intro", lang, n=len(towns), leads=len(leads)))
-
-state.bind("k", 5, cast=int, bounds=(2, 8))
-state.bind("deviation", 0.5, cast=float, bounds=(0.1, 1.0))
-with st.form("consortia"):
-    c1, c2 = st.columns(2)
-    k = c1.slider(t("plan.con.k", lang), 2, 8, key="k")
-    dev = c2.slider(t("plan.con.deviation", lang), 0.1, 1.0, step=0.1, key="deviation", format="%.1f",
-                    help=t("plan.con.deviation_help", lang))
-    run = st.form_submit_button(t("plan.run", lang), type="primary", icon=":material/play_arrow:")
-
-params = (k, dev)
-if run or (st.query_params.get("run") == "1" and "con_result" not in st.session_state):
-    with st.status(t("plan.solving", lang), expanded=False) as box:
-        try:
-            table, res = consortia.regions_frame(towns, leads, inst["cost"], k, inst["adjacency"], dev,
-                                                 solver="highs")
-            st.session_state["con_result"] = (params, (table, res))
-            box.update(label=t("plan.solved", lang), state="complete")
-        except SitingError as exc:
-            st.session_state["con_result"] = (params, str(exc))
-            box.update(label=t("plan.failed", lang), state="error")
-stored = st.session_state.get("con_result")
-out = stored[1] if stored and stored[0] == params else None
-state.sync(k=k, deviation=dev, run=1 if out is not None else None)
-
-lead_name = dict(zip(leads["id"], leads["name"], strict=True))
-names = towns["name"].astype(str).to_dict()
-model = None
-if isinstance(out, str):
-    st.error(t("plan.con.infeasible", lang, reason=md_text(out)))
-elif out is None:
-    st.info(t("plan.con.press", lang))
+absent = planning.tool_missing("plan_consortia", lang)
+if absent:
+    st.info(absent)
 else:
-    table, res = out
-    model = table["lead"].map(lead_name)
-    pops = towns["population"].groupby(model).sum()
-    st.success(t("plan.con.result", lang, k=k, leads="、".join(md_text(x) for x in pops.index),
-                 low=f"{pops.min():,.0f}", high=f"{pops.max():,.0f}",
-                 contiguous=t("plan.con.contiguous" if res.contiguous else "plan.con.not_contiguous", lang),
-                 mean=f"{float((table['travel'] * towns['population']).sum() / towns['population'].sum()):.1f}"))
+    inst = planning.township_instance()
+    towns, leads = inst["towns"], inst["leads"]
+    st.markdown(t("plan.con.intro", lang, n=len(towns), leads=len(leads)))
 
-labels = model if model is not None else towns["zone"].astype(str)
-title = t("plan.con.region" if model is not None else "plan.con.zone", lang)
-st.plotly_chart(planning.consortia_map(labels, leads if model is not None else None, title, lang),
-                key="map", config={"displaylogo": False})
-st.caption(t("plan.con.map_note" if model is not None else "plan.con.map_zones", lang))
+    state.bind("k", 5, cast=int, bounds=(2, 8))
+    state.bind("deviation", 0.5, cast=float, bounds=(0.1, 1.0))
+    with st.form("consortia"):
+        c1, c2 = st.columns(2)
+        k = c1.slider(t("plan.con.k", lang), 2, 8, key="k")
+        dev = c2.slider(t("plan.con.deviation", lang), 0.1, 1.0, step=0.1, key="deviation", format="%.1f",
+                        help=t("plan.con.deviation_help", lang))
+        run = st.form_submit_button(t("plan.run", lang), type="primary", icon=":material/play_arrow:")
 
-st.subheader(t("plan.con.user", lang))
-st.caption(t("plan.con.user_help", lang))
-user_in = pd.DataFrame({t("plan.col.township", lang): towns["name"].astype(str),
-                        t("plan.con.region", lang): towns["zone"].astype(str)})
-edited = st.data_editor(user_in, key="user_regions", hide_index=True, disabled=[0], width="stretch",
-                        height=35 * (len(user_in) + 1) + 3)
-if model is not None:
-    user = pd.Series(edited.iloc[:, 1].fillna("").astype(str).to_numpy(), index=towns.index)
-    st.subheader(t("plan.con.compare", lang))
-    st.dataframe(planning.comparison_table(model, towns["zone"].astype(str), user, towns, inst, lang,
-                                           model_travel=table["travel"]),
-                 hide_index=True, width="stretch")
-    st.caption(t("plan.con.compare_help", lang))
-    st.subheader(t("plan.con.members", lang))
-    members = pd.DataFrame({t("plan.col.township", lang): [names[c] for c in towns.index],
-                            t("plan.con.region", lang): model.to_numpy(),
-                            t("plan.con.zone", lang): towns["zone"].to_numpy(),
-                            t("plan.col.population", lang): towns["population"].round().to_numpy(),
-                            t("plan.col.lead_min", lang): table["travel"].round(1).to_numpy()})
-    st.dataframe(members, hide_index=True, width="stretch", height=35 * (len(members) + 1) + 3)
+    params = (k, dev)
+    if run or (st.query_params.get("run") == "1" and "con_result" not in st.session_state):
+        with st.status(t("plan.solving", lang), expanded=False) as box:
+            try:
+                table, res = consortia.regions_frame(towns, leads, inst["cost"], k, inst["adjacency"], dev,
+                                                     solver="highs")
+                st.session_state["con_result"] = (params, (table, res))
+                box.update(label=t("plan.solved", lang), state="complete")
+            except SitingError as exc:
+                st.session_state["con_result"] = (params, str(exc))
+                box.update(label=t("plan.failed", lang), state="error")
+    stored = st.session_state.get("con_result")
+    out = stored[1] if stored and stored[0] == params else None
+    state.sync(k=k, deviation=dev, run=1 if out is not None else None)
+
+    lead_name = dict(zip(leads["id"], leads["name"], strict=True))
+    names = towns["name"].astype(str).to_dict()
+    model = None
+    if isinstance(out, str):
+        st.error(t("plan.con.infeasible", lang, reason=md_text(out)))
+    elif out is None:
+        st.info(t("plan.con.press", lang))
+    else:
+        table, res = out
+        model = table["lead"].map(lead_name)
+        pops = towns["population"].groupby(model).sum()
+        st.success(t("plan.con.result", lang, k=k, leads="、".join(md_text(x) for x in pops.index),
+                     low=f"{pops.min():,.0f}", high=f"{pops.max():,.0f}",
+                     contiguous=t("plan.con.contiguous" if res.contiguous else "plan.con.not_contiguous", lang),
+                     mean=f"{float((table['travel'] * towns['population']).sum() / towns['population'].sum()):.1f}"))
+
+    labels = model if model is not None else towns["zone"].astype(str)
+    title = t("plan.con.region" if model is not None else "plan.con.zone", lang)
+    st.plotly_chart(planning.consortia_map(labels, leads if model is not None else None, title, lang),
+                    key="map", config={"displaylogo": False})
+    st.caption(t("plan.con.map_note" if model is not None else "plan.con.map_zones", lang))
+
+    st.subheader(t("plan.con.user", lang))
+    st.caption(t("plan.con.user_help", lang))
+    user_in = pd.DataFrame({t("plan.col.township", lang): towns["name"].astype(str),
+                            t("plan.con.region", lang): towns["zone"].astype(str)})
+    edited = st.data_editor(user_in, key="user_regions", hide_index=True, disabled=[0], width="stretch",
+                            height=35 * (len(user_in) + 1) + 3)
+    if model is not None:
+        user = pd.Series(edited.iloc[:, 1].fillna("").astype(str).to_numpy(), index=towns.index)
+        st.subheader(t("plan.con.compare", lang))
+        st.dataframe(planning.comparison_table(model, towns["zone"].astype(str), user, towns, inst, lang,
+                                               model_travel=table["travel"]),
+                     hide_index=True, width="stretch")
+        st.caption(t("plan.con.compare_help", lang))
+        st.subheader(t("plan.con.members", lang))
+        members = pd.DataFrame({t("plan.col.township", lang): [names[c] for c in towns.index],
+                                t("plan.con.region", lang): model.to_numpy(),
+                                t("plan.con.zone", lang): towns["zone"].to_numpy(),
+                                t("plan.col.population", lang): towns["population"].round().to_numpy(),
+                                t("plan.col.lead_min", lang): table["travel"].round(1).to_numpy()})
+        st.dataframe(members, hide_index=True, width="stretch", height=35 * (len(members) + 1) + 3)
 page_footer(lang)

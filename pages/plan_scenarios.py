@@ -54,95 +54,101 @@ fields = DOMAIN_FIELDS[domain]
 fac = f["facilities"][f["facilities"]["domain"] == domain].reset_index(drop=True)
 types = list(dict.fromkeys(fac["type"]))
 
-st.subheader(t("plan.scn.edit", lang))
-st.caption(t("plan.scn.edit_help", lang))
-frame = planning.editor_frame(fac, st.session_state.get("scn_edits", []), fields)
-cfg = {"id": st.column_config.TextColumn(t("plan.col.id", lang), disabled=True),
-       "name": st.column_config.TextColumn(t("plan.col.name", lang), disabled=True),
-       "type": st.column_config.SelectboxColumn(t("plan.col.type", lang), options=types, required=True,
-                                                format_func=lambda k: facility_label(k, lang)),
-       "lon": st.column_config.NumberColumn(t("plan.col.lon", lang), format="%.5f", min_value=-180, max_value=180),
-       "lat": st.column_config.NumberColumn(t("plan.col.lat", lang), format="%.5f", min_value=-90, max_value=90),
-       "open": st.column_config.CheckboxColumn(t("plan.col.open", lang))}
-cfg.update({k: st.column_config.NumberColumn(t(f"plan.field.{k}", lang), min_value=0) for k in fields})
-edited = st.data_editor(frame, key=f"editor_{domain}_{st.session_state.get('scn_id') or 'new'}",
-                        hide_index=True, column_config=cfg, num_rows="fixed", height=300,
-                        width="stretch")
+# without the village points and population, or any facility of the domain, nothing to compare
+absent = planning.tool_missing("plan_scenarios", lang,
+                               planning.domain_kinds(domain) if fac.empty else ())
+if absent:
+    st.info(absent)
+else:
+    st.subheader(t("plan.scn.edit", lang))
+    st.caption(t("plan.scn.edit_help", lang))
+    frame = planning.editor_frame(fac, st.session_state.get("scn_edits", []), fields)
+    cfg = {"id": st.column_config.TextColumn(t("plan.col.id", lang), disabled=True),
+           "name": st.column_config.TextColumn(t("plan.col.name", lang), disabled=True),
+           "type": st.column_config.SelectboxColumn(t("plan.col.type", lang), options=types, required=True,
+                                                    format_func=lambda k: facility_label(k, lang)),
+           "lon": st.column_config.NumberColumn(t("plan.col.lon", lang), format="%.5f", min_value=-180, max_value=180),
+           "lat": st.column_config.NumberColumn(t("plan.col.lat", lang), format="%.5f", min_value=-90, max_value=90),
+           "open": st.column_config.CheckboxColumn(t("plan.col.open", lang))}
+    cfg.update({k: st.column_config.NumberColumn(t(f"plan.field.{k}", lang), min_value=0) for k in fields})
+    edited = st.data_editor(frame, key=f"editor_{domain}_{st.session_state.get('scn_id') or 'new'}",
+                            hide_index=True, column_config=cfg, num_rows="fixed", height=300,
+                            width="stretch")
 
-with st.expander(t("plan.scn.add", lang), expanded=False), st.form("add_facility", clear_on_submit=True):
-    a1, a2 = st.columns(2)
-    new_name = a1.text_input(t("plan.col.name", lang), max_chars=60)
-    new_type = a2.selectbox(t("plan.col.type", lang), types, format_func=lambda k: facility_label(k, lang))
-    units = f["units"]
-    unit_names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
-    b1, b2, b3 = st.columns(3)
-    at_unit = b1.selectbox(t("plan.scn.at_unit", lang), ["", *unit_names],
-                           format_func=lambda c: t("plan.scn.use_lonlat", lang) if not c else unit_names[c])
-    lon = b2.number_input(t("plan.col.lon", lang), value=None, min_value=107.0, max_value=109.0, format="%.5f")
-    lat = b3.number_input(t("plan.col.lat", lang), value=None, min_value=30.5, max_value=32.0, format="%.5f")
-    caps = {}
-    for col, k in zip(st.columns(len(fields)), fields, strict=True):
-        caps[k] = col.number_input(t(f"plan.field.{k}", lang), value=None, min_value=0.0)
-    if st.form_submit_button(t("plan.scn.add_button", lang), icon=":material/add_location:"):
-        try:
-            added = st.session_state.get("scn_added", [])
-            edit = planning.new_facility(f["facilities"], units, new_type, new_name, lon, lat,
-                                         at_unit or None, caps, [c["id"] for c in added])
-            st.session_state["scn_added"] = [*added, edit]
-        except ValueError:
-            st.error(t("plan.scn.add_error", lang))
-added = st.session_state.get("scn_added", [])
-if added:
-    st.caption(t("plan.scn.added_list", lang, names="、".join(md_text(c["name"]) for c in added)))
-    if st.button(t("plan.scn.clear_added", lang), key="clear_added"):
-        st.session_state["scn_added"] = []
-        st.rerun()
+    with st.expander(t("plan.scn.add", lang), expanded=False), st.form("add_facility", clear_on_submit=True):
+        a1, a2 = st.columns(2)
+        new_name = a1.text_input(t("plan.col.name", lang), max_chars=60)
+        new_type = a2.selectbox(t("plan.col.type", lang), types, format_func=lambda k: facility_label(k, lang))
+        units = f["units"]
+        unit_names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
+        b1, b2, b3 = st.columns(3)
+        at_unit = b1.selectbox(t("plan.scn.at_unit", lang), ["", *unit_names],
+                               format_func=lambda c: t("plan.scn.use_lonlat", lang) if not c else unit_names[c])
+        lon = b2.number_input(t("plan.col.lon", lang), value=None, min_value=107.0, max_value=109.0, format="%.5f")
+        lat = b3.number_input(t("plan.col.lat", lang), value=None, min_value=30.5, max_value=32.0, format="%.5f")
+        caps = {}
+        for col, k in zip(st.columns(len(fields)), fields, strict=True):
+            caps[k] = col.number_input(t(f"plan.field.{k}", lang), value=None, min_value=0.0)
+        if st.form_submit_button(t("plan.scn.add_button", lang), icon=":material/add_location:"):
+            try:
+                added = st.session_state.get("scn_added", [])
+                edit = planning.new_facility(f["facilities"], units, new_type, new_name, lon, lat,
+                                             at_unit or None, caps, [c["id"] for c in added])
+                st.session_state["scn_added"] = [*added, edit]
+            except ValueError:
+                st.error(t("plan.scn.add_error", lang))
+    added = st.session_state.get("scn_added", [])
+    if added:
+        st.caption(t("plan.scn.added_list", lang, names="、".join(md_text(c["name"]) for c in added)))
+        if st.button(t("plan.scn.clear_added", lang), key="clear_added"):
+            st.session_state["scn_added"] = []
+            st.rerun()
 
-changes = [*added, *diff_changes(planning.editor_frame(fac, [], fields), edited, fields)]
-st.session_state["scn_changes"] = changes
-before = indicator_table()
-try:
-    with st.spinner(t("plan.scn.computing", lang)):
-        after = planning.scenario_table(changes) if changes else before
-except ValueError as exc:
-    st.error(t("plan.scn.bad_change", lang, reason=md_text(exc)))
-    after = before
+    changes = [*added, *diff_changes(planning.editor_frame(fac, [], fields), edited, fields)]
+    st.session_state["scn_changes"] = changes
+    before = indicator_table()
+    try:
+        with st.spinner(t("plan.scn.computing", lang)):
+            after = planning.scenario_table(changes) if changes else before
+    except ValueError as exc:
+        st.error(t("plan.scn.bad_change", lang, reason=md_text(exc)))
+        after = before
 
-st.subheader(t("plan.scn.results", lang))
-st.caption(t("plan.scn.n_changes", lang, n=len(changes)))
-st.dataframe(planning.indicator_comparison(before, after, domain, lang), hide_index=True,
-             width="stretch")
-st.caption(t("plan.scn.table_help", lang))
-st.plotly_chart(planning.scenario_map(fac, changes, lang), key="map", config={"displaylogo": False})
+    st.subheader(t("plan.scn.results", lang))
+    st.caption(t("plan.scn.n_changes", lang, n=len(changes)))
+    st.dataframe(planning.indicator_comparison(before, after, domain, lang), hide_index=True,
+                 width="stretch")
+    st.caption(t("plan.scn.table_help", lang))
+    st.plotly_chart(planning.scenario_map(fac, changes, lang), key="map", config={"displaylogo": False})
 
-st.subheader(t("plan.scn.save", lang))
-with st.form("save_scenario"):
-    # the field follows the scenario's name when that changes (opened, another domain, deleted),
-    # and otherwise keeps what was typed
-    if st.session_state.get("scn_name_shown") != st.session_state.get("scn_name", ""):
-        st.session_state["scn_name_field"] = st.session_state["scn_name_shown"] = \
-            st.session_state.get("scn_name", "")
-    name = st.text_input(t("plan.scn.name", lang), key="scn_name_field",
-                         max_chars=1000)  # longer than MAX_NAME: refused with a message, not cut
-    if st.form_submit_button(t("plan.scn.save_button", lang), type="primary", icon=":material/save:"):
-        saves, most = int(st.session_state.get(SAVES_KEY, 0)), store.max_per_session()
-        try:
-            if saves >= most:
-                st.error(t("plan.scn.session_limit", lang, n=saves, max=most))
-            else:
-                new_id = store.save(path, name, domain, changes)
-                st.session_state[SAVES_KEY] = saves + 1
-                clean = store.clean_name(name)
-                st.session_state.update(scn_id=new_id, scn_name=clean, scn_name_shown=clean, scn_edits=[
-                    c for c in changes if c["op"] != "add"])
-                st.query_params["scenario"] = new_id
-                st.success(t("plan.scn.saved", lang, id=new_id))
-        except store.ScenarioNameError as exc:
-            st.error(t("plan.scn.need_name", lang) if exc.reason == "empty"
-                     else t("plan.scn.name_control", lang) if exc.reason == "control"
-                     else t("plan.scn.name_too_long", lang, max=store.MAX_NAME, n=exc.length))
-        except store.ScenarioLimitError as exc:
-            st.error(t("plan.scn.store_full", lang, max=exc.limit))
+    st.subheader(t("plan.scn.save", lang))
+    with st.form("save_scenario"):
+        # the field follows the scenario's name when that changes (opened, another domain, deleted),
+        # and otherwise keeps what was typed
+        if st.session_state.get("scn_name_shown") != st.session_state.get("scn_name", ""):
+            st.session_state["scn_name_field"] = st.session_state["scn_name_shown"] = \
+                st.session_state.get("scn_name", "")
+        name = st.text_input(t("plan.scn.name", lang), key="scn_name_field",
+                             max_chars=1000)  # longer than MAX_NAME: refused with a message, not cut
+        if st.form_submit_button(t("plan.scn.save_button", lang), type="primary", icon=":material/save:"):
+            saves, most = int(st.session_state.get(SAVES_KEY, 0)), store.max_per_session()
+            try:
+                if saves >= most:
+                    st.error(t("plan.scn.session_limit", lang, n=saves, max=most))
+                else:
+                    new_id = store.save(path, name, domain, changes)
+                    st.session_state[SAVES_KEY] = saves + 1
+                    clean = store.clean_name(name)
+                    st.session_state.update(scn_id=new_id, scn_name=clean, scn_name_shown=clean, scn_edits=[
+                        c for c in changes if c["op"] != "add"])
+                    st.query_params["scenario"] = new_id
+                    st.success(t("plan.scn.saved", lang, id=new_id))
+            except store.ScenarioNameError as exc:
+                st.error(t("plan.scn.need_name", lang) if exc.reason == "empty"
+                         else t("plan.scn.name_control", lang) if exc.reason == "control"
+                         else t("plan.scn.name_too_long", lang, max=store.MAX_NAME, n=exc.length))
+            except store.ScenarioLimitError as exc:
+                st.error(t("plan.scn.store_full", lang, max=exc.limit))
 
 st.subheader(t("plan.scn.list", lang))
 st.caption(t("plan.scn.access_note", lang))

@@ -74,9 +74,15 @@ def test_admin_logs_in_and_uploads_through_the_real_widget(admin_server, open_pa
     page.wait_for_selector('[data-testid="stFileChipName"]')  # the name is shortened there
     _choose(page, "Register kind", "Village clinics")
     _choose(page, "Coordinate system", "GCJ-02")
+    page.get_by_role("spinbutton", name="Year").fill("2024")  # the sample has no year column
     _settle(page)
+    # "Load" checks first and says what the load will replace; nothing is written yet
     page.get_by_role("button", name="Load", exact=True).click()
+    _settle(page, "will replace 194 generated village clinics")
+    assert _loads(path) == before
+    page.get_by_role("button", name="Confirm load").click()
     _settle(page, f"{SAMPLE.name}: read 8, loaded 6, rejected 2.")
+    assert "replaced 194 generated village clinics" in page.inner_text("body")
     assert "Rows rejected in this file, and why" in page.inner_text("body")
     assert _loads(path) == [*before, SAMPLE.name]
     # the admin state is in the session, never in the address

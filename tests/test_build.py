@@ -80,3 +80,46 @@ def test_rebuild_replaces_a_corrupt_file(tmp_path):
     assert db.ensure(path) is True
     assert db.is_usable(path)
     assert db.ensure(path) is False
+
+
+def test_no_demo_is_kept_by_later_builds_and_ensure(tmp_path):
+    """``build --no-demo`` leaves out the generated registers; later builds, ``ensure`` of a
+    lost file and the user's loads keep that choice until ``build --demo``."""
+    path = tmp_path / "equity.duckdb"
+    out = run_etl("--db", str(path), "build", "--no-demo")
+    assert out.returncode == 0, out.stderr
+    assert db.demo_marker(path).exists() and not db.uses_demo(path)
+
+    def counts() -> tuple[int, int, int, int]:
+        con = db.connect(path, read_only=True)
+        try:
+            return con.execute(
+                "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM units "
+                "WHERE lon IS NOT NULL OR population IS NOT NULL), "
+                "(SELECT count(*) FROM facilities), (SELECT count(*) FROM loads)").fetchone()
+        finally:
+            con.close()
+
+    # the reference units (codes, names, urban/rural), no point, no population, no facility
+    assert counts() == (162, 0, 0, 0)
+    status = run_etl("--db", str(path), "status")
+    assert status.returncode == 0, status.stderr
+    s = json.loads(status.stdout[: status.stdout.index("}") + 1])
+    assert s["demo"] is False and s["facilities"] == 0 and s["residents"] == 0
+    assert "--no-demo" in status.stdout
+    # a real register loaded, then rebuilt without saying anything: still no demo
+    load = run_etl("--db", str(path), "load", str(ROOT / "data/samples/clinics_sample_gbk_gcj02.csv"),
+                   "--kind", "clinics", "--crs", "gcj02", "--year", "2024")
+    assert load.returncode == 0, load.stderr
+    db.build(path)
+    assert counts() == (162, 0, 6, 1)
+    # the file lost: ensure rebuilds it, still without the demo and with the kept load
+    path.unlink()
+    assert db.ensure(path) is True
+    assert counts() == (162, 0, 6, 1)
+    # --demo brings the generated registers back (and the real clinics replace the generated ones)
+    back = run_etl("--db", str(path), "build", "--demo")
+    assert back.returncode == 0, back.stderr
+    assert db.uses_demo(path) and not db.demo_marker(path).exists()
+    n_units, located, n_fac, n_loads = counts()
+    assert located == 162 and n_fac > 6 and n_loads == len(db.read_manifest(paths.MANIFEST)) + 1

@@ -13,6 +13,7 @@ import asyncio
 import re
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_load as bl  # noqa: E402
 
 APP = ROOT / "app.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _event_loop_of_its_own():
+    """``asyncio.run`` in a thread of its own: a browser test earlier in this worker leaves
+    Playwright's sync event loop running in the main thread, where ``asyncio.run`` refuses."""
+    real = asyncio.run
+
+    def run(main, **kwargs):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(real, main, **kwargs).result()
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(asyncio, "run", run)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="module")

@@ -99,17 +99,30 @@ def loads_in(path) -> list[str]:
 
 def change_controls_disabled(at: AppTest) -> bool:
     return (at.file_uploader[0].proto.disabled and at.button(key="up_load").disabled
-            and at.button(key="up_validate").disabled and at.button(key="rebuild").disabled)
+            and at.button(key="up_validate").disabled and at.button(key="rebuild").disabled
+            and at.button(key="reg_withdraw").disabled and at.button(key="reg_restore").disabled)
+
+
+def has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
 
 
 def upload(at: AppTest, file: Path, kind: str, crs: str = "wgs84", action: str = "up_load",
-           mapping: str = "") -> None:
+           mapping: str = "", *, year: int | None = 2024, scope: tuple[str, ...] = (),
+           confirm: bool = True) -> None:
+    """Fill in the upload form and click ``action``; "Load" shows what the load will do, and
+    with ``confirm`` (when the check offers it) "Confirm load" then loads."""
     at.file_uploader[0].upload(file.name, file.read_bytes())
     at.selectbox(key="up_kind").set_value(kind)
     at.selectbox(key="up_crs").set_value(crs)
+    at.number_input(key="up_year").set_value(year)
+    at.multiselect(key="up_scope").set_value(list(scope))
     at.text_area(key="up_map").set_value(mapping)
     at.button(key=action).click().run()
     assert not at.exception, at.exception
+    if action == "up_load" and confirm and has_button(at, "up_confirm"):
+        at.button(key="up_confirm").click().run()
+        assert not at.exception, at.exception
 
 
 # --- no admin configured -------------------------------------------------------------------------
@@ -393,3 +406,183 @@ def test_throttle_keys_by_client_address_and_forgets():
     assert auth.client_address("203.0.113.9", {"X-Forwarded-For": "10.0.0.1"}) == "203.0.113.9"
     assert auth.client_address("127.0.0.1", {"x-forwarded-for": "6.6.6.6, 198.51.100.7"}) == "198.51.100.7"
     assert auth.client_address(None, {}) == ""
+
+
+# --- registers: check before the load, withdraw and restore, the log ---------------------------
+
+def generated_clinics(path) -> int:
+    """Generated village clinics in use (``facilities`` holds the rows in use only)."""
+    con = db.connect(path, read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM facilities WHERE type = 'village_clinic' "
+                           "AND is_synthetic").fetchone()[0]
+    finally:
+        con.close()
+
+
+def register_table(at: AppTest, lang: str = "en"):
+    return next(d.value for d in at.dataframe
+                if t("dp.reg.col_superseded_by", lang) in d.value.columns)
+
+
+def register_row(at: AppTest, register_id: int, lang: str = "en") -> dict:
+    table = register_table(at, lang)
+    return table[table[t("dp.reg.col_id", lang)] == register_id].iloc[0].to_dict()
+
+
+def alerts(at: AppTest) -> str:
+    return " ".join(shown(x.value) for kind in (at.warning, at.info, at.success, at.error) for x in kind)
+
+
+@pytest.mark.parametrize(("lang", "says"), [("en", "will replace 194 generated village clinics"),
+                                            ("zh", "将替换示例数据：村卫生室 194 行")])
+def test_load_shows_what_it_replaces_and_changes_nothing_until_confirmed(private_db, monkeypatch,
+                                                                         lang, says):
+    before = loads_in(private_db)
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang=lang)
+    login(at, "admin", PASSWORD)
+    assert not has_button(at, "up_confirm")  # nothing to confirm before a check
+    upload(at, SAMPLE, "clinics", "gcj02", confirm=False)
+    assert says in alerts(at)
+    assert any(t("dp.pv_not_yet", lang) in c.value for c in at.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("dp.rows_loadable", lang)] == "6" and metrics[t("dp.rows_rejected", lang)] == "2"
+    # nothing written: no load, the generated clinics still in use, no raw file
+    assert loads_in(private_db) == before and generated_clinics(private_db) == 194
+    assert not (private_db.parent / "raw").exists()
+    # a setting changed after the check voids it: checked again, still nothing written
+    at.number_input(key="up_year").set_value(2023)
+    at.button(key="up_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any(t("dp.pv_changed", lang) in c.value for c in at.caption)
+    assert loads_in(private_db) == before and generated_clinics(private_db) == 194
+    # confirmed as checked: loaded, and the generated clinics register is superseded
+    at.button(key="up_confirm").click().run()
+    assert not at.exception, at.exception
+    after = loads_in(private_db)
+    assert after == [*before, SAMPLE.name]
+    assert generated_clinics(private_db) == 0
+    assert not has_button(at, "up_confirm")
+    new_id = len(after)
+    generated = register_row(at, 5, lang)
+    assert generated[t("dp.reg.col_status", lang)] == t("dp.reg.st_superseded", lang)
+    assert generated[t("dp.reg.col_superseded_by", lang)] == str(new_id)
+    assert generated[t("dp.reg.col_origin", lang)] == t("dp.reg.generated", lang)
+    real = register_row(at, new_id, lang)
+    assert real[t("dp.reg.col_year", lang)] == t("dp.reg.year_value", lang, year=2023)
+    assert real[t("dp.reg.col_by", lang)] == "admin"
+    assert real[t("dp.reg.col_rows", lang)] == 6 and real[t("dp.reg.col_shown", lang)] == 6
+    done = {"en": "replaced 194 generated village clinics", "zh": "已替换示例数据：村卫生室 194 行"}
+    assert done[lang] in alerts(at)
+
+
+def test_a_register_without_a_year_is_refused_with_the_etl_message(private_db, monkeypatch):
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02", year=None)
+    assert any("the file has no year column" in shown(e.value) for e in at.error)
+    assert any(t("dp.up_year_hint", "en") in c.value for c in at.caption)
+    assert not has_button(at, "up_confirm")
+    assert len(loads_in(private_db)) == 7
+
+
+def test_a_scope_replaces_the_generated_rows_inside_it_only(private_db, monkeypatch):
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="zh")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02", scope=("511723107",), confirm=False)  # 任市镇
+    assert "将替换示例数据：村卫生室 34 行" in alerts(at)
+    assert "范围：任市镇" in alerts(at)
+    at.button(key="up_confirm").click().run()
+    assert generated_clinics(private_db) == 194 - 34
+    assert register_row(at, 5, "zh")[t("dp.reg.col_status", "zh")] == t("dp.reg.st_partly", "zh")
+
+
+def test_withdraw_brings_the_generated_rows_back_and_restore_reapplies(private_db, monkeypatch):
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    login(at, "admin", PASSWORD)
+    upload(at, SAMPLE, "clinics", "gcj02")
+    new_id = len(loads_in(private_db))
+    assert generated_clinics(private_db) == 0
+    at.selectbox(key="reg_pick").set_value(new_id).run()
+    assert at.button(key="reg_restore").disabled and not at.button(key="reg_withdraw").disabled
+    at.button(key="reg_withdraw").click().run()
+    assert not at.exception, at.exception
+    assert generated_clinics(private_db) == 194
+    assert "brought back 194 generated village clinics" in alerts(at)
+    assert register_row(at, new_id)[t("dp.reg.col_status", "en")] == t("dp.reg.st_withdrawn", "en")
+    assert register_row(at, 5)[t("dp.reg.col_status", "en")] == t("dp.reg.st_active", "en")
+    assert at.button(key="reg_withdraw").disabled and not at.button(key="reg_restore").disabled
+    at.button(key="reg_restore").click().run()
+    assert not at.exception, at.exception
+    assert generated_clinics(private_db) == 0
+    assert "replaced 194 generated village clinics" in alerts(at)
+    assert register_row(at, 5)[t("dp.reg.col_status", "en")] == t("dp.reg.st_superseded", "en")
+    # the log says who did what; the events file is kept beside the database for build
+    log = next(d.value for d in at.dataframe if t("dp.reg.col_who", "en") in d.value.columns)
+    mine = log[log[t("dp.reg.col_id", "en")] == new_id]
+    assert list(mine[t("dp.reg.col_event", "en")]) == [t(f"dp.reg.ev_{e}", "en")
+                                                       for e in ("restore", "withdraw", "load")]
+    assert set(mine[t("dp.reg.col_who", "en")]) == {"admin"}
+    events = (private_db.parent / "raw" / "events.csv").read_text("utf-8")
+    assert events.count(",admin\n") == 2
+    # a rebuild replays the load, the withdrawal and the restoration: the same state
+    db.build(private_db)
+    assert generated_clinics(private_db) == 0
+
+
+def test_withdraw_and_restore_need_the_login(private_db, monkeypatch):
+    at = open_page(private_db, monkeypatch, admin_env=PASSWORD, lang="en")
+    assert at.button(key="reg_withdraw").disabled and at.button(key="reg_restore").disabled
+    at.selectbox(key="reg_pick").set_value(5).run()
+    button = at.button(key="reg_withdraw")
+    button.proto.disabled = False  # a forged click: a client that ignores "disabled"
+    button.click().run()
+    assert not at.exception, at.exception
+    assert generated_clinics(private_db) == 194
+    assert register_row(at, 5)[t("dp.reg.col_status", "en")] == t("dp.reg.st_active", "en")
+
+    def script():
+        import streamlit as st
+
+        from ui import registers
+
+        for name, withdraw in (("withdraw", True), ("restore", False)):
+            try:
+                registers.set_withdrawn(5, withdraw)
+                st.write(f"{name}: done")
+            except PermissionError:
+                st.write(f"{name}: refused")
+
+    direct = AppTest.from_function(script, default_timeout=60)
+    direct.secrets = NO_SECRETS
+    direct.run()
+    assert [m.value for m in direct.markdown] == ["withdraw: refused", "restore: refused"]
+    assert generated_clinics(private_db) == 194
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_registers_table_and_summary_on_the_default_database(built_db, monkeypatch, lang):
+    at = open_page(built_db, monkeypatch, lang=lang)
+    assert any(s.value == t("dp.reg.heading", lang) for s in at.subheader)
+    table = register_table(at, lang)
+    assert len(table) == 6
+    assert set(table[t("dp.reg.col_status", lang)]) == {t("dp.reg.st_active", lang)}
+    assert set(table[t("dp.reg.col_origin", lang)]) == {t("dp.reg.generated", lang)}
+    assert set(table[t("dp.reg.col_scope", lang)]) == {t("dp.reg.county", lang)}
+    summary = next(d.value for d in at.dataframe if t("dp.reg.col_in_use", lang) in d.value.columns)
+    clinics = summary[summary[t("dp.reg.col_kind", lang)] == t("kind.clinics", lang)].iloc[0]
+    assert clinics[t("dp.reg.sum_generated_active", lang)] == 194
+    assert clinics[t("dp.reg.sum_real_active", lang)] == 0
+    assert clinics[t("dp.reg.col_in_use", lang)] == t("dp.reg.use_generated", lang)
+
+
+def test_no_register_is_explained(tmp_path, monkeypatch):
+    """A database with the reference data and no facility register: the page says so."""
+    from tests.conftest import reference_db
+
+    path = tmp_path / "equity.duckdb"
+    reference_db(path).close()
+    at = open_page(path, monkeypatch, admin_env=PASSWORD, lang="zh")
+    assert any(t("dp.reg.none", "zh") in i.value for i in at.info)
+    login(at, "admin", PASSWORD)
+    assert not [b for b in at.button if b.key == "reg_withdraw"]

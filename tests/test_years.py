@@ -46,7 +46,7 @@ def two_years(built_db, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("years")
     path = folder / "equity.duckdb"
     shutil.copyfile(built_db, path)
-    for year, keep in ((2023, lambda i: i % 3 == 0), (2024, lambda i: True)):
+    for year, keep in ((2023, lambda i: i % 3 == 0), (2024, lambda _i: True)):
         f = _register(CLINICS, folder / f"clinics_{year}.csv", year, keep)
         done = subprocess.run([sys.executable, "-m", "etl", "--db", str(path), "load", str(f),
                                "--kind", "clinics"], cwd=ROOT, capture_output=True, text=True,

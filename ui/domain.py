@@ -33,6 +33,7 @@ __all__ = [
     "metric_label", "metric_value",
     "footer", "gap_rows", "glance_table", "header", "indicator_facts", "localise", "overrides_from", "render_domain",
     "settings_of", "show_table", "slider_format", "township_table", "unit_table",
+    "kinds_of_types", "missing_note", "missing_section", "missing_text", "show_glance",
 ]
 
 #: Slider range of each setting a domain page can change: key -> (min, max, step).
@@ -338,6 +339,33 @@ def glance_table(table: IndicatorTable, keys: Sequence[str], townships: pd.DataF
     return out
 
 
+def missing_text(items: Sequence[str], lang: str, what: str) -> str:
+    """What a section lacks, in words: the registers not loaded (``items``: register kinds,
+    ``population`` for the village points and population), what that leaves out (``what``)
+    and how to load them.
+
+    >>> missing_text(["population", "elderly_care"], "zh", "无法计算“养老床位”").split("。")[0]
+    '尚未导入分村人口登记表、养老托育机构登记表：村（社区）人口与位置缺失，无法计算“养老床位”'
+    >>> missing_text(["clinics"], "en", "the map has no values")[:60]
+    'Not loaded yet: the village clinics register. The map has no'
+    """
+    zh = lang == "zh"
+    labels = []
+    for item in items:
+        kind = t(f"kind.{item}", lang)
+        labels.append(t("origin.register", lang, kind=kind if zh else kind.lower()))
+    names = "、".join(labels) if zh or len(labels) < 2 else (
+        ", ".join(labels[:-1]) + " and " + labels[-1])
+    effect = what
+    if "population" in items:
+        effect = t("dom.missing.population", lang) + ("，" if zh else "; ") + what
+    if not zh:
+        effect = effect[:1].upper() + effect[1:]
+    how = ("、" if zh else ", ").join(t("dom.missing.how", lang, kind=k) for k in items)
+    how += ("，" if zh else ", ") + t("dom.missing.upload", lang)
+    return t("dom.missing", lang, items=names, effect=effect, how=how)
+
+
 # -- Streamlit -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -410,6 +438,56 @@ def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,
         return
     st.dataframe(frame, hide_index=True, width="stretch", placeholder="–")
     download_buttons(frame, name, lang, key)
+
+
+def missing_note(kinds: Sequence[str], lang: str, what: str, *,
+                 population: bool = True, every: bool = False) -> str | None:
+    """:func:`missing_text` for a section that shows facilities of the register ``kinds``
+    (and needs the village points and population unless ``population`` is False), or None
+    when the current data hold all of them (with ``every``: any of the kinds)."""
+    from etl.schema import REGISTER_KINDS
+    from metrics.provenance import missing_items
+    from ui.data import frames
+
+    f = frames()
+    items = missing_items(f["units"] if population else None, f["facilities"], REGISTER_KINDS,
+                          kinds)
+    if every and len([i for i in items if i in kinds]) < len(kinds):
+        return None
+    return missing_text(items, lang, what) if items else None
+
+
+def missing_section(kinds: Sequence[str], lang: str, title: str, *,
+                    population: bool = False, every: bool = False) -> str | None:
+    """:func:`missing_note` for the section headed ``title`` (“{title}” has no data)."""
+    return missing_note(kinds, lang, t("dom.missing.section", lang, name=title),
+                        population=population, every=every)
+
+
+def show_glance(view: DomainView, keys: Sequence[str], name: str, title: str, *,
+                key: str) -> None:
+    """The townships × indicators table of ``keys`` (:meth:`DomainView.glance`) with its
+    downloads; when it holds no value, the sentence naming the registers it lacks."""
+    import streamlit as st
+
+    frame = view.glance(keys)
+    if frame.iloc[:, 1:].isna().all().all():
+        types = sorted({ty for k in keys for ty in INDICATORS[k].facility_types})
+        st.info(missing_section(kinds_of_types(types), view.lang, title, population=True)
+                or t("empty.no_data", view.lang))
+        return
+    show_table(frame, name, view.lang, key=key)
+
+
+def kinds_of_types(types: Sequence[str]) -> list[str]:
+    """The register kinds that hold facilities of ``types``, in register order.
+
+    >>> kinds_of_types(["village_clinic", "health_centre"])
+    ['hospitals', 'clinics']
+    """
+    from etl.schema import REGISTER_KINDS
+
+    return [k for k, ts in REGISTER_KINDS.items() if set(ts) & set(types)]
 
 
 def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str | None]:
@@ -762,9 +840,12 @@ def render_domain(domain: str, lang: str) -> DomainView:
     unit = unit_of(ind, lang)
     county = table.county.loc[ind.key]
     if county["n_units"] == 0:
+        # say which registers are missing (population, the indicator's kinds), else why
+        note = missing_note(kinds_of_types(ind.facility_types), lang,
+                            t("dom.missing.indicator", lang, name=label_of(ind, lang)))
         types = "、".join(facility_label(x, lang) for x in ind.facility_types)
-        st.info(t("dom.empty.indicator", lang, types=md_text(types),
-                  column=md_text(ind.numerator or "lon/lat")))
+        st.info(note or t("dom.empty.indicator", lang, types=md_text(types),
+                          column=md_text(ind.numerator or "lon/lat")))
         return view
 
     key = (data_key(), ind.key, tuple(sorted(over.items())))

@@ -133,6 +133,22 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.empty.no_urban": ("数据中没有城镇或乡村单元，无法比较城乡。",
                            "The data hold no urban or no rural units: no urban-rural comparison."),
     "dom.empty.facility_none": ("数据中没有{what}。", "The data hold no {what}."),
+    # what is missing (a database built without the demo, or some registers not loaded yet)
+    "dom.missing": ("尚未导入{items}：{effect}。导入后即可显示：{how}。",
+                    "Not loaded yet: {items}. {effect}. Shown once loaded: {how}."),
+    "dom.missing.population": ("村（社区）人口与位置缺失", "the population and points of the "
+                               "villages and communities are missing"),
+    "dom.missing.how": ("`python -m etl load 文件 --kind {kind}`", "`python -m etl load FILE --kind {kind}`"),
+    "dom.missing.upload": ("或由管理员在“数据”页上传", "or an admin uploads it on the Data page"),
+    "dom.missing.indicator": ("无法计算“{name}”", "“{name}” cannot be computed"),
+    "dom.missing.section": ("“{name}”暂无数据", "“{name}” has no data"),
+    "dom.missing.map": ("地图上没有可显示的村（社区）数值或设施", "the map has no village values or "
+                        "facilities to show"),
+    "dom.missing.cards": ("各领域的城乡对比卡片无法计算", "the urban-rural cards cannot be computed"),
+    "dom.missing.card": ("无法计算“{name}”的城乡值", "the urban and rural values of “{name}” "
+                         "cannot be computed"),
+    "dom.missing.ranking": ("乡镇排名无法计算", "the township ranking cannot be computed"),
+    "dom.missing.tracker": ("尚未导入{items}", "Not loaded yet: {items}"),
     # education
     "dom.edu.kinds": ("学校与幼儿园（按类型）", "Schools and kindergartens by kind"),
     "dom.edu.students": ("在校生（人）", "Students"),

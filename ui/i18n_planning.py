@@ -5,6 +5,13 @@ them start with ``plan.``, except the four page titles ``page.plan_*``).
 """
 
 PLANNING_TEXT: dict[str, tuple[str, str]] = {
+    # a tool without the data it needs (etl build --no-demo, registers not loaded yet)
+    "plan.missing.tool": ("“{name}”无法运行", "“{name}” cannot run"),
+    "plan.missing.candidates": ("医院与卫生院登记表中没有可作次中心候选的中心卫生院或乡镇卫生院，"
+                                "“卫生次中心选址”无法运行。",
+                                "The hospitals and health centres register holds no central or "
+                                "township health centre to choose as a sub-centre: the sub-centre "
+                                "siting cannot run."),
     "page.plan_subcentre": ("卫生次中心选址", "Medical sub-centre siting"),
     "page.plan_consortia": ("医共体分区", "Medical consortia regions"),
     "page.plan_boarding": ("寄宿制学校", "Boarding schools"),

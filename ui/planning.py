@@ -59,9 +59,18 @@ def coverage_stats(cost: np.ndarray, weights: np.ndarray, open_cols: Sequence[in
 
     >>> coverage_stats(np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0]), [0], 30)
     {'within': 1.0, 'share': 25.0, 'mean_min': 38.75}
+
+    No open site, or no village: nobody is within reach and the mean is unknown.
+
+    >>> coverage_stats(np.zeros((2, 0)), np.array([1.0, 3.0]), [], 30)
+    {'within': 0.0, 'share': 0.0, 'mean_min': nan}
+    >>> coverage_stats(np.zeros((0, 2)), np.zeros(0), [0], 30)
+    {'within': 0.0, 'share': nan, 'mean_min': nan}
     """
-    near = cost[:, list(open_cols)].min(axis=1)
     tot = float(weights.sum())
+    if not len(open_cols) or not cost.shape[0]:
+        return {"within": 0.0, "share": 0.0 if tot else float("nan"), "mean_min": float("nan")}
+    near = cost[:, list(open_cols)].min(axis=1)
     within = float(weights[near <= threshold_min].sum())
     return {"within": within, "share": 100 * within / tot if tot else float("nan"),
             "mean_min": float(np.dot(weights, near) / tot) if tot else float("nan")}
@@ -124,6 +133,34 @@ def region_map(fig: go.Figure, areas: Mapping[str, Any], labels: pd.Series,
 
 
 # -- Streamlit -------------------------------------------------------------------------------
+
+#: The register kinds each planning tool needs, besides the village points and population.
+TOOL_KINDS: dict[str, tuple[str, ...]] = {
+    "plan_subcentre": ("hospitals",), "plan_consortia": ("hospitals",),
+    "plan_boarding": ("schools",),
+}
+
+
+def domain_kinds(domain: str) -> list[str]:
+    """The register kinds of a domain's facilities.
+
+    >>> domain_kinds("health")
+    ['hospitals', 'clinics']
+    """
+    from etl.schema import FACILITY_TYPES
+    from ui.domain import kinds_of_types
+
+    return kinds_of_types([ty for ty, spec in FACILITY_TYPES.items() if spec[0] == domain])
+
+
+def tool_missing(page_key: str, lang: str, kinds: Sequence[str] | None = None) -> str | None:
+    """The sentence naming the registers a planning tool lacks (village points and population,
+    its :data:`TOOL_KINDS` or ``kinds``) and how to load them; None when it can run."""
+    from ui.domain import missing_note
+
+    return missing_note(TOOL_KINDS.get(page_key, ()) if kinds is None else kinds, lang,
+                        t("plan.missing.tool", lang, name=t(f"page.{page_key}", lang)))
+
 
 def _key() -> str:
     from ui.data import data_key

@@ -14,6 +14,8 @@ version meanwhile; every session moves to the new one at its next rerun (``ui.da
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import tempfile
 from collections.abc import Callable
@@ -22,13 +24,16 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import streamlit as st
 
-from etl import aliases, db, locks, pipeline, readers
+from etl import aliases, db, locks, pipeline, readers, schema
 from ui import auth
 from ui import data as ui_data
-from ui.i18n import md_text, t
+from ui import registers as ui_registers
+from ui.i18n import facility_label, md_text, t
 
-__all__ = ["CRS_OPTIONS", "RESULT_KEY", "UPLOAD_TYPES", "load_bytes", "max_upload_mb", "parse_mapping",
-           "rebuild", "rebuild_action", "safe_name", "scrub", "upload_action", "validate_bytes"]
+__all__ = ["CRS_OPTIONS", "RESULT_KEY", "UPLOAD_TYPES", "Settings", "load_bytes", "max_upload_mb",
+           "parse_mapping", "rebuild", "rebuild_action", "safe_name", "scrub", "type_label",
+           "type_options",
+           "upload_action", "validate_bytes"]
 
 #: Extensions offered by the uploader (the readers check the content as well).
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "txt", "xlsx", "xlsm", "geojson", "json")
@@ -89,22 +94,29 @@ def _with_temp_file(data: bytes, name: str, work: Callable[[Path], pipeline.Load
 
 
 def validate_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
-                   overrides: dict[str, str] | None = None) -> pipeline.LoadResult:
-    """Check an uploaded file as ``python -m etl validate`` does; writes nothing."""
+                   overrides: dict[str, str] | None = None, year: int | None = None,
+                   scope: tuple[str, ...] | None = None,
+                   type: str | None = None) -> pipeline.LoadResult:  # noqa: A002 - as --type
+    """Check an uploaded file as ``python -m etl validate`` does (a year required, from the
+    file or ``year``); writes nothing. ``result.supersedes`` says what a load would replace."""
     auth.require_admin()
 
     def work(path: Path) -> pipeline.LoadResult:
         with ui_data.cursor() as cur:
             return pipeline.process_file(cur, path, kind, crs=crs, overrides=overrides,
-                                         file_name=path.name)
+                                         file_name=path.name, year=year, scope=scope or None,
+                                         type=type, require_year=True)
 
     return _with_temp_file(data, name, work)
 
 
 def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
-               overrides: dict[str, str] | None = None,
+               overrides: dict[str, str] | None = None, year: int | None = None,
+               scope: tuple[str, ...] | None = None, type: str | None = None,  # noqa: A002
+               who: str | None = None,
                on_wait: locks.OnWait | None = None) -> pipeline.LoadResult:
-    """Load an uploaded file as ``python -m etl load`` does (atomic; raw file kept)."""
+    """Load an uploaded file as ``python -m etl load`` does (atomic; raw file kept; a year
+    required), recorded as loaded by ``who``."""
     auth.require_admin()
     path_db = ui_data.db_path()
 
@@ -112,7 +124,9 @@ def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
         # one writer at a time across processes; viewers keep reading the published version
         with db.writing(path_db, what=f"upload {path.name}", on_wait=on_wait) as change:
             result = pipeline.load_file(change.con, path, kind, crs=crs, overrides=overrides,
-                                        data_dir=path_db.parent, file_name=path.name)
+                                        data_dir=path_db.parent, file_name=path.name,
+                                        year=year, scope=scope or None, type=type,
+                                        require_year=True, who=who)
             if result.already_loaded:
                 change.discard()
         ui_data.refresh()
@@ -145,37 +159,112 @@ def scrub(text: str) -> str:
 
 # --- the page's actions: progress on screen, outcome kept in Session State ----------------------
 
-def upload_action(file: object, kind: str, crs: str, map_text: str, *, validate_only: bool,
-                  lang: str) -> None:
-    """Validate or load the uploaded ``file`` with progress shown; keep the outcome for the page.
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What the upload form says besides the file: as ``etl load``'s options."""
 
-    After a load that wrote rows the caches are cleared and the script reruns, so every
-    table on the page (and on every other page) shows the new data.
+    kind: str
+    crs: str = "wgs84"
+    map_text: str = ""
+    year: int | None = None
+    scope: tuple[str, ...] = ()
+    type: str | None = None
+
+    def signature(self, data: bytes, name: str) -> str:
+        """The file's content and name with these settings: a preview is confirmed only for
+        the same signature."""
+        h = hashlib.sha256(data)
+        h.update(repr((name, self.kind, self.crs, str(self.map_text or "").strip(), self.year,
+                       tuple(sorted(self.scope)), self.type)).encode("utf-8"))
+        return h.hexdigest()
+
+
+def type_options() -> list[str | None]:
+    """The form's facility types (as ``--type``): None (from the file) and every type, kind by kind."""
+    return [None, *(c for k in schema.FACILITY_KINDS for c in schema.REGISTER_KINDS[k])]
+
+
+def type_label(code: str | None, lang: str) -> str:
+    """An option of the form's type select: the kind and the type, or "from the file"."""
+    if code is None:
+        return t("dp.up_type_file", lang)
+    kind = next((k for k, v in schema.REGISTER_KINDS.items() if code in v), "")
+    return f"{ui_registers.kind_label(kind, lang)} · {facility_label(code, lang)}"
+
+
+#: ETL notes that :func:`ui.registers.register_lines` says per language instead.
+_REGISTER_NOTES = ("登记表：", "将替换", "已替换")
+
+
+def _outcome(result: pipeline.LoadResult, settings: Settings, mode: str, lang: str) -> dict:
+    done = mode == "loaded"
+    if done or result.already_loaded:
+        summary = result.summary_zh() if lang == "zh" else result.summary_en()
+    else:
+        summary = t("dp.pv_summary", lang, file=result.file_name, read=result.rows_read,
+                    ok=result.rows_loaded, rejected=result.rows_rejected)
+    lines = []
+    if settings.kind in schema.FACILITY_KINDS and not result.already_loaded:
+        lines = ui_registers.register_lines(settings.kind, result.year, result.scope,
+                                            result.supersedes, lang, done=done,
+                                            town_names=ui_data.township_names())
+    return {"mode": mode, "summary": summary, "rows_read": result.rows_read,
+            "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
+            "load_id": result.load_id, "already": result.already_loaded, "register": lines,
+            "replaces": bool(result.supersedes),
+            "notes": [n for n in result.notes if not n.startswith(_REGISTER_NOTES)],
+            "rejects": result.rejects.copy()}
+
+
+def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> None:
+    """Check or load the uploaded ``file`` with progress shown; keep the outcome for the page.
+
+    ``mode``: ``validate`` checks only; ``load`` checks and keeps the check as a preview to
+    confirm (what the load will read, reject and replace); ``confirm`` loads, but only the
+    file and settings of that preview: when either changed the preview is void and the file
+    is checked again instead. After a preview, or a load that wrote rows, the script reruns
+    (the form then offers the confirmation; after a load every table shows the new data).
     """
     if file is None:
         st.session_state[RESULT_KEY] = {"error": t("dp.up_need_file", lang)}
         return
     name = safe_name(getattr(file, "name", "upload"))
+    kind = settings.kind
     try:
-        overrides = parse_mapping(map_text, kind)
+        overrides = parse_mapping(settings.map_text, kind)
     except ValueError as exc:
         st.session_state[RESULT_KEY] = {"file": name, "error": t("dp.up_bad_map", lang, line=str(exc))}
         return
-    outcome: dict = {"file": name, "validated": validate_only}
+    if settings.type is not None and settings.type not in schema.REGISTER_KINDS.get(kind, ()):
+        allowed = "、".join(facility_label(c, lang) for c in schema.REGISTER_KINDS.get(kind, ()))
+        st.session_state[RESULT_KEY] = {"file": name, "error": t(
+            "dp.up_bad_type", lang, type=facility_label(settings.type, lang),
+            kind=ui_registers.kind_label(kind, lang), types=allowed or "—")}
+        return
+    data = file.getvalue()
+    signature = settings.signature(data, name)
+    previous = st.session_state.get(RESULT_KEY) or {}
+    write = mode == "confirm" and previous.get("pending") == signature
+    changed = mode == "confirm" and not write
+    outcome: dict = {"file": name}
     with st.status(t("dp.up_running", lang, file=md_text(name)), expanded=True) as box:
         box.write(t("dp.up_step_save", lang))
         box.write(t("dp.up_step_read", lang))
-        if not validate_only:
+        if write:
             box.write(t("dp.up_step_write", lang))
         try:
-            data = file.getvalue()
-            if validate_only:
-                result = validate_bytes(data, name, kind, crs=crs, overrides=overrides or None)
+            kwargs = {"crs": settings.crs, "overrides": overrides or None, "year": settings.year,
+                      "scope": tuple(settings.scope) or None, "type": settings.type}
+            if write:
+                result = load_bytes(data, name, kind, who=ui_registers.admin_name(),
+                                    on_wait=lambda zh, en: box.info(zh if lang == "zh" else en),
+                                    **kwargs)
             else:
-                result = load_bytes(data, name, kind, crs=crs, overrides=overrides or None,
-                                    on_wait=lambda zh, en: box.info(zh if lang == "zh" else en))
+                result = validate_bytes(data, name, kind, **kwargs)
         except (readers.RegisterReadError, locks.BusyError, db.DatabaseInUseError) as exc:
             outcome["error"] = exc.zh if lang == "zh" else exc.en
+            if "--year" in outcome["error"]:
+                outcome["hint"] = t("dp.up_year_hint", lang)
         except PermissionError:
             outcome["error"] = t("auth.admin_only", lang)
         except (ValueError, OSError, duckdb.Error) as exc:
@@ -187,13 +276,13 @@ def upload_action(file: object, kind: str, crs: str, map_text: str, *, validate_
             st.session_state[RESULT_KEY] = outcome
             return
         box.update(label=t("dp.up_done", lang), state="complete", expanded=False)
-    outcome.update(summary=result.summary_zh() if lang == "zh" else result.summary_en(),
-                   rows_read=result.rows_read, rows_loaded=result.rows_loaded,
-                   rows_rejected=result.rows_rejected, load_id=result.load_id,
-                   already=result.already_loaded, notes=list(result.notes),
-                   rejects=result.rejects.copy())
+    mode_done = "loaded" if write else ("validate" if mode == "validate" else "preview")
+    outcome.update(_outcome(result, settings, mode_done, lang), changed=changed,
+                   pending=signature if mode_done == "preview" else None)
     st.session_state[RESULT_KEY] = outcome
-    if not validate_only and not result.already_loaded:
+    if mode_done == "preview":
+        st.rerun()  # the form now offers "Confirm load" beside what the load will do
+    if write and not result.already_loaded:
         # show the new load's rejects in the page's table, and start with an empty uploader
         st.session_state[SELECT_LOAD_KEY] = str(result.load_id)
         st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
