@@ -216,7 +216,7 @@ def _read_any(path: Path, name: str, kind: str, sheet: str | None,
 
 # --- messages without paths ---------------------------------------------------
 
-#: An absolute path in a message: POSIX (``/tmp/x/y.csv``) or Windows (``C:\\x\\y.csv``).
+#: An absolute path in a message: POSIX (``/var/x/y.csv``) or Windows (``C:\\x\\y.csv``).
 _ABS_PATH = re.compile(r"(?<![\w.~])(?:[A-Za-z]:[\\/]|\\\\|/)(?:[^\s'\"<>|:*?\\/]+[\\/])+"
                        r"([^\s'\"<>|:*?\\/]*)")
 #: Longest parser message quoted in a :class:`RegisterReadError`.
@@ -227,7 +227,7 @@ def scrub(text: object, path: Path | None = None, name: str | None = None) -> st
     """``text`` without any absolute path: ``path`` becomes ``name``, any other absolute path
     its last part; cut to :data:`_MAX_DETAIL` characters.
 
-    >>> scrub("No such file: '/tmp/equity-upload-1/a.xlsx'")
+    >>> scrub("No such file: '/var/lib/equity-upload-1/a.xlsx'")
     "No such file: 'a.xlsx'"
     >>> scrub("There is no item named 'xl/worksheets/sheet1.xml' in /srv/up/b.xlsx")
     "There is no item named 'xl/worksheets/sheet1.xml' in b.xlsx"

@@ -138,11 +138,11 @@ events {{
     worker_connections 4096;
 }}
 http {{
-{log}    client_body_temp_path {run}/tmp/client_body;
-    proxy_temp_path {run}/tmp/proxy;
-    fastcgi_temp_path {run}/tmp/fastcgi;
-    uwsgi_temp_path {run}/tmp/uwsgi;
-    scgi_temp_path {run}/tmp/scgi;
+{log}    client_body_temp_path {run}/temp/client_body;
+    proxy_temp_path {run}/temp/proxy;
+    fastcgi_temp_path {run}/temp/fastcgi;
+    uwsgi_temp_path {run}/temp/uwsgi;
+    scgi_temp_path {run}/temp/scgi;
     server_tokens off;
 
     map $http_upgrade $connection_upgrade {{
@@ -302,7 +302,7 @@ def serve(args: argparse.Namespace) -> int:
         except subprocess.CalledProcessError as exc:
             print(f"serve: building the database failed ({exc.returncode})", file=sys.stderr)
             return 1
-    (run_dir / "tmp").mkdir(parents=True, exist_ok=True)
+    (run_dir / "temp").mkdir(parents=True, exist_ok=True)
     conf = run_dir / "nginx.conf"
     conf.write_text(nginx_conf(args.port, ports, run_dir, host=args.host,
                                body_mb=max_upload_mb(app_dir) + 1, access_log=args.access_log))

@@ -150,7 +150,7 @@ _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\"]+)+[/\\]?")
 def scrub(text: str) -> str:
     """A message without server paths: every absolute path shortened to its last part.
 
-    >>> scrub("No such file: '/tmp/equity-upload-x1/清单.csv' (in /srv/app/data)")
+    >>> scrub("No such file: '/var/lib/equity-upload-x1/清单.csv' (in /srv/app/data)")
     "No such file: '清单.csv' (in data)"
     """
     return _PATH.sub(lambda m: m.group(0).rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1],
