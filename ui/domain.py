@@ -620,6 +620,21 @@ def _card_values(table: IndicatorTable, key: str) -> dict[str, float | None]:
             "rural": groups.get("rural")}
 
 
+def signed(delta: float | None, ind: Indicator) -> str:
+    """A change in the indicator's precision, with its sign; no "-0"; ``–`` when missing.
+
+    >>> from metrics.indicators import INDICATORS
+    >>> ind = INDICATORS["edu_primary_share_30min"]
+    >>> signed(2.34, ind), signed(-0.04, ind), signed(None, ind)
+    ('+2.3', '0.0', '–')
+    """
+    if delta is None:
+        return "–"
+    digits = 2 if value_format(ind) == ",.2f" else 1
+    shown = round(delta, digits)
+    return f"{shown:+,.{digits}f}" if shown else f"{0:.{digits}f}"
+
+
 def fmt_change(delta: float, ind: Indicator, lang: str, prev: int) -> str:
     """A change from the previous year: percentage points for per-cent indicators.
 
@@ -630,9 +645,7 @@ def fmt_change(delta: float, ind: Indicator, lang: str, prev: int) -> str:
     '0.0 pp (vs 2023)'
     """
     unit = unit_of(ind, lang)
-    digits = 2 if value_format(ind) == ",.2f" else 1
-    shown = round(delta, digits)
-    text = f"{shown:+,.{digits}f}" if shown else f"{0:.{digits}f}"
+    text = signed(delta, ind)
     if unit == "%":
         text += " 个百分点" if lang == "zh" else " pp"
     elif unit:
@@ -740,14 +753,10 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
         old = dict(zip(then["township_code"].astype(str), then["value"], strict=True))
         unit = unit_of(ind, lang)
         unit = ("个百分点" if lang == "zh" else "pp") if unit == "%" else unit
-        digits = 2 if value_format(ind) == ",.2f" else 1
-        deltas = [change(v, old.get(str(c))) for c, v in zip(frame["township_code"], frame["value"],
-                                                                strict=True)]
         out.insert(list(out.columns).index(t("dom.col.value", lang)) + 1,
                    with_unit(t("year.change", lang, prev=before[0]), unit, lang),
-                   ["–" if d is None else (f"{round(d, digits):+,.{digits}f}"
-                                           if round(d, digits) else f"{0:.{digits}f}")
-                    for d in deltas])
+                   [signed(change(v, old.get(str(c))), ind)
+                    for c, v in zip(frame["township_code"], frame["value"], strict=True)])
     rename = {t("dom.col.value", lang): header_value}
     if ind.weight == "population":
         rename[t("dom.col.weight_pop", lang)] = t("dom.col.weight_pop", lang, band=band_label(ind, lang))
