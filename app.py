@@ -27,20 +27,20 @@ def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 
 
 pages = {
-    t("page.overview", lang): [_page("pages/overview.py", "overview", ":material/dashboard:", default=True)],
+    t("page.overview", lang): [_page("views/overview.py", "overview", ":material/dashboard:", default=True)],
     t("nav.services", lang): [
-        _page("pages/education.py", "education", ":material/school:"),
-        _page("pages/health.py", "health", ":material/local_hospital:"),
-        _page("pages/elderly_care.py", "elderly_care", ":material/elderly:"),
-        _page("pages/culture.py", "culture", ":material/theater_comedy:"),
+        _page("views/education.py", "education", ":material/school:"),
+        _page("views/health.py", "health", ":material/local_hospital:"),
+        _page("views/elderly_care.py", "elderly_care", ":material/elderly:"),
+        _page("views/culture.py", "culture", ":material/theater_comedy:"),
     ],
     t("page.planning", lang): [
-        _page("pages/plan_subcentre.py", "plan_subcentre", ":material/add_location_alt:"),
-        _page("pages/plan_consortia.py", "plan_consortia", ":material/hub:"),
-        _page("pages/plan_boarding.py", "plan_boarding", ":material/hotel:"),
-        _page("pages/plan_scenarios.py", "plan_scenarios", ":material/compare:"),
+        _page("views/plan_subcentre.py", "plan_subcentre", ":material/add_location_alt:"),
+        _page("views/plan_consortia.py", "plan_consortia", ":material/hub:"),
+        _page("views/plan_boarding.py", "plan_boarding", ":material/hotel:"),
+        _page("views/plan_scenarios.py", "plan_scenarios", ":material/compare:"),
     ],
-    t("page.data", lang): [_page("pages/data.py", "data", ":material/database:")],
+    t("page.data", lang): [_page("views/data.py", "data", ":material/database:")],
 }
 page = st.navigation(pages)
 lang = language_selector()

@@ -6,12 +6,8 @@ a warm load (a new visitor on a running server) and widget changes (a rerun in t
 session). Targets from issue 4: cold load < 2 s, widget change < 300 ms.
 
 What runs: a page load (cold or warm) is the whole frame, ``app.py`` with the page, for
-every page: a ``pages/`` folder puts Streamlit in its folder mode until a run calls
-``st.navigation``, and AppTest resets that before every run, so the other pages' first run
-starts with the page script alone and ``ui.frame.ensure_framed`` reruns it through ``app.py``
-(as it does for a first visitor on a deep link after a restart). Widget changes on the pages
-other than the overview run the page script alone (the rerun happens once per session), so
-the frame's own part (navigation, language switch, link) is in the overview's changes only.
+every page (the page scripts live in ``views/``, so Streamlit never runs one alone). Widget
+changes rerun the same session through ``app.py`` too.
 
     python bench/bench_pages.py [--repeat 5]
 """
@@ -65,9 +61,9 @@ def main() -> int:
         return at
 
     rows = []
-    domain_pages = ("pages/education.py", "pages/health.py", "pages/elderly_care.py",
-                    "pages/culture.py")
-    for page in ("pages/overview.py", "pages/data.py", *domain_pages):
+    domain_pages = ("views/education.py", "views/health.py", "views/elderly_care.py",
+                    "views/culture.py")
+    for page in ("views/overview.py", "views/data.py", *domain_pages):
         cold, warm_load = [], []
         for _ in range(args.repeat):
             st.cache_data.clear()
@@ -82,14 +78,14 @@ def main() -> int:
         rows.append((page, "load, warm caches", statistics.median(warm_load), COLD_TARGET_S))
 
     changes = {
-        "pages/overview.py": [
+        "views/overview.py": [
             ("indicator", lambda at, i: at.selectbox(key="ind").set_value(
                 ["health_beds_per_1000", "edu_primary_share_30min"][i % 2])),
             ("threshold", lambda at, i: at.slider(key="primary_lower_max_min").set_value(20 + i)),
             ("township", lambda at, i: at.selectbox(key="town").set_value(
                 ["511723107", "511723109"][i % 2])),
         ],
-        "pages/data.py": [
+        "views/data.py": [
             ("register kind", lambda at, i: at.selectbox(key="kind").set_value(
                 ["clinics", "culture"][i % 2])),
         ],
@@ -97,7 +93,7 @@ def main() -> int:
         **{page: [("township", lambda at, i: at.selectbox(key="town").set_value(
             ["511723107", "511723109"][i % 2]))] for page in domain_pages},
     }
-    changes["pages/education.py"].append(
+    changes["views/education.py"].append(
         ("threshold", lambda at, i: at.slider(key="primary_lower_max_min").set_value(20 + i)))
     for page, actions in changes.items():
         at = fresh(page)

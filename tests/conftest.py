@@ -67,7 +67,7 @@ def reference_db(path: Path | str):
 def open_app(db_path: Path | str, monkeypatch, page: str | None = None, /, *,
              timeout: float = 120, **params: str | list[str]):
     """The app (``app.py``) on the database ``db_path`` with ``params`` in the URL, switched to
-    ``pages/<page>.py`` when given, after one run that raised nothing. Every cache is cleared
+    ``views/<page>.py`` when given, after one run that raised nothing. Every cache is cleared
     first: the loaders' caches live as long as the process, and each test starts afresh."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -79,7 +79,7 @@ def open_app(db_path: Path | str, monkeypatch, page: str | None = None, /, *,
     for k, v in params.items():
         at.query_params[k] = v
     if page is not None:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -11,9 +11,9 @@ from tests.conftest import open_app
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/overview.py", "pages/education.py", "pages/health.py", "pages/elderly_care.py",
-         "pages/culture.py", "pages/plan_subcentre.py", "pages/plan_consortia.py",
-         "pages/plan_boarding.py", "pages/plan_scenarios.py", "pages/data.py"]
+PAGES = ["views/overview.py", "views/education.py", "views/health.py", "views/elderly_care.py",
+         "views/culture.py", "views/plan_subcentre.py", "views/plan_consortia.py",
+         "views/plan_boarding.py", "views/plan_scenarios.py", "views/data.py"]
 
 
 def test_every_registered_page_runs(built_db, monkeypatch):
@@ -42,7 +42,7 @@ def test_frame_on_overview_and_data(built_db, monkeypatch, lang):
     # the first run only; the browser test checks it after reruns)
     assert any(t("share.help", lang) in c.value for c in at.sidebar.caption)
     assert at.sidebar.button_group(key="lang").value == lang
-    for page, key in (("pages/overview.py", "overview"), ("pages/data.py", "data")):
+    for page, key in (("views/overview.py", "overview"), ("views/data.py", "data")):
         at.switch_page(page)
         at.run()
         assert at.title[0].value == t(f"page.{key}", lang)
@@ -57,11 +57,11 @@ def test_language_survives_page_switches(built_db, monkeypatch):
     # loses sidebar widgets drawn before st.navigation on reruns
     at = open_app(built_db, monkeypatch, lang="en")
     assert at.title[0].value == "Overview"
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert at.title[0].value == "Data"
     assert at.query_params["lang"] in ("en", ["en"])
-    at.switch_page("pages/overview.py")
+    at.switch_page("views/overview.py")
     at.run()
     assert at.title[0].value == "Overview"
     assert at.query_params["lang"] in ("en", ["en"])

@@ -1,10 +1,11 @@
 """A shared link opened first after a restart gets the whole app, not a bare page.
 
-Streamlit runs a fresh server in its old multipage mode while a ``pages/`` folder exists and
-no run has called ``st.navigation`` yet: a first visitor arriving on ``/health`` would get the
-page script alone, with Streamlit's automatic file list (app, culture, data, …) instead of our
-menu, and no language switch or share box. ``ui.frame.page_header`` detects that and reruns
-through ``app.py``. Each test starts its own server, so the link really is the first visit.
+Streamlit runs a fresh server in its old multipage mode when a folder named ``pages/`` sits
+beside the main script: a first visitor arriving on ``/health`` would get the page script alone,
+with Streamlit's automatic file list (app, culture, data, …) instead of our menu, and no
+language switch or share box. The page scripts therefore live in ``views/`` and every run goes
+through ``app.py``'s ``st.navigation``; no Streamlit internals are touched. Each test starts its
+own server, so the link really is the first visit.
 """
 
 from __future__ import annotations

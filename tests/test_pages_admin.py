@@ -67,7 +67,7 @@ def open_page(path, monkeypatch, *, admin_env: str | None = None, secrets: dict 
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -341,9 +341,9 @@ def test_scenario_delete_needs_admin(private_db, monkeypatch):
     assert not at.exception, at.exception
     assert scenarios.get(store, sid) is not None
     # log in on the Data page (same session), come back and delete
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     login(at, "admin", PASSWORD)
-    at.switch_page("pages/plan_scenarios.py").run()
+    at.switch_page("views/plan_scenarios.py").run()
     assert not at.button(key="scn_delete").disabled
     at.selectbox(key="scn_pick").set_value(sid)
     at.button(key="scn_delete").click().run()

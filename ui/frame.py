@@ -186,32 +186,8 @@ def sources(lang: str, *, markdown: bool = False) -> list[str]:
     return out
 
 
-def ensure_framed() -> None:
-    """Rerun through ``app.py`` when Streamlit ran this page script on its own.
-
-    While a ``pages/`` folder exists, a fresh Streamlit server runs in its old multipage
-    mode until some run has called ``st.navigation``: a first visitor arriving on a shared
-    link such as ``/health`` would get the page script alone, with Streamlit's automatic
-    file list instead of our menu and no language switch or share box. ``app.py`` always
-    calls ``st.navigation`` before running a page, which clears the flag, so seeing it set
-    here means the frame was skipped: clear it and rerun; the rerun keeps the page and its
-    query string and goes through ``app.py``. Once per session at most: Streamlit's AppTest
-    sets the flag again before every run, and rerunning there on every run would drop the
-    button clicks of that run.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get("_reframed"):
-        st.session_state["_reframed"] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_header(page_key: str, lang: str) -> None:
-    """Title, subtitle, the synthetic-data banner (whenever it applies) and the data year.
-
-    First makes sure the page runs inside the app's frame (:func:`ensure_framed`)."""
-    ensure_framed()
+    """Title, subtitle, the synthetic-data banner (whenever it applies) and the data year."""
     lang = normalise_lang(lang)
     st.title(t(f"page.{page_key}", lang))
     st.caption(f"{t('app.title', lang)} · {t('app.subtitle', lang)}")
