@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from metrics import settings
-from metrics.geo import nearest_km, pairs_within_km
+from metrics import settings, travel
+from metrics.geo import nearest_km
 
 __all__ = [
     "FcaResult",
@@ -148,7 +148,8 @@ def travel_time_min(
     """Travel time in minutes from straight-line distance: ``dist_km × detour ÷ speed × 60``.
 
     Speed of ``mode`` and the detour factor come from :mod:`metrics.settings`
-    (``overrides`` replaces defaults). A Series stays a Series (same index).
+    (``overrides`` replaces defaults); the rate is :func:`metrics.travel.minutes_per_km`,
+    the straight-line model's. A Series stays a Series (same index).
 
     Examples
     --------
@@ -157,10 +158,7 @@ def travel_time_min(
     >>> travel_time_min([1.0, 2.0], "walk", {"detour_factor": 1.0, "speed_walk_kmh": 6.0})
     array([10., 20.])
     """
-    speed = settings.get(settings.speed_key(mode), overrides)
-    if speed <= 0:
-        raise ValueError(f"speed of {mode!r} must be positive")
-    factor = settings.get("detour_factor", overrides) / speed * 60.0
+    factor = travel.minutes_per_km(mode, overrides)
     if isinstance(dist_km, pd.Series):
         return (dist_km.astype("float64") * factor).rename("time_min")
     out = np.asarray(dist_km, dtype=np.float64) * factor
@@ -502,15 +500,15 @@ def two_step_fca_points(
     speed_kmh: float | None = None,
     decay: Decay | None = None,
     overrides: Mapping[str, float] | None = None,
-    workers: int = -1,
+    model: travel.TravelModel | None = None,
 ) -> FcaResult:
-    """2SFCA from coordinates: catchments by straight-line travel time.
+    """2SFCA from coordinates: catchments by travel time.
 
-    Travel time is ``dist_km × detour ÷ speed × 60`` (:func:`travel_time_min`);
-    the pairs within ``threshold_min`` are found with
-    :func:`metrics.geo.pairs_within_km` at radius
-    ``threshold_min / 60 × speed ÷ detour`` and fed to :func:`two_step_fca_arrays`.
-    ``speed_kmh`` overrides the speed of ``mode``.
+    The pairs within ``threshold_min`` by ``mode`` come from the travel model
+    (:func:`metrics.travel.within`; straight line: ``dist_km × detour ÷ speed × 60``,
+    pairs found at radius ``threshold_min / 60 × speed ÷ detour``) and are fed to
+    :func:`two_step_fca_arrays`. ``speed_kmh`` overrides the speed of ``mode``;
+    ``model``: the travel model (default the straight line).
 
     Examples
     --------
@@ -522,14 +520,8 @@ def two_step_fca_points(
     over = dict(overrides or {})
     if speed_kmh is not None:
         over[settings.speed_key(mode)] = speed_kmh
-    speed = settings.get(settings.speed_key(mode), over)
-    detour = settings.get("detour_factor", over)
-    if speed <= 0 or detour <= 0:
-        raise ValueError("speed and detour factor must be positive")
-    radius_km = threshold_min / 60.0 * speed / detour
-    src, dst, dist_km = pairs_within_km(demand_lat, demand_lon, supply_lat, supply_lon,
-                                        radius_km, workers=workers)
-    time_min = travel_time_min(dist_km, mode, over)
-    # the radius already bounds the pairs: keep them all, whatever the rounding
-    return two_step_fca_arrays(demand, supply, src, dst, np.minimum(time_min, threshold_min),
-                               np.inf, decay)
+    radius_km = threshold_min / travel.minutes_per_km(mode, over)
+    pairs = travel.within((demand_lat, demand_lon), (supply_lat, supply_lon), radius_km, model)
+    src, dst, time_min = pairs.pairs(mode, threshold_min, over)
+    # the pairs are already bounded by the threshold: keep them all, whatever the rounding
+    return two_step_fca_arrays(demand, supply, src, dst, time_min, np.inf, decay)

@@ -5,20 +5,22 @@ age band, from which facility types, by which travel mode, against which thresho
 target of :mod:`metrics.settings`. Computing is split so a change of a speed, the detour
 factor or a threshold is cheap:
 
-* :func:`prepare` does the threshold-independent work once: great-circle distance from
-  every unit to the nearest facility of each type group, the unit-facility pairs within
-  ``max_radius_km`` for the 2SFCA indicators, the distance quintiles to the county town,
+* :func:`prepare` does the threshold-independent work once, asking the travel model
+  (:mod:`metrics.travel`, straight line by default): the nearest facility of each type
+  group for every unit, the unit-facility pairs within ``max_radius_km`` for the 2SFCA
+  indicators; and the distance quintiles to the county town,
   and every indicator that no setting changes (provision, ratios, coverage) with its
   summaries.
-* :func:`evaluate` turns distances into minutes with the settings (and ``overrides``),
+* :func:`evaluate` turns them into minutes with the settings (and ``overrides``),
   applies the thresholds, runs the 2SFCA and summarises each indicator by urban/rural, by
   township and by distance quintile with :func:`metrics.inequality.summarise`.
 
 Unit values by kind (unit *i* = village or community, P_i its population in the
 indicator's age band):
 
-* ``time_to_nearest``: t_i = d_i × detour ÷ v × 60 (minutes), d_i the great-circle km to
-  the nearest facility of the types, v the speed of the indicator's mode.
+* ``time_to_nearest``: t_i = minutes to the nearest facility of the types by the
+  indicator's mode (:mod:`metrics.travel`; straight line: d_i × detour ÷ v × 60, d_i the
+  great-circle km, v the speed of the mode).
 * ``share_within``: 100 · [t_i ≤ t0] (%); its population-weighted mean is the share of
   the band within the standard, Σ P_i [t_i ≤ t0] / Σ P_i. A unit with no facility of the
   types anywhere counts as outside.
@@ -53,9 +55,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics import settings
-from metrics.access import travel_time_min, two_step_fca_arrays
-from metrics.geo import haversine_km, nearest_km, pairs_within_km
+from metrics import settings, travel
+from metrics.access import two_step_fca_arrays
 from metrics.inequality import summarise
 from metrics.provision import allocate_to_units, compare_target, coverage_by_tier
 
@@ -359,15 +360,10 @@ INDICATORS: Mapping[str, Indicator] = MappingProxyType({i.key: i for i in CATALO
 
 @dataclass(frozen=True)
 class _Catchment:
-    """Unit-facility pairs within ``radius_km`` for one 2SFCA indicator (positions)."""
+    """Unit-facility pairs of one 2SFCA indicator (from the travel model) and the supply."""
 
-    origin: np.ndarray
-    dest: np.ndarray
-    dist_km: np.ndarray
+    pairs: travel.Within
     supply: np.ndarray
-    radius_km: float
-    fac_lat: np.ndarray
-    fac_lon: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -376,9 +372,10 @@ class Prepared:
 
     ``units``: one row per unit (index ``code``) with ``urban_rural``, ``township_code``,
     ``dist_town_km`` and ``distance_quintile`` (Q1 nearest the county town). ``weights``:
-    the summary weight of every indicator per unit. ``nearest_km``: km to the nearest
-    facility of each type group (column ``"+".join(types)``; inf when there is none, NaN
-    when the unit has no point). ``static_values``/``static_summaries``: indicators no
+    the summary weight of every indicator per unit. ``nearest``: the nearest facility of
+    each type group (key ``"+".join(types)``), as the travel model answered it;
+    :attr:`nearest_km` its km as a table (inf when there is none, NaN when the unit has no
+    point). ``model``: the travel model used. ``static_values``/``static_summaries``: indicators no
     setting changes. ``base_values``/``base_summaries``: the travel-time indicators at
     the default settings, reused by :func:`evaluate` when an indicator's own settings
     (:attr:`Indicator.depends_on`) are unchanged or its unit values come out the same.
@@ -389,18 +386,23 @@ class Prepared:
     catalogue: tuple[Indicator, ...]
     units: pd.DataFrame = field(repr=False)
     weights: pd.DataFrame = field(repr=False)
-    nearest_km: pd.DataFrame = field(repr=False)
+    nearest: Mapping[str, travel.Nearest] = field(repr=False)
     static_values: pd.DataFrame = field(repr=False)
     static_summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
     base_values: pd.DataFrame = field(repr=False)
     base_summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
     catchments: Mapping[str, _Catchment] = field(repr=False)
-    unit_lat: np.ndarray = field(repr=False)
-    unit_lon: np.ndarray = field(repr=False)
+    located: np.ndarray = field(repr=False)
     max_radius_km: float = 50.0
     notes: tuple[str, ...] = ()
     #: Indicators whose facility registers hold no row (:func:`register_loaded`): no data.
     unloaded: frozenset[str] = frozenset()
+    model: travel.TravelModel = travel.STRAIGHT
+
+    @property
+    def nearest_km(self) -> pd.DataFrame:
+        """Km to the nearest facility of each type group (units × groups)."""
+        return pd.DataFrame({k: v.km for k, v in self.nearest.items()}, index=self.units.index)
 
 
 def _group_label(types: Sequence[str]) -> str:
@@ -424,18 +426,6 @@ def _band(u: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     if missing:
         raise ValueError(f"units lack population columns {missing}")
     return u[list(columns)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(float).sum(axis=1)
-
-
-def _nearest(u: pd.DataFrame, fac: pd.DataFrame) -> np.ndarray:
-    """Km to the nearest facility: inf when there is none, NaN for units without a point."""
-    out = np.full(len(u), np.nan)
-    ok = (u["lat"].notna() & u["lon"].notna()).to_numpy()
-    f_ok = (fac["lat"].notna() & fac["lon"].notna()).to_numpy()
-    if ok.any():
-        d, _ = nearest_km(u["lat"].to_numpy(float)[ok], u["lon"].to_numpy(float)[ok],
-                          fac["lat"].to_numpy(float)[f_ok], fac["lon"].to_numpy(float)[f_ok])
-        out[ok] = d
-    return out
 
 
 def _placeable(u: pd.DataFrame, fac: pd.DataFrame) -> pd.DataFrame:
@@ -547,14 +537,6 @@ def _weights(u: pd.DataFrame, ind: Indicator) -> np.ndarray:
     return _band(u, ind.population)
 
 
-def _pairs(lat: np.ndarray, lon: np.ndarray, f_lat: np.ndarray, f_lon: np.ndarray,
-           radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    pos = np.flatnonzero(ok)
-    o, d, km = pairs_within_km(lat[ok], lon[ok], f_lat, f_lon, radius_km)
-    return pos[o], d, km
-
-
 def prepare(
     units: pd.DataFrame,
     facilities: pd.DataFrame,
@@ -562,6 +544,7 @@ def prepare(
     county_town: tuple[float, float] | None = None,
     max_radius_km: float = 50.0,
     catalogue: Sequence[Indicator] = CATALOGUE,
+    model: travel.TravelModel | None = None,
 ) -> Prepared:
     """Threshold-independent work for every indicator of ``catalogue``, done once.
 
@@ -581,6 +564,8 @@ def prepare(
         new pairs itself when a catchment needs more (correct, just slower).
     catalogue : sequence of Indicator
         The indicators to prepare.
+    model : TravelModel, optional
+        The travel model (:mod:`metrics.travel`); default the straight line.
 
     Returns
     -------
@@ -620,7 +605,8 @@ def prepare(
             county_town = (float(np.average(lat[ok], weights=w)),
                            float(np.average(lon[ok], weights=w)))
     if county_town is not None:
-        dist_town = haversine_km(lat, lon, county_town[0], county_town[1])
+        # remoteness as a place, not a trip: the straight distance to the county town
+        dist_town = travel.distance_km((lat, lon), ([county_town[0]], [county_town[1]]))[:, 0]
     else:
         dist_town = np.full(len(u), np.nan)
         notes.append("no county-town point: distance quintiles left out")
@@ -633,7 +619,8 @@ def prepare(
     frame.attrs["county_town"] = county_town
     groupings = {by: frame[by].to_numpy(object) for by in GROUPINGS}
 
-    nearest_cols: dict[str, np.ndarray] = {}
+    model = model or travel.STRAIGHT
+    nearest_cols: dict[str, travel.Nearest] = {}
     weights: dict[str, np.ndarray] = {}
     static_values: dict[str, np.ndarray] = {}
     static_summaries: dict[str, dict[str, dict[str, Any] | None]] = {}
@@ -650,13 +637,11 @@ def prepare(
             continue
         label = _group_label(ind.facility_types)
         if label not in nearest_cols:
-            nearest_cols[label] = _nearest(u, of_type)
+            nearest_cols[label] = model.nearest((lat, lon), of_type)
         if ind.kind == "fca":
             sup = of_type.loc[located]
-            f_lat, f_lon = sup["lat"].to_numpy(float), sup["lon"].to_numpy(float)
-            o, d, km = _pairs(lat, lon, f_lat, f_lon, max_radius_km)
             supply = pd.to_numeric(sup[ind.numerator], errors="coerce").fillna(0).to_numpy(float)
-            catchments[ind.key] = _Catchment(o, d, km, supply, float(max_radius_km), f_lat, f_lon)
+            catchments[ind.key] = _Catchment(model.within((lat, lon), sup, max_radius_km), supply)
         n_lost = int((~located.loc[of_type.index]).sum())
         if n_lost:
             notes.append(f"{ind.key}: {n_lost} facilities without coordinates left out")
@@ -664,13 +649,13 @@ def prepare(
     partial = Prepared(
         catalogue=cat, units=frame,
         weights=pd.DataFrame(weights, index=index),
-        nearest_km=pd.DataFrame(nearest_cols, index=index),
+        nearest=MappingProxyType(nearest_cols),
         static_values=pd.DataFrame(static_values, index=index),
         static_summaries=MappingProxyType(static_summaries),
         base_values=pd.DataFrame(index=index), base_summaries=MappingProxyType({}),
-        catchments=MappingProxyType(catchments), unit_lat=lat, unit_lon=lon,
+        catchments=MappingProxyType(catchments), located=np.isfinite(lat) & np.isfinite(lon),
         max_radius_km=float(max_radius_km), notes=tuple(dict.fromkeys(notes)),
-        unloaded=unloaded,
+        unloaded=unloaded, model=model,
     )
     # the travel-time indicators at the default settings, for evaluate to reuse
     base_values: dict[str, np.ndarray] = {}
@@ -728,21 +713,16 @@ def _dynamic_values(p: Prepared, ind: Indicator, over: Mapping[str, float]) -> n
     """Unit values of a travel-time indicator under the settings (NaN when its registers
     are not loaded)."""
     if ind.key in p.unloaded:
-        return np.full(len(p.unit_lat), np.nan)
+        return np.full(len(p.located), np.nan)
     if ind.kind == "fca":
         c = p.catchments[ind.key]
         t0 = settings.get(ind.threshold, over)  # type: ignore[arg-type]
-        speed = settings.get(settings.speed_key(ind.mode), over)  # type: ignore[arg-type]
-        radius = t0 / 60.0 * speed / settings.get("detour_factor", over)
-        o, d, km = c.origin, c.dest, c.dist_km
-        if radius > c.radius_km:  # catchment beyond the prepared pairs: find them afresh
-            o, d, km = _pairs(p.unit_lat, p.unit_lon, c.fac_lat, c.fac_lon, radius)
+        # the pairs within t0 by the mode (found afresh beyond the prepared bound)
+        o, d, minutes = c.pairs.pairs(ind.mode, t0, over)  # type: ignore[arg-type]
         demand = p.weights[ind.key].to_numpy()
-        res = two_step_fca_arrays(demand, c.supply, o, d, travel_time_min(km, ind.mode, over), t0)
-        located = np.isfinite(p.unit_lat) & np.isfinite(p.unit_lon)
-        return np.where(located, ind.per * res.access, np.nan)
-    km = p.nearest_km[_group_label(ind.facility_types)].to_numpy()
-    minutes = travel_time_min(km, ind.mode, over)  # type: ignore[arg-type]
+        res = two_step_fca_arrays(demand, c.supply, o, d, minutes, np.inf)
+        return np.where(p.located, ind.per * res.access, np.nan)
+    minutes = p.nearest[_group_label(ind.facility_types)].minutes(ind.mode, over)  # type: ignore[arg-type]
     if ind.kind == "time_to_nearest":
         return np.where(np.isinf(minutes), np.nan, minutes)
     t0 = settings.get(ind.threshold, over)  # type: ignore[arg-type]

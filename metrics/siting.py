@@ -49,8 +49,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
-from metrics.access import travel_time_min
-from metrics.geo import haversine_km
+from metrics import travel
 
 __all__ = [
     "DEFAULT_SOLVER",
@@ -567,8 +566,27 @@ def p_median(
     return _finish(result, t0)
 
 
-def _p_median_core(c, w, p, req, q, slv, mask, active, extra_cost=None, what="p-median"):
-    """Solve a p-median over the allowed ``mask`` for the ``active`` rows."""
+def _p_median_core(
+    c: NDArray[np.float64],
+    w: NDArray[np.float64],
+    p: int,
+    req: NDArray[np.int64],
+    q: NDArray[np.float64] | None,
+    slv: _Solver,
+    mask: NDArray[np.bool_],
+    active: NDArray[np.int64],
+    extra_cost: NDArray[np.float64] | None = None,
+    what: str = "p-median",
+) -> SitingResult:
+    """Solve a p-median over the allowed ``mask`` for the ``active`` rows.
+
+    ``c``: demand × candidate cost; ``w``: demand weights; ``p``: sites to open; ``req``:
+    candidates that must open; ``q``: candidate capacities (None: uncapacitated); ``slv``:
+    the solver; ``mask``: the demand-candidate pairs the model may use; ``active``: the
+    demand rows with weight (rows of zero weight only get their nearest open site);
+    ``extra_cost``: per-row price of a slack that lets a row leave its masked pairs (the
+    k-nearest relaxation; None: no slack); ``what``: the model's name in messages.
+    """
     n, m = c.shape
     if q is not None:
         _capacity_precheck(w[active], q, p, req, what)
@@ -1029,8 +1047,8 @@ def travel_matrix_min(
 ) -> NDArray[np.float64]:
     """Demand × candidate travel minutes from ``lat``/``lon`` columns (WGS-84).
 
-    t_ij = haversine_km(i, j) × detour ÷ speed(mode) × 60, with the speed and detour
-    factor of :mod:`metrics.settings` (a stand-in for a road network).
+    The travel model's matrix (:func:`metrics.travel.matrix_min`; straight line:
+    t_ij = haversine_km(i, j) × detour ÷ speed(mode) × 60).
 
     Examples
     --------
@@ -1040,11 +1058,7 @@ def travel_matrix_min(
     >>> travel_matrix_min(d, f, "car").round(1)
     array([[ 0. , 21.7]])
     """
-    dist = haversine_km(demand["lat"].to_numpy(float)[:, None],
-                        demand["lon"].to_numpy(float)[:, None],
-                        candidates["lat"].to_numpy(float)[None, :],
-                        candidates["lon"].to_numpy(float)[None, :])
-    return np.asarray(travel_time_min(dist, mode, overrides), dtype=np.float64)
+    return travel.matrix_min(demand, candidates, mode, overrides)
 
 
 def assignment_frame(
