@@ -284,6 +284,14 @@ def wait_drawn(element: Locator, min_colours: int, timeout: int = WAIT_MS) -> in
     return n
 
 
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the last select box labelled ``label`` (an upload form's)."""
+    box = page.get_by_role("combobox", name=label).last
+    box.click()
+    box.fill(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
 def url_params(page: Page) -> dict[str, list[str]]:
     """The query parameters of the page's address."""
     return parse_qs(urlsplit(page.url).query)

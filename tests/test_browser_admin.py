@@ -35,14 +35,6 @@ def _settle(page, text: str | None = None) -> None:
     kit.settle(page)
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the last select box labelled ``label`` (the upload form's)."""
-    box = page.get_by_role("combobox", name=label).last
-    box.click()
-    box.fill(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
-
-
 def _loads(path: Path) -> list[str]:
     con = db.connect(path, read_only=True)
     try:
@@ -72,8 +64,8 @@ def test_admin_logs_in_and_uploads_through_the_real_widget(admin_server, open_pa
 
     upload_input.set_input_files(str(SAMPLE))
     page.wait_for_selector('[data-testid="stFileChipName"]')  # the name is shortened there
-    _choose(page, "Register kind", "Village clinics")
-    _choose(page, "Coordinate system", "GCJ-02")
+    kit.choose(page, "Register kind", "Village clinics")
+    kit.choose(page, "Coordinate system", "GCJ-02")
     page.get_by_role("spinbutton", name="Year").fill("2024")  # the sample has no year column
     _settle(page)
     # "Load" checks first and says what the load will replace; nothing is written yet

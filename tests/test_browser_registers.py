@@ -24,13 +24,6 @@ def admin_server(built_db, tmp_path_factory, streamlit_server):
     return streamlit_server(path, EQUITY_ADMIN_PASSWORD=PASSWORD, EQUITY_ADMIN_USER=None), path
 
 
-def _choose(page, label: str, option: str) -> None:
-    box = page.get_by_role("combobox", name=label).last
-    box.click()
-    box.fill(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
-
-
 def _generated_clinics(path: Path) -> int:
     con = db.connect(path, read_only=True)
     try:
@@ -52,8 +45,8 @@ def test_check_confirm_and_withdraw_in_chinese(admin_server, open_page):
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))
     page.wait_for_selector('[data-testid="stFileChipName"]')
-    _choose(page, "登记表类型", "村卫生室")
-    _choose(page, "坐标系", "GCJ-02")
+    kit.choose(page, "登记表类型", "村卫生室")
+    kit.choose(page, "坐标系", "GCJ-02")
     page.get_by_role("spinbutton", name="年份").fill("2024")
     kit.settle(page)
     page.get_by_role("button", name="导入", exact=True).click()
