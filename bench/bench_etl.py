@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl import db, pipeline, readers, reference  # noqa: E402
+from etl.write import write_rows  # noqa: E402
 
 HEADERS = ["编号", "学校名称", "学校类型", "乡镇（街道）", "村（社区）", "经度", "纬度",
            "在校生数", "专任教师数", "寄宿床位", "年份", "数据性质"]
@@ -149,7 +150,7 @@ def phases(path: Path, base_db: Path, work: Path) -> list[tuple[str, float, floa
 
     def write() -> None:
         with db.transaction(con):
-            pipeline._write_rows(con, res, "schools", 1)
+            write_rows(con, res, "schools", 1)
 
     step("insert + commit (DuckDB)", write)
     con.close()

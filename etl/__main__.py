@@ -99,7 +99,8 @@ def _hash_password(user: str) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: its subcommands and their options."""
     ap = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     ap.add_argument("--db", default=str(paths.DEFAULT_DB), help="database file (default data/equity.duckdb)")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -145,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("out")
     h = sub.add_parser("hash-password", help="make an admin password hash for .streamlit/secrets.toml")
     h.add_argument("--user", default="admin", help="account name (default admin)")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     if args.cmd == "hash-password":
         return _hash_password(args.user)
@@ -176,25 +181,29 @@ def main(argv: list[str] | None = None) -> int:
         print(args.out)
         return 0
     if args.cmd == "status":
-        if not Path(args.db).exists():
-            print(f"no database at {args.db}; run: python -m etl build", file=sys.stderr)
-            return 1
-        con = db.connect(args.db, read_only=True)
-        try:
-            demo = db.uses_demo(args.db)
-            print(json.dumps({**db.status(con), "demo": demo}, ensure_ascii=False, indent=2))
-            print(_demo_line(demo, args.db))
-            loads = con.execute("SELECT load_id, file_name, kind, rows_read, rows_loaded, "
-                                "rows_rejected, loaded_at FROM loads ORDER BY load_id").df()
-            print(loads.to_string(index=False))
-            from etl import registers
-            kinds = pd.DataFrame(registers.kind_summary(con))
-            print("\n设施行数：示例/真实，有效/无效 / facility rows: generated/real, active/inactive")
-            print(kinds.to_string(index=False))
-        finally:
-            con.close()
-        return 0
+        return _status(args.db)
+    return 0
 
+
+def _status(db_path: str) -> int:
+    """``status``: row counts, loads and facility rows by kind."""
+    if not Path(db_path).exists():
+        print(f"no database at {db_path}; run: python -m etl build", file=sys.stderr)
+        return 1
+    con = db.connect(db_path, read_only=True)
+    try:
+        demo = db.uses_demo(db_path)
+        print(json.dumps({**db.status(con), "demo": demo}, ensure_ascii=False, indent=2))
+        print(_demo_line(demo, db_path))
+        loads = con.execute("SELECT load_id, file_name, kind, rows_read, rows_loaded, "
+                            "rows_rejected, loaded_at FROM loads ORDER BY load_id").df()
+        print(loads.to_string(index=False))
+        from etl import registers
+        kinds = pd.DataFrame(registers.kind_summary(con))
+        print("\n设施行数：示例/真实，有效/无效 / facility rows: generated/real, active/inactive")
+        print(kinds.to_string(index=False))
+    finally:
+        con.close()
     return 0
 
 

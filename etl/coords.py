@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import shape
 
-from etl.values import _CODE, _as_arrow, cast_if_plain, codes_to_series, plain_decimals
+from etl.values import CODE, as_arrow, cast_if_plain, codes_to_series, plain_decimals
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -255,7 +255,7 @@ def parse_coordinates(s: pd.Series, axis: str) -> tuple[pd.Series, pd.Series]:
     """
     if axis not in ("lon", "lat"):
         raise ValueError("axis must be 'lon' or 'lat'")
-    values, errors = parse_coordinates_arrow(_as_arrow(s), axis)
+    values, errors = parse_coordinates_arrow(as_arrow(s), axis)
     return pd.Series(values, index=s.index), codes_to_series(errors, s.index)
 
 
@@ -303,7 +303,7 @@ def parse_coordinates_arrow(arr: pa.Array, axis: str) -> tuple[np.ndarray, np.nd
             elif not m:
                 v = _parse_dms(t, axis)
             if v is None:
-                u_err[i] = _CODE["bad_coordinate"]
+                u_err[i] = CODE["bad_coordinate"]
             else:
                 u_val[i] = v
         idx = enc.indices.to_numpy(zero_copy_only=False)
@@ -312,7 +312,7 @@ def parse_coordinates_arrow(arr: pa.Array, axis: str) -> tuple[np.ndarray, np.nd
     limit = 180.0 if axis == "lon" else 90.0
     out = np.abs(values) > limit
     values[out] = np.nan
-    errors[out] = _CODE["coordinate_out_of_range"]
+    errors[out] = CODE["coordinate_out_of_range"]
     return values, errors
 
 

@@ -8,7 +8,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 REFERENCE = DATA / "reference"
 REGISTERS = DATA / "registers"
-RAW = DATA / "raw"
 DEFAULT_DB = DATA / "equity.duckdb"
 MANIFEST = REGISTERS / "manifest.csv"
 BOUNDARY_WGS84 = REFERENCE / "kaijiang_boundary_amap_wgs84.geojson"

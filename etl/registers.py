@@ -118,7 +118,7 @@ def resolve_scope(con: duckdb.DuckDBPyConnection,
     RegisterError
         A township that does not exist (with the accepted names).
     """
-    from etl import pipeline  # the gazetteer; imported here (pipeline imports this module)
+    from etl import locate  # the gazetteer; imported here (locate imports this module)
 
     if scope is None:
         return None
@@ -126,7 +126,7 @@ def resolve_scope(con: duckdb.DuckDBPyConnection,
     items = [str(x).strip() for x in items if str(x).strip()]
     if not items or any(x.lower() in (COUNTY, "全县") for x in items):
         return None
-    gaz = pipeline.gazetteer(con)
+    gaz = locate.gazetteer(con)
     codes, unknown = set(), []
     for x in items:
         code = gaz.township(x)

@@ -77,7 +77,7 @@ _NUMBER_RE = (
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
-def _as_arrow(s: pd.Series) -> pa.Array:
+def as_arrow(s: pd.Series) -> pa.Array:
     """A series as an arrow string array (no copy for pandas' arrow-backed ``str``)."""
     if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
         arr = pa.array(s)
@@ -257,12 +257,13 @@ def _clean(arr: pa.Array) -> pa.Array:
 
 
 _CODES: tuple[str, ...] = ("", *REASONS)
-_CODE = {c: np.int8(i) for i, c in enumerate(_CODES)}
+#: Error code name -> its integer code (0: no error; see :data:`CODE_NAMES`).
+CODE: dict[str, np.int8] = {c: np.int8(i) for i, c in enumerate(_CODES)}
 #: Error code names by integer code (index 0: no error, None).
 CODE_NAMES: np.ndarray = np.array([None, *REASONS], dtype=object)
 
 
-def _to_str_series(arr: pa.Array, index: pd.Index) -> pd.Series:
+def to_str_series(arr: pa.Array, index: pd.Index) -> pd.Series:
     """An arrow string array as a pandas ``str`` series (NaN for null)."""
     mapper = {pa.large_string(): _STR, pa.string(): _STR}.get
     out = arr.to_pandas(types_mapper=mapper)
@@ -274,7 +275,7 @@ def codes_to_series(codes: np.ndarray, index: pd.Index) -> pd.Series:
     """Integer error codes (0 = fine, else position in :data:`REASONS` + 1) as a ``str`` series."""
     cats = pa.array(_CODES, pa.large_string())
     dict_arr = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes == 0), cats)
-    return _to_str_series(dict_arr.cast(pa.large_string()), index)
+    return to_str_series(dict_arr.cast(pa.large_string()), index)
 
 
 def parse_numbers(
@@ -320,7 +321,7 @@ def parse_numbers(
     >>> v.tolist()[:4], bool(np.isnan(v[4])), e.tolist()[4:]
     ([120.0, 120.0, 1200.0, 35000.0], True, [nan, 'not_a_number'])
     """
-    values, errors = parse_numbers_arrow(_as_arrow(s), integer=integer, min_value=min_value,
+    values, errors = parse_numbers_arrow(as_arrow(s), integer=integer, min_value=min_value,
                                          max_value=max_value, percent=percent)
     return pd.Series(values, index=s.index, dtype="float64"), codes_to_series(errors, s.index)
 
@@ -360,17 +361,17 @@ def parse_numbers_arrow(
         whole = np.abs(values - rounded) <= 1e-9 * np.maximum(1.0, np.abs(values))
         values = np.where(ok & whole, rounded, values)
         bad = ok & ~whole
-        errors[bad] = _CODE["not_integer"]
+        errors[bad] = CODE["not_integer"]
         values[bad] = np.nan
         ok &= ~bad
     if min_value is not None:
         bad = ok & (values < min_value)
-        errors[bad] = _CODE["below_min"]
+        errors[bad] = CODE["below_min"]
         values[bad] = np.nan
         ok &= ~bad
     if max_value is not None:
         bad = ok & (values > max_value)
-        errors[bad] = _CODE["above_max"]
+        errors[bad] = CODE["above_max"]
         values[bad] = np.nan
     return values, errors
 
@@ -393,7 +394,7 @@ def _parse_messy(arr: pa.Array, percent: bool) -> tuple[np.ndarray, np.ndarray]:
     missing = missing.to_numpy(zero_copy_only=False)
     infinite = pc.is_in(clean, value_set=pa.array(_FINITE_BAD, pa.large_string()))
     infinite = infinite.to_numpy(zero_copy_only=False)
-    errors[infinite] = _CODE["not_finite"]
+    errors[infinite] = CODE["not_finite"]
     parts = pc.extract_regex(clean, _NUMBER_RE)
     matched = pc.is_valid(parts).to_numpy(zero_copy_only=False) & ~missing
     idx = np.flatnonzero(matched)
@@ -409,8 +410,8 @@ def _parse_messy(arr: pa.Array, percent: bool) -> tuple[np.ndarray, np.ndarray]:
         if not percent and has_pct.any():
             pct_idx = idx[has_pct]
             values[pct_idx] = np.nan
-            errors[pct_idx] = _CODE["percent_not_allowed"]
-    errors[~matched & ~missing & ~infinite] = _CODE["not_a_number"]
+            errors[pct_idx] = CODE["percent_not_allowed"]
+    errors[~matched & ~missing & ~infinite] = CODE["not_a_number"]
     return values, errors
 
 
@@ -435,7 +436,7 @@ def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), e.tolist()
     ([True, False, True, <NA>, <NA>], [nan, nan, nan, nan, 'not_a_bool'])
     """
-    values, errors = parse_bool_arrow(_as_arrow(s))
+    values, errors = parse_bool_arrow(as_arrow(s))
     return pd.Series(pd.array(values, dtype="boolean"), index=s.index), codes_to_series(errors, s.index)
 
 
@@ -457,7 +458,7 @@ def parse_bool_arrow(arr: pa.Array) -> tuple[pd.arrays.BooleanArray, np.ndarray]
     state = u_state[idx]
     values = pd.array(state == 1, dtype="boolean")
     values[state < 0] = pd.NA
-    errors = np.where(state == -2, _CODE["not_a_bool"], 0).astype(np.int8)
+    errors = np.where(state == -2, CODE["not_a_bool"], 0).astype(np.int8)
     return values, errors
 
 

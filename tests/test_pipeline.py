@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from etl import coords, pipeline, reference
+from etl import coords, duplicates, pipeline, reference
 from etl.readers import RegisterReadError
 from tests.conftest import reference_db
 
@@ -250,7 +250,7 @@ def test_ids_are_stable_when_the_register_has_none(con, tmp_path):
 def test_repeated_ids_match_pandas(ids):
     import pyarrow as pa
 
-    got = pipeline._repeated(pa.array(ids, pa.string()))
+    got = duplicates.repeated(pa.array(ids, pa.string()))
     assert got.tolist() == pd.Series(ids, dtype=object).duplicated().tolist()
 
 
@@ -409,7 +409,7 @@ def test_a_load_in_parts_equals_the_load_in_one(con, tmp_path, monkeypatch):
 def test_ids_kept_from_earlier_parts(ids, size):
     import pyarrow as pa
 
-    kept, naive = pipeline._KeptIds(), set()
+    kept, naive = duplicates.KeptIds(), set()
     for a in range(0, len(ids), size):
         part = pa.array(ids[a:a + size], pa.string())
         got = kept.contains(part)

@@ -226,7 +226,7 @@ def _quoted_newline_reference(data: bytes, offset: int) -> bool:
 
 
 def test_quoted_newline_check_matches_a_plain_search():
-    from etl.readers import _has_quoted_newline
+    from etl.csv_reader import _has_quoted_newline
 
     rng = np.random.default_rng(0)
     alphabet = [b"a", b'"', b"\n", b"\r", b","]
@@ -243,7 +243,7 @@ def test_quoted_newline_check_matches_a_plain_search():
 def test_strip_blank_matches_trim_and_null(values):
     import pyarrow as pa
 
-    from etl.readers import _strip_blank
+    from etl.raw_sheet import _strip_blank
 
     expected = [None if v is None or v.strip(" \t\n\r\x0b\x0c") == "" else v.strip(" \t\n\r\x0b\x0c")
                 for v in values]
@@ -312,10 +312,10 @@ def _tricky_bytes():
 def test_line_breaks_match_a_byte_by_byte_scan(monkeypatch, block):
     """Line feeds counted and quotes next to them found, with blocks of every size
     (the quote and its line feed falling in different blocks)."""
-    from etl import readers
+    from etl import csv_reader
 
     if block:
-        monkeypatch.setattr(readers, "_SCAN_BLOCK", block)
+        monkeypatch.setattr(csv_reader, "_SCAN_BLOCK", block)
     cases = [(d, o) for d in _tricky_bytes() for o in range(len(d) + 1)]
     cases += [(d, 0) for d in (b"", b'"', b'\n"', b'"\n', b'"\r\n', b'\r\n"', b'"\r', b"\n\n")]
     rng = np.random.default_rng(7)
@@ -324,18 +324,18 @@ def test_line_breaks_match_a_byte_by_byte_scan(monkeypatch, block):
         data = b"".join(alphabet[i] for i in rng.integers(0, len(alphabet), rng.integers(0, 16)))
         cases.append((data, int(rng.integers(0, len(data) + 1))))
     for data, offset in cases:
-        assert readers._line_breaks(data, offset) == _line_breaks_reference(data, offset), (
+        assert csv_reader._line_breaks(data, offset) == _line_breaks_reference(data, offset), (
             data, offset)
 
 
 def test_line_breaks_at_the_edges_of_the_default_blocks():
     """A quote touching a line feed right at a boundary of the default 1 MiB blocks."""
-    from etl import readers
+    from etl import csv_reader
 
-    size = readers._SCAN_BLOCK
+    size = csv_reader._SCAN_BLOCK
     base = bytearray(b"1,200,x\n" * (3 * size // 8))
     base[3:5] = b'""'  # quotes that touch no line feed: the quote scan runs
-    assert readers._line_breaks(bytes(base), 0) == (3 * size // 8, False)
+    assert csv_reader._line_breaks(bytes(base), 0) == (3 * size // 8, False)
     for pos in (size - 2, size - 1, size, size + 1, 2 * size - 1):
         for patch in (b'"\n', b'\n"', b'"\r\n'):
             data = bytearray(base)
@@ -344,7 +344,7 @@ def test_line_breaks_at_the_edges_of_the_default_blocks():
             for offset in (0, pos, pos + 1):
                 expected = (data.count(b"\n", offset), any(
                     data.find(p, offset) >= 0 for p in (b'"\n', b'\n"', b'"\r\n')))
-                assert readers._line_breaks(data, offset) == expected, (pos, patch, offset)
+                assert csv_reader._line_breaks(data, offset) == expected, (pos, patch, offset)
 
 
 def _edges_reference(values: list[str | None]) -> tuple[bool, bool]:
@@ -358,7 +358,7 @@ def test_edges_match_a_naive_check():
     (with or without the shortcut for chunks holding no byte up to 0x20)."""
     import pyarrow as pa
 
-    from etl.readers import _edges
+    from etl.raw_sheet import _edges
 
     rng = np.random.default_rng(3)
     parts = ["a", "中", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x01", "\x1f", "!", "\u3000"]
@@ -385,7 +385,7 @@ def _unclosed_reference(data: bytes, offset: int, last: list[str | None]) -> int
 def test_unclosed_quote_check_matches_counting_every_quote():
     import pyarrow as pa
 
-    from etl.readers import _check_unclosed_quote
+    from etl.csv_reader import _check_unclosed_quote
 
     names = ["名称", "", "类型"]
     choices = ["x", "a\nb", None, "", '"\n']
@@ -447,7 +447,7 @@ def test_a_large_csv_is_parsed_in_chunks_of_about_one_part(tmp_path, monkeypatch
     """Blocks sized from the line count give one arrow chunk per part of the pipeline (so a
     part's columns are used without concatenating chunks); the content is the same as one
     block gives."""
-    from etl import pipeline, readers
+    from etl import csv_reader, pipeline
 
     rng = np.random.default_rng(3)
     lines = ["编号,名称,类型,乡镇,在校生数"] + [
@@ -456,8 +456,8 @@ def test_a_large_csv_is_parsed_in_chunks_of_about_one_part(tmp_path, monkeypatch
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     whole = read_register(path, "schools")[0]
-    monkeypatch.setattr(readers, "PART_ROWS", 100)
-    monkeypatch.setattr(readers, "_MIN_BLOCK", 1)
+    monkeypatch.setattr(csv_reader, "PART_ROWS", 100)
+    monkeypatch.setattr(csv_reader, "_MIN_BLOCK", 1)
     sheet = read_register(path, "schools")[0]
     pd.testing.assert_frame_equal(sheet.frame, whole.frame)
     assert sheet.row_numbers.tolist() == whole.row_numbers.tolist() == list(range(2, 1_002))
@@ -490,9 +490,9 @@ def test_a_350000_character_cell_is_read_as_it_is(tmp_path, cell):
 
 def test_a_record_longer_than_a_parse_block(tmp_path, monkeypatch):
     """A record longer than pyarrow's block is parsed in one block (no 'straddling' error)."""
-    from etl import readers
+    from etl import csv_reader
 
-    monkeypatch.setattr(readers, "_MIN_BLOCK", 1 << 12)
+    monkeypatch.setattr(csv_reader, "_MIN_BLOCK", 1 << 12)
     [s] = read_register(_long_csv(tmp_path / "long.csv", "x" * 100_000), "schools")
     assert [len(v) for v in s.frame["学校名称"]] == [3, 100_000, 3]
     assert s.row_numbers.tolist() == [2, 3, 4]
@@ -542,12 +542,12 @@ def test_a_broken_workbook_is_a_clear_message_without_a_path(tmp_path, part, bod
 
 def test_an_unknown_encoding_is_a_clear_message(tmp_path, monkeypatch):
     """An encoding Python does not know (as a detector may answer) is named, not a traceback."""
-    from etl import readers
+    from etl import csv_reader
 
-    def unknown(data: bytes, file_name: str):  # noqa: ARG001 - as readers._decode
+    def unknown(data: bytes, file_name: str):  # noqa: ARG001 - as csv_reader.decode
         return data.decode("x-mac-klingon"), "x-mac-klingon"
 
-    monkeypatch.setattr(readers, "_decode", unknown)
+    monkeypatch.setattr(csv_reader, "decode", unknown)
     path = tmp_path / "gbk.csv"
     path.write_bytes("学校名称,学校类型\n甲小学,中心校\n".encode("gbk"))
     with pytest.raises(RegisterReadError) as info:

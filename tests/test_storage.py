@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from etl import aliases, db, pipeline, reference, schema
+from etl import aliases, db, pipeline, reference, schema, write
 from tests.conftest import reference_db
 
 
@@ -113,10 +113,10 @@ def test_rows_of_two_domains_are_refused_by_the_insert(con):
     t = pa.table({"id": ["a", "b"], "type": ["village_clinic", "library"], "name": ["a", "b"],
                   "_keep": [True, True]})
     with pytest.raises(ValueError, match="one domain"):
-        pipeline._insert_facilities(con, t, "f.csv", 1, replace=False)
+        write.insert_facilities(con, t, "f.csv", 1, replace=False)
     t = pa.table({"id": ["a"], "type": ["no_such_type"], "name": ["a"], "_keep": [True]})
     with pytest.raises(ValueError, match="known type"):
-        pipeline._insert_facilities(con, t, "f.csv", 1, replace=False)
+        write.insert_facilities(con, t, "f.csv", 1, replace=False)
 
 
 def test_a_database_of_the_older_single_table_layout_is_rebuilt(tmp_path):

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from etl import readers
+from etl import csv_reader, xlsx_reader
 from etl.readers import LIMITS, RegisterReadError, limit, read_register
 
 HEADER = ["学校名称", "学校类型", "乡镇（街道）", "在校生数"]
@@ -43,7 +43,7 @@ def _no_parse(monkeypatch) -> None:
     """Make any attempt to parse a file fail loudly: a guard must refuse it first."""
     def boom(*_a, **_k):
         raise AssertionError("the file was parsed before the guard refused it")
-    monkeypatch.setattr(readers, "_read_csv", boom)
+    monkeypatch.setattr(csv_reader, "read_csv", boom)
     monkeypatch.setattr(openpyxl, "load_workbook", boom)
 
 
@@ -215,7 +215,7 @@ def test_sheet_too_wide_is_refused_before_rows_are_read(tmp_path, monkeypatch, r
     # one stray cell in Excel's last column (XFD = 16,384) would pad every row to that width
     path = _xlsx(tmp_path / "wide.xlsx", extra={"XFD3": "x"})
     if read_only:
-        monkeypatch.setattr(readers, "_XLSX_READ_ONLY_BYTES", 0)
+        monkeypatch.setattr(xlsx_reader, "_XLSX_READ_ONLY_BYTES", 0)
     _refused(path, "16,384 columns", "1000-column limit")
 
 

@@ -18,14 +18,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def sections() -> dict[str, Callable[[], str]]:
-    from etl import aliases, schema, values
+    from etl import aliases, facility_types, schema, values
     from metrics import settings
 
     out: dict[str, Callable[[], str]] = {
         "aliases": aliases.aliases_markdown,
-        "types": aliases.types_markdown,
+        "types": facility_types.types_markdown,
         "kind_aliases": aliases.kind_aliases_markdown,
-        "name_rules": aliases.name_rules_markdown,
+        "name_rules": facility_types.name_rules_markdown,
         "reasons": values.reasons_markdown,
         "schema": schema.markdown,
         "settings": settings.settings_markdown,
