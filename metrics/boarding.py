@@ -49,10 +49,9 @@ __all__ = [
 #: School types teaching grades 1-6 and grades 7-9 (etl.schema facility types).
 PRIMARY_TYPES: tuple[str, ...] = ("teaching_point", "primary", "nine_year")
 JUNIOR_TYPES: tuple[str, ...] = ("junior", "nine_year")
-#: Townships the pilot plan names for boarding schools (任市镇, 长岭镇, 甘棠镇), by 9-digit code.
-PLAN_BOARDING_TOWNSHIPS: dict[str, str] = {
-    "511723107": "任市镇", "511723109": "长岭镇", "511723106": "甘棠镇",
-}
+#: Townships the pilot plan names for boarding schools, by 9-digit code: 任市镇, 长岭镇,
+#: 甘棠镇 (their names come from the township table, never from here).
+PLAN_BOARDING_TOWNSHIPS: tuple[str, ...] = ("511723107", "511723109", "511723106")
 
 
 def grade_bands(

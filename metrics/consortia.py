@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from metrics.siting import InfeasibleError, SitingError, _Milp, _solve, make_solver
+from metrics.siting import InfeasibleError, Milp, SitingError, make_solver, solve_milp
 
 __all__ = [
     "Comparison",
@@ -242,9 +242,9 @@ def _solve_regions(c, pop, home, k, nb, delta, req, slv) -> np.ndarray:
     obj = np.concatenate([np.zeros(m), (pop[:, None] * c).reshape(-1)])
     lb = np.zeros(n_var)
     lb[req] = 1.0
-    milp = _Milp(obj, a_mat, np.array(lo), np.array(hi), lb, np.ones(n_var),
+    milp = Milp(obj, a_mat, np.array(lo), np.array(hi), lb, np.ones(n_var),
                  np.ones(n_var, dtype=bool))
-    x, _ = _solve(milp, slv, "regional consortia")
+    x, _ = solve_milp(milp, slv, "regional consortia")
     return x
 
 

@@ -6,6 +6,10 @@ unit, Chinese and English labels, help text, source and a ``verified`` flag.
 report quoting it); ``verified=False`` marks a modelling assumption or a value
 not yet checked against the original text. Pages render help text from this
 table; the README/docs table is produced by :func:`settings_markdown`.
+
+A setting that a page lets the user change also declares its slider: the range and step
+(:class:`SliderRange`, floats), read by every page through :func:`slider`, so the same
+URL parameter (the setting's key) means the same thing on every page.
 """
 
 from __future__ import annotations
@@ -13,8 +17,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
-__all__ = ["GROUPS", "MODES", "SETTINGS", "Setting", "get", "settings_markdown", "speed_key"]
+__all__ = [
+    "GROUPS", "MODES", "SETTINGS", "Setting", "SliderRange", "get", "settings_markdown", "slider",
+    "speed_key",
+]
+
+
+class SliderRange(NamedTuple):
+    """The values a page's slider offers for a setting: ``lo`` to ``hi`` in steps of ``step``."""
+
+    lo: float
+    hi: float
+    step: float
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,8 @@ class Setting:
     source: str
     verified: bool
     group: str
+    #: Slider range on every page that offers this setting; None: no page changes it.
+    slider: SliderRange | None = None
 
 
 #: Groups in display order: key -> (zh, en).
@@ -48,23 +66,28 @@ _TABLE: tuple[Setting, ...] = (
     Setting("speed_walk_kmh", 4.5, "km/h", "步行速度", "Walking speed",
             "成人平均步行速度；儿童、老人可调低到 3.5–4。",
             "Average adult walking speed; lower to 3.5-4 for children or older people.",
-            _ASSUMPTION, False, "travel"),
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(2.0, 8.0, 0.5)),
     Setting("speed_bicycle_kmh", 12.0, "km/h", "自行车速度", "Bicycle speed",
             "丘陵乡村道路上的自行车平均速度。",
             "Average bicycle speed on hilly rural roads.",
-            _ASSUMPTION, False, "travel"),
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(5.0, 25.0, 1.0)),
     Setting("speed_ebike_kmh", 15.0, "km/h", "电动自行车速度", "E-bike speed",
             "电动自行车平均速度（GB 17761-2018 限速 25 km/h，乡村道路取较低值）。",
             "Average e-bike speed (GB 17761-2018 caps design speed at 25 km/h; rural roads lower).",
-            _ASSUMPTION, False, "travel"),
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(5.0, 30.0, 1.0)),
     Setting("speed_car_kmh", 40.0, "km/h", "小汽车速度", "Car speed",
             "县乡道路上的小汽车平均行程速度（含弯道与会车）。",
             "Average door-to-door car speed on county and township roads.",
-            _ASSUMPTION, False, "travel"),
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(10.0, 80.0, 5.0)),
     Setting("speed_school_bus_kmh", 30.0, "km/h", "校车速度", "School-bus speed",
             "校车平均行程速度（含停靠）。",
             "Average school-bus speed including stops.",
-            _ASSUMPTION, False, "travel"),
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(10.0, 60.0, 5.0)),
     Setting("detour_factor", 1.3, "×", "绕行系数", "Detour factor",
             "道路距离与直线距离之比；丘陵山区可取 1.3–1.4 或更高。",
             "Road distance over straight-line distance; 1.3-1.4 or more in hilly terrain "
@@ -78,20 +101,23 @@ _TABLE: tuple[Setting, ...] = (
             "In principle pupils of grades 1-3 do not board and attend a nearby school; "
             "the trip should generally not exceed half an hour.",
             "国办发〔2018〕27号《关于全面加强乡村小规模学校和乡镇寄宿制学校建设的指导意见》",
-            True, "access"),
+            True, "access",
+            slider=SliderRange(10.0, 120.0, 5.0)),
     Setting("medical_circle_min", 15.0, "min", "15分钟医疗卫生服务圈",
             "15-minute medical service circle",
             "以县域为单位，根据服务人口和半径布局医疗卫生机构，打造15分钟医疗卫生服务圈；"
             "未规定出行方式，使用时选择。",
             "Plan facilities county by county so that care is within 15 minutes; the mode of "
             "travel is not specified, choose it when applying the standard.",
-            "国家卫生健康委新闻发布会（基层卫生健康司，2022年5月）", True, "access"),
+            "国家卫生健康委新闻发布会（基层卫生健康司，2022年5月）", True, "access",
+            slider=SliderRange(5.0, 60.0, 5.0)),
     Setting("fca_catchment_min", 30.0, "min", "两步移动搜索法服务半径（时间）",
             "2SFCA catchment (travel time)",
             "两步移动搜索法（2SFCA）医生可达性的服务半径；30分钟车程为文献常用取值，非政策标准。",
             "Catchment of the two-step floating catchment (2SFCA) doctor accessibility; a 30-minute "
             "drive is the usual choice in the literature (Luo & Qi 2009), not a policy standard.",
-            _ASSUMPTION, False, "access"),
+            _ASSUMPTION, False, "access",
+            slider=SliderRange(10.0, 120.0, 5.0)),
     Setting("life_circle_5_m", 300.0, "m", "5分钟生活圈步行距离", "5-minute life circle, walking",
             "五分钟生活圈居住区：步行距离约300米。",
             "Five-minute life-circle residential area: walking distance about 300 m.",
@@ -149,7 +175,8 @@ _TABLE: tuple[Setting, ...] = (
             "中央编办发〔2014〕72号；国办发〔2001〕74号城市标准", True, "provision"),
     Setting("boarding_beds_per_boarder", 1.0, "beds / boarder", "寄宿生人均床位", "Boarding beds per boarder",
             "寄宿生一人一床。", "One bed for every boarding pupil.",
-            _ASSUMPTION, False, "provision"),
+            _ASSUMPTION, False, "provision",
+            slider=SliderRange(0.5, 1.5, 0.05)),
     # -- boarding planner (国办发〔2018〕27号 rules, editable) ------------------------------------
     Setting("primary_upper_day_max_min", 45.0, "min", "小学4—6年级走读单程时间上限",
             "Primary grades 4-6: one-way day trip, maximum before boarding",
@@ -158,13 +185,15 @@ _TABLE: tuple[Setting, ...] = (
             "Grades 4-6 attend mainly by day and may board where conditions allow, as the "
             "county decides; pupils beyond this time count as boarders. 45 min is a modelling "
             "assumption.",
-            "国办发〔2018〕27号（4—6年级以走读为主、可适当寄宿，已对照原文摘录）；45分钟为假设", False, "access"),
+            "国办发〔2018〕27号（4—6年级以走读为主、可适当寄宿，已对照原文摘录）；45分钟为假设", False, "access",
+            slider=SliderRange(10.0, 120.0, 5.0)),
     Setting("junior_day_max_min", 45.0, "min", "初中走读单程时间上限",
             "Junior middle: one-way day trip, maximum before boarding",
             "初中学生可根据实际寄宿；超过此时间的学生计为需寄宿。45分钟为建模假设。",
             "Junior pupils may board as needed; pupils beyond this time count as boarders. "
             "45 min is a modelling assumption.",
-            "国办发〔2018〕27号（初中可寄宿，未对照原文核验）；时间为假设", False, "access"),
+            "国办发〔2018〕27号（初中可寄宿，未对照原文核验）；时间为假设", False, "access",
+            slider=SliderRange(10.0, 120.0, 5.0)),
     Setting("boarding_grades_4_6", 1.0, "1 = yes, 0 = no", "小学4—6年级可寄宿",
             "Primary grades 4-6 may board",
             "1：4—6年级超出走读时间的学生可到寄宿制学校寄宿；0：不寄宿（计为未满足）。",
@@ -178,7 +207,8 @@ _TABLE: tuple[Setting, ...] = (
             "无分年级数据时，6—11岁人口按此比例拆分为1—3年级与4—6年级（默认各半）。",
             "Without counts by grade, the 6-11 band is split into grades 1-3 and 4-6 by this "
             "share (half each by default).",
-            _ASSUMPTION, False, "provision"),
+            _ASSUMPTION, False, "provision",
+            slider=SliderRange(0.3, 0.7, 0.05)),
     Setting("teachers_move_with_merge", 1.0, "1 = yes, 0 = no", "撤并学校教师随学生流动",
             "Teachers move with a merged school's pupils",
             "1：撤并学校的教师随学生调入接收学校；0：教师不随迁（计算生师比时不计入）。",
@@ -249,6 +279,31 @@ def get(key: str, overrides: Mapping[str, float] | None = None) -> float:
     return SETTINGS[key].default
 
 
+def slider(key: str) -> SliderRange:
+    """The slider of a setting: ``(lo, hi, step)``, floats, as every page offers it.
+
+    Examples
+    --------
+    >>> slider("primary_lower_max_min")
+    SliderRange(lo=10.0, hi=120.0, step=5.0)
+    >>> lo, hi, step = slider("speed_walk_kmh")
+    >>> lo <= SETTINGS["speed_walk_kmh"].default <= hi, step
+    (True, 0.5)
+    """
+    if key not in SETTINGS:
+        raise KeyError(f"unknown setting {key!r}")
+    r = SETTINGS[key].slider
+    if r is None:
+        raise KeyError(f"setting {key!r} has no slider: declare one in metrics/settings.py")
+    return r
+
+
+def _range_text(r: SliderRange | None, zh: bool) -> str:
+    if r is None:
+        return "–"
+    return f"{r.lo:g}–{r.hi:g}，步长 {r.step:g}" if zh else f"{r.lo:g}–{r.hi:g}, step {r.step:g}"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -259,14 +314,14 @@ def settings_markdown(lang: str = "en") -> str:
     Examples
     --------
     >>> print(settings_markdown().splitlines()[0])
-    | Group | Key | Setting | Default | Unit | Source | Verified |
+    | Group | Key | Setting | Default | Unit | Slider | Source | Verified |
     """
     if lang not in ("en", "zh"):
         raise ValueError("lang must be 'en' or 'zh'")
     zh = lang == "zh"
-    head = ("| 类别 | 键 | 名称 | 默认值 | 单位 | 来源 | 已核验 |" if zh
-            else "| Group | Key | Setting | Default | Unit | Source | Verified |")
-    lines = [head, "|---|---|---|---:|---|---|---|"]
+    head = ("| 类别 | 键 | 名称 | 默认值 | 单位 | 滑块范围 | 来源 | 已核验 |" if zh
+            else "| Group | Key | Setting | Default | Unit | Slider | Source | Verified |")
+    lines = [head, "|---|---|---|---:|---|---|---|---|"]
     for group in GROUPS:
         for s in _TABLE:
             if s.group != group:
@@ -276,6 +331,6 @@ def settings_markdown(lang: str = "en") -> str:
             verified = ("是" if s.verified else "否（假设）") if zh else ("yes" if s.verified else "no")
             lines.append(
                 f"| {label} | `{s.key}` | {_cell(name)} | {s.default:g} | {_cell(s.unit)} "
-                f"| {_cell(s.source)} | {verified} |"
+                f"| {_range_text(s.slider, zh)} | {_cell(s.source)} | {verified} |"
             )
     return "\n".join(lines) + "\n"

@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_SOLVER",
     "SOLVERS",
     "InfeasibleError",
+    "Milp",
     "SitingError",
     "SitingResult",
     "SolverError",
@@ -66,6 +67,7 @@ __all__ = [
     "p_median_knearest",
     "p_median_lagrangian",
     "set_cover",
+    "solve_milp",
     "travel_matrix_min",
 ]
 
@@ -169,7 +171,7 @@ def make_solver(
 
 
 @dataclass
-class _Milp:
+class Milp:
     """min c·x  s.t.  row_lo ≤ A x ≤ row_hi,  lb ≤ x ≤ ub,  x_k integer where ``integer``."""
 
     c: np.ndarray
@@ -181,7 +183,7 @@ class _Milp:
     integer: np.ndarray
 
 
-def _solve(milp: _Milp, solver: _Solver, what: str) -> tuple[np.ndarray, float]:
+def solve_milp(milp: Milp, solver: _Solver, what: str) -> tuple[np.ndarray, float]:
     """Solve; return (x, objective) or raise a readable error."""
     if solver.name == "highs":
         x, obj, status = _solve_highspy(milp, solver)
@@ -197,7 +199,7 @@ def _solve(milp: _Milp, solver: _Solver, what: str) -> tuple[np.ndarray, float]:
     return x, obj
 
 
-def _solve_highspy(milp: _Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
+def _solve_highspy(milp: Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
     import highspy
 
     inf = highspy.kHighsInf
@@ -230,7 +232,7 @@ def _solve_highspy(milp: _Milp, solver: _Solver) -> tuple[np.ndarray, float, str
     return np.empty(0), math.nan, "infeasible" if "infeasible" in status else status
 
 
-def _solve_scipy(milp: _Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
+def _solve_scipy(milp: Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
     from scipy.optimize import Bounds, LinearConstraint
     from scipy.optimize import milp as scipy_milp
 
@@ -246,7 +248,7 @@ def _solve_scipy(milp: _Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
     return np.empty(0), math.nan, {2: "infeasible"}.get(res.status, res.message)
 
 
-def _solve_pulp(milp: _Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
+def _solve_pulp(milp: Milp, solver: _Solver) -> tuple[np.ndarray, float, str]:
     import pulp
 
     prob = pulp.LpProblem("siting", pulp.LpMinimize)
@@ -387,7 +389,7 @@ def _assignment_model(
     integral_x: bool = False,
     site_cost: np.ndarray | None = None,
     minmax: bool = False,
-) -> tuple[_Milp, int]:
+) -> tuple[Milp, int]:
     """Variables [y (m), x (pairs), u (rows, optional slack), D (optional)].
 
     Rows: Σ_j x_ij (+ u_i) = 1 (or ≤ 1), x_ij ≤ y_j, Σ y = p, Σ_i w_i x_ij ≤ Q_j y_j,
@@ -461,7 +463,7 @@ def _assignment_model(
     if integral_x:
         integer[x0:x0 + n_x] = True
     a = sparse.vstack(blocks, format="csr")
-    return _Milp(c, a, np.concatenate(lo), np.concatenate(hi), lb, ub, integer), x0
+    return Milp(c, a, np.concatenate(lo), np.concatenate(hi), lb, ub, integer), x0
 
 
 def _sites(x: np.ndarray, m: int) -> np.ndarray:
@@ -602,7 +604,7 @@ def _p_median_core(
     ec = None if extra_cost is None else extra_cost[active]
     milp, x0 = _assignment_model(pairs, wa, p, req, q, pair_cost=pair_cost, extra_cost=ec,
                                  integral_x=q is not None)
-    x, obj = _solve(milp, slv, what)
+    x, obj = solve_milp(milp, slv, what)
     sites = _sites(x, m)
     if q is None:
         assignment, _ = _nearest_of(c, sites)
@@ -849,13 +851,13 @@ def max_coverage(
     prow = np.repeat(np.arange(active.size), np.diff(pairs.indptr))
     if q is None:
         milp = _cover_model(pairs, wa, p, req)
-        x, obj = _solve(milp, slv, "maximal covering")
+        x, obj = solve_milp(milp, slv, "maximal covering")
         sites = _sites(x, m)
         assignment, best = _nearest_of(c, sites)
         covered = (best <= threshold).astype(np.float64)
     else:
         milp, x0 = _assignment_model(pairs, wa, p, req, q, pair_cost=-wa[prow], equality=False)
-        x, obj = _solve(milp, slv, "maximal covering")
+        x, obj = solve_milp(milp, slv, "maximal covering")
         sites = _sites(x, m)
         assignment, _ = _nearest_of(c, sites)
         share = np.bincount(prow, x[x0:x0 + pairs.nnz], minlength=active.size)
@@ -869,7 +871,7 @@ def max_coverage(
                         {"solver_objective": -obj, "threshold": float(threshold)})
 
 
-def _cover_model(pairs: sparse.csr_matrix, w: np.ndarray, p: int, req: np.ndarray) -> _Milp:
+def _cover_model(pairs: sparse.csr_matrix, w: np.ndarray, p: int, req: np.ndarray) -> Milp:
     """[y (m), z (n)]: z_i − Σ_{j∈N_i} y_j ≤ 0, Σ y = p; min −Σ w z."""
     n, m = pairs.shape
     rows = np.repeat(np.arange(n), np.diff(pairs.indptr))
@@ -883,7 +885,7 @@ def _cover_model(pairs: sparse.csr_matrix, w: np.ndarray, p: int, req: np.ndarra
     lb[req] = 1.0
     integer = np.zeros(m + n, dtype=bool)
     integer[:m] = True
-    return _Milp(c, sparse.vstack([a_cov, a_p], format="csr"),
+    return Milp(c, sparse.vstack([a_cov, a_p], format="csr"),
                  np.concatenate([np.full(n, -np.inf), [float(p)]]),
                  np.concatenate([np.zeros(n), [float(p)]]), lb, np.ones(m + n), integer)
 
@@ -942,9 +944,9 @@ def set_cover(
                               shape=(active.size, m))
         lb = np.zeros(m)
         lb[req] = 1.0
-        milp = _Milp(np.ones(m), a, np.ones(active.size), np.full(active.size, np.inf), lb,
+        milp = Milp(np.ones(m), a, np.ones(active.size), np.full(active.size, np.inf), lb,
                      np.ones(m), np.ones(m, dtype=bool))
-        x, _ = _solve(milp, slv, "set covering")
+        x, _ = solve_milp(milp, slv, "set covering")
         sites = _sites(x, m)
         assignment, _ = _nearest_of(c, sites)
     else:
@@ -952,7 +954,7 @@ def set_cover(
         milp, x0 = _assignment_model(pairs, w[active], None, req, q,
                                      pair_cost=np.zeros(pairs.nnz), integral_x=True,
                                      site_cost=np.ones(m))
-        x, _ = _solve(milp, slv, "set covering")
+        x, _ = solve_milp(milp, slv, "set covering")
         sites = _sites(x, m)
         assignment, _ = _nearest_of(c, sites)
         assignment[active] = _solver_assignment(x, x0, pairs)
@@ -1019,7 +1021,7 @@ def p_center(
                               "any candidate")
     milp, x0 = _assignment_model(pairs, w[active], p, req, q, pair_cost=pairs.data,
                                  integral_x=q is not None, minmax=True)
-    x, _ = _solve(milp, slv, "p-center")
+    x, _ = solve_milp(milp, slv, "p-center")
     sites = _sites(x, m)
     if q is None:
         assignment, best = _nearest_of(c, sites)

@@ -284,9 +284,11 @@ def wait_drawn(element: Locator, min_colours: int, timeout: int = WAIT_MS) -> in
     return n
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the last select box labelled ``label`` (an upload form's)."""
-    box = page.get_by_role("combobox", name=label).last
+def choose(page: Page, label: str, option: str, *, first: bool = False) -> None:
+    """Pick ``option`` in the last select box labelled ``label`` (an upload form's; with
+    ``first``, the first one: the Data page's upload form has a second 登记表类型 box below)."""
+    boxes = page.get_by_role("combobox", name=label)
+    box = boxes.first if first else boxes.last
     box.click()
     box.fill(option)
     page.get_by_role("option").filter(has_text=option).first.click()

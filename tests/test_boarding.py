@@ -82,3 +82,16 @@ def test_merge_smallest_teaching_point():
     stay = merge_small_schools(s, st, n_close=1, overrides={"teachers_move_with_merge": 0.0})
     assert stay.schools.loc["t2", "teachers_after"] == 4.0
     assert stay.summary["spt_after"] == pytest.approx(442 / 29)
+
+
+def test_plan_boarding_townships_are_the_plan_s_three_by_code():
+    """The pilot plan's boarding townships are held once, as codes; their names come from
+    the township table (here the reference file the database is built from)."""
+    from pathlib import Path
+
+    from metrics.boarding import PLAN_BOARDING_TOWNSHIPS
+
+    ref = Path(__file__).resolve().parents[1] / "data" / "reference" / "kaijiang_townships_2023.csv"
+    towns = pd.read_csv(ref, dtype=str)
+    names = towns.set_index("township_code_9")["township_name"]
+    assert [names[c] for c in PLAN_BOARDING_TOWNSHIPS] == ["任市镇", "长岭镇", "甘棠镇"]

@@ -15,15 +15,6 @@ from tests import conftest as kit
 pytestmark = pytest.mark.browser
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the first select box labelled ``label`` (the caller waits for the
-    effect). The first: the Data page's upload form has a second 登记表类型 box below."""
-    box = page.get_by_role("combobox", name=label).first
-    box.click()
-    box.fill(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
-
-
 def test_overview_from_a_shared_link(app_url, open_page):
     page = open_page(f"{app_url}/?lang=en&ind=health_beds_per_1000&town=511723109"
                      "&fac=county_hospital&fac=health_centre")
@@ -42,10 +33,10 @@ def test_overview_from_a_shared_link(app_url, open_page):
     kit.screenshot(page, "overview_en")
 
     # a widget change writes the URL
-    _choose(page, "Indicator", "Residents within a 15-min drive")
+    kit.choose(page, "Indicator", "Residents within a 15-min drive", first=True)
     kit.wait_for_param(page, "ind", "health_centre_share_15min")
     assert kit.url_params(page)["ind"] == ["health_centre_share_15min"]
-    assert kit.url_params(page)["medical_circle_min"] == ["15"]
+    assert kit.url_params(page)["medical_circle_min"] == ["15.0"]
     assert kit.url_params(page)["lang"] == ["en"]
 
 
@@ -89,6 +80,6 @@ def test_data_page_from_a_shared_link(app_url, open_page):
     assert tables.count() >= 2
     assert kit.wait_drawn(tables.nth(0), 5) > 5
     kit.screenshot(page, "data")
-    _choose(page, "登记表类型", "文化设施")
+    kit.choose(page, "登记表类型", "文化设施", first=True)
     kit.wait_for_param(page, "kind", "culture")
     assert kit.url_params(page)["kind"] == ["culture"]

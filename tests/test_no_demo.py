@@ -191,7 +191,7 @@ def test_boarding_plan_without_schools_does_not_raise():
 
 
 def test_coverage_without_open_sites_or_villages():
-    from ui.planning import coverage_stats
+    from metrics.planning import coverage as coverage_stats
 
     none_open = coverage_stats(np.zeros((2, 0)), np.array([1.0, 3.0]), [], 30)
     assert none_open["within"] == 0.0 and np.isnan(none_open["mean_min"])

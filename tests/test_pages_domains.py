@@ -153,6 +153,15 @@ def test_sliders_show_their_unit_in_the_language_and_no_idle_decimals(built_db, 
     assert ("30 分钟" if lang == "zh" else "30 min") in standard
 
 
+def test_the_plan_s_boarding_towns_are_flagged_by_code(built_db, monkeypatch):
+    """The education page flags the townships of metrics.boarding.PLAN_BOARDING_TOWNSHIPS,
+    named by the township table."""
+    at = open_app(built_db, monkeypatch, "education", lang="zh")
+    town = next(d.value for d in at.dataframe if "试点寄宿镇" in d.value.columns)
+    flagged = town.loc[town["试点寄宿镇"] == "是", "乡镇（街道）"].tolist()
+    assert sorted(flagged) == sorted(["任市镇", "长岭镇", "甘棠镇"])
+
+
 def test_boarding_balance_says_which_sign_is_short(built_db, monkeypatch, data):
     """The education page's beds − boarders column is named for both signs (it used to be
     "床位缺口", the boarding planner's name for need − beds, so a surplus read as a gap)."""
@@ -199,6 +208,30 @@ def test_township_table_and_unit_table_agree_with_the_summaries(prepared, data):
     # the weighted mean of the unit values is the township value
     w = units["weight"]
     assert (units["value"] * w).sum() / w.sum() == pytest.approx(s.loc[RENSHI, "mean"])
+
+
+def test_township_status_is_compare_target(prepared, data):
+    """The ranking's status column is metrics.provision.compare_target of each township."""
+    from metrics.provision import compare_target
+
+    table = indicators.evaluate(prepared)
+    for key in ("health_beds_per_1000", "edu_primary_students_per_teacher"):
+        ind = indicators.INDICATORS[key]
+        ranked = township_table(table, ind, data["townships"])
+        target = table.county.loc[key, "target"]
+        assert ranked["status"].tolist() == [
+            compare_target(v, target, ind.higher_is_better).status for v in ranked["value"]]
+    # an indicator without a target has no status
+    ranked = township_table(table, indicators.INDICATORS["edu_primary_walk_min"], data["townships"])
+    assert ranked["status"].isna().all()
+    # a township without a value has no data, not "not met" (this test's own table)
+    ind = indicators.INDICATORS["health_beds_per_1000"]
+    summary = table.summaries[ind.key]["township_code"]
+    groups = summary["groups"].copy()
+    groups.loc[groups.index[0], "mean"] = float("nan")
+    table.summaries[ind.key]["township_code"] = {**summary, "groups": groups}
+    ranked = township_table(table, ind, data["townships"])
+    assert ranked.set_index("township_code").loc[str(groups.index[0]), "status"] == "no_data"
 
 
 def test_gap_rows_explain_each_measure_in_a_sentence():

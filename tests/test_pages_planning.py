@@ -1,5 +1,6 @@
 """The four planning pages through AppTest, in both languages: the optimum shown equals the
-metrics on the same instance, URL parameters are honoured, scenarios open from their id."""
+metrics on the same instance (built by the same :mod:`metrics.planning` functions the pages
+call), URL parameters are honoured, scenarios open from their id."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from shapely.geometry import shape
 
 from etl import db, scenarios
 from metrics import boarding, consortia, indicators, siting
-from metrics.scenario import apply_changes
+from metrics import planning as mp
 from tests.conftest import metrics_by_label, open_app
 from ui import planning
 from ui.i18n import TEXT, t
@@ -37,15 +38,18 @@ def data(built_db) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def instance(data) -> planning.SubcentreInstance:
-    """The sub-centre instance built here, independently of the page's loader."""
-    f, u = data["facilities"], data["units"]
-    sites = pd.concat([f[f["type"] == "county_hospital"],
-                       f[f["type"].isin(["central_health_centre", "health_centre"])]],
-                      ignore_index=True)
-    n_req = int((sites["type"] == "county_hospital").sum())
-    return planning.SubcentreInstance(u, sites, siting.travel_matrix_min(u, sites, "car"),
-                                      u["population"].to_numpy(float), tuple(range(n_req)))
+def instance(data) -> mp.SubcentreInstance:
+    """The sub-centre instance from the database's tables, by the function the page calls."""
+    return mp.subcentre_instance(data["units"], data["facilities"])
+
+
+def test_page_loaders_build_the_same_instances(built_db, monkeypatch, instance):
+    """The pages' cached loaders hand the metrics functions the same tables as these tests."""
+    open_app(built_db, monkeypatch, "plan_subcentre", lang="zh")
+    page = planning.subcentre_instance()
+    pd.testing.assert_frame_equal(page.sites, instance.sites)
+    np.testing.assert_array_equal(page.cost, instance.cost)
+    assert page.required == instance.required == (0, 1, 2)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -109,31 +113,20 @@ def test_subcentre_solves_in_under_a_second(instance):
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        planning.solve_subcentre(instance, 3, "pmedian", 30.0)
+        mp.solve_subcentre(instance, 3, "pmedian", 30.0)
         best = min(best, time.perf_counter() - t0)
     assert best < 1.0
-
-
-def test_coverage_stats_by_hand():
-    s = planning.coverage_stats(np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0]), [0, 1], 30)
-    assert s == {"within": 4.0, "share": 100.0, "mean_min": pytest.approx((5 + 60) / 4)}
 
 
 def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
     at = open_app(built_db, monkeypatch, "plan_consortia", lang="zh", k="4", deviation="0.6", run="1")
     assert at.slider(key="k").value == 4 and at.slider(key="deviation").value == 0.6
-    # the instance rebuilt here
-    u, towns, f = data["units"], data["townships"], data["facilities"]
-    pop = u.groupby("township_code")["population"].sum()
-    cx = (u["lon"] * u["population"]).groupby(u["township_code"]).sum() / pop
-    cy = (u["lat"] * u["population"]).groupby(u["township_code"]).sum() / pop
-    t = towns.set_index("code").assign(population=pop, lon=cx, lat=cy)
-    leads = (f[f["type"].isin(planning.LEAD_TYPES)].sort_values("beds", ascending=False)
-             .drop_duplicates("township_code").sort_values("id").reset_index(drop=True))
-    adj = consortia.adjacency_from_shapes({r.code: shape(json.loads(r.geojson))
-                                           for r in data["boundaries"].itertuples()})
-    table, res = consortia.regions_frame(t, leads, siting.travel_matrix_min(t, leads, "car"), 4, adj,
-                                         0.6)
+    # the instance from the database's tables, by the functions the page calls
+    inst = mp.township_instance(data["units"], data["townships"], data["facilities"],
+                                {r.code: shape(json.loads(r.geojson))
+                                 for r in data["boundaries"].itertuples()})
+    t, leads, adj = inst.towns, inst.leads, inst.adjacency
+    table = mp.solve_consortia(inst, 4, 0.6).table
     names = leads.set_index("id")["name"]
     text = at.success[0].value
     assert text.startswith("**4 个医共体")
@@ -145,7 +138,7 @@ def test_consortia_equal_regions_and_compare(built_db, monkeypatch, data):
     assert shown.loc["与模型分区匹配的人口占比（%）", "四大片区"] == f"{100 * cmp.matched_share:.1f}"
     assert shown.loc["片数", "四大片区"] == "4" and shown.loc["片数", "模型分区"] == "4"
     # mean travel to the lead: the model's own, and the zones' with each zone's best lead
-    cost = siting.travel_matrix_min(t, leads, "car")
+    cost = inst.cost
     p = t["population"]
     model_mean = float((table["travel"] * p).sum() / p.sum())
     assert shown.loc["居民到牵头医院平均车程（分钟）", "模型分区"] == f"{model_mean:.1f}"
@@ -203,32 +196,28 @@ def test_consortia_zones_map_has_no_lead_entry(built_db, monkeypatch):
 
 
 def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
-    f, u = data["facilities"], data["units"]
-    s = f[f["type"].isin(planning.SCHOOL_TYPES)].set_index("id")
+    uu, s = mp.school_tables(data["units"], data["facilities"])
     chosen = list(boarding.default_boarding_schools(s))[:2]
     at = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen,
                junior_day_max_min="60", mode="school_bus", n_close="3")
     assert at.multiselect(key="boarding").value == chosen
     assert at.slider(key="junior_day_max_min").value == 60.0
-    uu = u.set_index("code")
-    ut = siting.travel_matrix_min(uu, s, "school_bus")
-    plan = boarding.boarding_plan(uu, s, ut, chosen, {"junior_day_max_min": 60.0})
+    out = mp.boarding_outcome(uu, s, chosen, "school_bus", {"junior_day_max_min": 60.0}, 3)
+    plan = out.plan
     m = metrics_by_label(at)
     assert m["Boarders"] == f"{plan.summary['boarders']:,.0f}"
     assert m["Bed shortfall"] == f"{plan.summary['shortfall']:,.0f}"
     # the shortfall is summed school by school, and says so
     short = next(x for x in at.metric if x.label == "Bed shortfall")
     assert "school by school" in short.proto.help
-    merge = boarding.merge_small_schools(s, siting.travel_matrix_min(s, s, "school_bus"), uu, ut, 3,
-                                         overrides={"junior_day_max_min": 60.0})
-    assert m["Students per teacher, county (after)"] == f"{merge.summary['spt_after']:,.1f}"
+    assert m["Students per teacher, county (after)"] == f"{out.merge.summary['spt_after']:,.1f}"
     # the walking caveat is for walking only
     note = t("plan.brd.mode_note", "en")
     assert not any(note in i.value for i in at.info)
     walk = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk")
     assert any(note in i.value for i in walk.info)
     walk_boarders = float(metrics_by_label(walk)["Boarders"].replace(",", ""))
-    bus = boarding.boarding_plan(uu, s, ut, chosen, {}).summary["boarders"]
+    bus = mp.boarding_outcome(uu, s, chosen, "school_bus").plan.summary["boarders"]
     assert walk_boarders > bus  # slower travel: more pupils beyond the day-trip limits
 
 
@@ -251,8 +240,7 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
     at = open_app(built_db, monkeypatch, "plan_scenarios", lang="en", scenario=sid)
     assert at.selectbox(key="domain").value == "health"
     assert any("test scenario" in i.value for i in at.info)
-    after = indicators.evaluate(indicators.prepare(data["units"],
-                                                   apply_changes(data["facilities"], changes)))
+    after = mp.scenario_indicators(data["units"], data["facilities"], changes)
     table = next(d.value for d in at.dataframe if "Indicator" in d.value.columns).set_index("Indicator")
     ind = indicators.INDICATORS["health_doctors_2sfca_per_1000"]
     # values to the indicator's own precision, as on its domain page (2.79 doctors, 21.0 min)
@@ -280,10 +268,9 @@ def test_subcentre_table_gives_hospitals_at_one_place_one_row():
     sites = pd.DataFrame({"name": ["A", "B", "C"], "lon": [107.0, 107.001, 107.2],
                           "lat": [31.0, 31.0, 31.0], "beds": [100.0, 50.0, np.nan]})
     cost = np.array([[5.0, 4.0, 30.0], [3.0, 6.0, 40.0], [40.0, 41.0, 10.0]])
-    inst = planning.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
-                                      np.array([10.0, 20.0, 30.0]), (0, 1))
-    table = planning.subcentre_table(inst, {"result": siting.p_median(cost, inst.weights, 3,
-                                                                      [0, 1])}, "zh")
+    inst = mp.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
+                                np.array([10.0, 20.0, 30.0]), (0, 1))
+    table = planning.subcentre_table(inst, mp.solve_subcentre(inst, 1, "pmedian", 30.0), "zh")
     assert table.iloc[:, 0].tolist() == ["A、B", "C"]
     assert table.iloc[:, 1].tolist() == [TEXT["plan.role.kept"][0], TEXT["plan.role.chosen"][0]]
     assert table.iloc[0, 2] == 150 and np.isnan(table.iloc[1, 2])

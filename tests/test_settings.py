@@ -24,6 +24,29 @@ def test_every_setting_is_fully_described(key):
     assert not (s.verified and s.source == "assumption")
 
 
+@pytest.mark.parametrize("key", sorted(k for k, s in SETTINGS.items() if s.slider is not None))
+def test_every_slider_holds_its_default_on_its_grid(key):
+    lo, hi, step = settings.slider(key)
+    assert all(isinstance(v, float) for v in (lo, hi, step))
+    assert 0 <= lo < hi and step > 0
+    assert lo <= SETTINGS[key].default <= hi
+    # the default and the upper end are reachable in whole steps from the lower end
+    for v in (SETTINGS[key].default, hi):
+        n = (v - lo) / step
+        assert n == pytest.approx(round(n)), (key, v)
+
+
+def test_every_setting_a_page_changes_has_a_slider():
+    from metrics.indicators import CATALOGUE
+
+    used = {i.threshold for i in CATALOGUE if i.threshold} | {MODES[i.mode] for i in CATALOGUE if i.mode}
+    assert all(SETTINGS[k].slider is not None for k in used)
+    with pytest.raises(KeyError, match="no slider"):
+        settings.slider("detour_factor")
+    with pytest.raises(KeyError):
+        settings.slider("nope")
+
+
 def test_every_mode_has_a_speed_setting():
     for mode, key in MODES.items():
         assert key in SETTINGS and SETTINGS[key].unit == "km/h", mode

@@ -107,3 +107,22 @@ def test_current_lang_from_query_params():
 def test_module_does_no_work_at_import():
     src = Path(i18n.__file__).read_text(encoding="utf-8")
     assert "import streamlit" not in src.split("def current_lang")[0]
+
+
+def test_the_split_tables_share_no_key():
+    """``TEXT`` merges ``ui/i18n.py`` with every ``ui/i18n_*.py`` table: a key in two of them
+    would silently take one of the two texts."""
+    import importlib
+
+    tables = {"ui.i18n": {**i18n._UI, **i18n._facility_text()}}
+    for path in sorted((ROOT / "ui").glob("i18n_*.py")):
+        mod = importlib.import_module(f"ui.{path.stem}")
+        (name,) = [n for n in vars(mod) if n.endswith("_TEXT")]
+        tables[mod.__name__] = getattr(mod, name)
+    seen: dict[str, str] = {}
+    for mod, table in tables.items():
+        for key in table:
+            assert key not in seen, f"{key} in {seen.get(key)} and {mod}"
+            seen[key] = mod
+    assert set(seen) == set(TEXT)
+    assert max(len(p.read_text(encoding="utf-8").splitlines()) for p in (ROOT / "ui").glob("i18n*.py")) <= 600

@@ -346,3 +346,39 @@ def test_value_range_pins_the_colour_scale_in_both_renderings(boundary, township
     auto = county_map_spec(boundary, areas, same, colorscale="YlOrRd", static=True)
     fills = {tr["fillcolor"] for tr in auto["data"] if tr.get("fill") == "toself" and tr.get("hoveron")}
     assert fills == {sample_colorscale("YlOrRd", [0.5])[0]}
+
+
+def test_facility_styles_are_given_up_front(boundary, facilities):
+    """A planning map's roles get their colour and size when the facility traces are made
+    (nothing is recoloured afterwards by legend name); other types keep theirs."""
+    from ui.maps import FACILITY_COLOURS, county_map_spec
+
+    fac = facilities.assign(type=["选中"] * 2 + ["<b>保留</b>"] + list(facilities["type"][3:]))
+    spec = county_map_spec(boundary, facilities=fac, lang="zh", legend_title="图例",
+                           styles={"选中": ("#1a9850", 17), "<b>保留</b>": ("#d62728", 13)})
+    traces = {tr.get("name"): tr for tr in spec["data"] if tr.get("showlegend")}
+    assert traces["选中"]["marker"] == {"size": 17, "color": "#1a9850", "opacity": 1.0}
+    assert traces["&lt;b&gt;保留&lt;/b&gt;"]["marker"]["color"] == "#d62728"  # names are escaped
+    assert traces["乡镇卫生院"]["marker"] == {"size": 12, "color": FACILITY_COLOURS["health_centre"],
+                                          "opacity": 1.0}
+    halo = next(tr for tr in spec["data"] if tr["type"] == "scattermap" and not tr.get("showlegend"))
+    assert halo["marker"]["size"] == 15  # the halo stays facility_size + 3 under every symbol
+    assert spec["layout"]["legend"]["title"]["text"] == "图例"
+    assert county_map_spec(boundary, facilities=fac, lang="en")["layout"]["legend"]["title"]["text"] == (
+        "Facility type")
+
+
+@pytest.mark.parametrize("static", [False, True])
+def test_outlines_take_their_colour_and_width(boundary, township_areas, static):
+    from ui.maps import county_map_spec
+
+    areas, _ = township_areas
+    spec = county_map_spec(boundary, areas, static=static, outlines=areas, outline_colour="#ffffff",
+                           outline_width=1.5)
+    if static:
+        line = spec["data"][-1]["line"]
+    else:
+        layer = spec["layout"]["map"]["layers"][-1]
+        assert layer["name"] == "outlines"
+        line = {"color": layer["color"], "width": layer["line"]["width"]}
+    assert line == {"color": "#ffffff", "width": 1.5}

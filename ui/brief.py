@@ -7,6 +7,9 @@ The only markup not escaped is our own template and Plotly's figure divs.
 Map figures must be built with ``county_map(..., static=True)``: a WebGL map stays
 blank when the saved file is opened from disk (MapLibre's worker does not start on a
 ``file://`` page), so :func:`brief_html` refuses them.
+
+:func:`page_brief` is the brief of a page of this app (the overview and the domain pages):
+:func:`brief_html` with the sources of the data on screen and the generated-data note.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from ui.i18n import DEFAULT_LANG, normalise_lang, t
 
-__all__ = ["brief_html"]
+__all__ = ["brief_html", "page_brief"]
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
@@ -157,3 +160,26 @@ def brief_html(
                  f'<span class="noprint">{_e(t("brief.print_hint", lang))}</span></p>')
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def page_brief(
+    title: str,
+    subtitle: str,
+    cards: Sequence[dict],
+    figures: Sequence[go.Figure | dict],
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    lang: str,
+    *,
+    synthetic: bool,
+    standard: str | None = None,
+) -> str:
+    """The brief of a page of this app: :func:`brief_html` with one line per source of the
+    data on screen (:func:`ui.frame.sources`), then the indicator's ``standard`` (its source
+    document) when it has one, and the generated-data note when ``synthetic``."""
+    from ui.frame import sources
+
+    lines = list(sources(lang))
+    if standard and standard != "—":
+        lines.append(t("dom.source.standard", lang, source=standard))
+    return brief_html(title, subtitle, cards, figures, tables, lines,
+                      t("synthetic.short", lang) if synthetic else None, lang)

@@ -4,8 +4,9 @@ Loaders are cached at the expensive step: the tables once per process, the
 threshold-independent ``metrics.indicators.prepare`` once, and each evaluation per
 distinct set of setting overrides (bounded); then the derived pieces a page shows per
 view (the Gini intervals, the plan tracker, the overview's figures), keyed by the
-view's parameters and the database path. Cached objects are shared between
-sessions: pages must never modify them.
+view's parameters and the data key (:func:`data_key`). Every loader follows the one cache
+contract of :mod:`ui.cache`: a parameter ``path`` holds the data key (left out: the data on
+screen), and results are read-only, shared by every session.
 
 The app never writes the database file it reads. A load or rebuild (from this app, another
 app process or the command line) writes a private copy and publishes it by renaming it over
@@ -25,6 +26,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -37,6 +39,7 @@ from metrics import audit, indicators
 from metrics.gaps import township_gaps
 from metrics.inequality import summarise
 from metrics.plan import plan_path, plan_status
+from ui.cache import cached
 
 
 def db_path() -> Path:
@@ -175,7 +178,8 @@ _OPEN: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
 _OPEN_GUARD = threading.Lock()
 
 # Every cache is keyed by :func:`data_key` (the database path and the version of the file the
-# connection has open), so two databases, or two versions of one, never share results.
+# connection has open; :func:`ui.cache.cached` passes it), so two databases, or two versions of
+# one, never share results.
 
 
 def _opened(path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
@@ -283,93 +287,72 @@ def cursor(key: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             cur.close()
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _query(path: str, sql: str, params: tuple) -> pd.DataFrame:
+@cached(max_entries=64)
+def query(sql: str, params: Sequence = (), path: str | None = None) -> pd.DataFrame:
+    """Run a read-only query with bound parameters on the data of ``path`` (a data key,
+    default the data on screen); cached (:mod:`ui.cache`)."""
     with cursor(path) as cur:
         return cur.execute(sql, list(params)).df()
 
 
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a read-only query with bound parameters; the result is cached (do not mutate it)."""
-    return _query(data_key(), sql, tuple(params))
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _register_years(path: str) -> dict[str, tuple[int, ...]]:
-    rows = _query(version_key(path), "SELECT kind, year FROM registers WHERE status <> 'withdrawn' "
-                  "AND year IS NOT NULL GROUP BY kind, year ORDER BY kind, year", ())
+@cached(max_entries=4, per_year=False)
+def register_years(path: str | None = None) -> Mapping[str, tuple[int, ...]]:
+    """Register kind -> the years it has registers of (withdrawn ones left out)."""
+    rows = query("SELECT kind, year FROM registers WHERE status <> 'withdrawn' "
+                 "AND year IS NOT NULL GROUP BY kind, year ORDER BY kind, year", (), path)
     out: dict[str, list[int]] = {}
     for r in rows.itertuples():
         out.setdefault(str(r.kind), []).append(int(r.year))
     return {k: tuple(v) for k, v in out.items()}
 
 
-def register_years() -> dict[str, tuple[int, ...]]:
-    """Register kind -> the years it has registers of (withdrawn ones left out)."""
-    return dict(_register_years(data_key(year=None)))
-
-
-def data_years() -> list[int]:
+def data_years(path: str | None = None) -> list[int]:
     """Every year with a register of a facility kind, earliest first (the year selector)."""
     from etl.schema import FACILITY_KINDS
 
-    years = register_years()
+    years = register_years(path)
     return sorted({y for k in FACILITY_KINDS for y in years.get(k, ())})
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _status(path: str) -> dict[str, int]:
+@cached(max_entries=4)
+def status(path: str | None = None) -> Mapping[str, int]:
+    """Row counts and generated-data flags of the database (:func:`etl.db.status`)."""
     with cursor(path) as cur:
         return db.status(cur)
 
 
-def status() -> dict[str, int]:
-    return _status(data_key())
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _frames(path: str) -> dict[str, pd.DataFrame]:
+@cached(max_entries=4)
+def frames(path: str | None = None) -> Mapping[str, pd.DataFrame]:
+    """units, facilities (as of the key's year) and townships as in the data contract, of
+    ``path`` (a data key, default the data on screen)."""
+    year = year_of(path)
     return {
-        "units": _query(path, "SELECT * FROM units ORDER BY code", ()),
-        "facilities": (_query(path, "SELECT * FROM facilities ORDER BY id", ())
-                       if year_of(path) is None else
-                       _query(path, "SELECT * FROM facilities_in_year(?) ORDER BY id",
-                              (year_of(path),))),
-        "townships": _query(path, "SELECT * FROM townships ORDER BY code", ()),
+        "units": query("SELECT * FROM units ORDER BY code", (), path),
+        "facilities": (query("SELECT * FROM facilities ORDER BY id", (), path) if year is None
+                       else query("SELECT * FROM facilities_in_year(?) ORDER BY id", (year,), path)),
+        "townships": query("SELECT * FROM townships ORDER BY code", (), path),
     }
 
 
-def frames(path: str | None = None) -> dict[str, pd.DataFrame]:
-    """units, facilities and townships as in the data contract (of ``path``, default the
-    current database)."""
-    return _frames(path or data_key())
-
-
-@st.cache_resource(max_entries=4, show_spinner="计算指标… / Computing indicators…")
-def _prepared(path: str) -> indicators.Prepared:
-    f = _frames(path)
+@cached(max_entries=4, ttl=None, spinner="计算指标… / Computing indicators…")
+def prepared(path: str | None = None) -> indicators.Prepared:
+    """The threshold-independent part of every indicator, once per process and database."""
+    f = frames(path)
     return indicators.prepare(f["units"], f["facilities"])
 
 
-def prepared() -> indicators.Prepared:
-    """The threshold-independent part of every indicator, once per process and database."""
-    return _prepared(data_key())
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _evaluated(path: str, overrides: tuple[tuple[str, float], ...]) -> indicators.IndicatorTable:
-    return indicators.evaluate(_prepared(path), dict(overrides))
-
-
+@cached(max_entries=32, ttl=None)
 def indicator_table(overrides: Mapping[str, float] | None = None,
                     path: str | None = None) -> indicators.IndicatorTable:
-    """Every indicator under the settings; cached per distinct overrides. Do not modify."""
-    return _evaluated(path or data_key(), tuple(sorted((overrides or {}).items())))
+    """Every indicator under the settings; cached per distinct overrides."""
+    return indicators.evaluate(prepared(path), dict(overrides or {}))
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _boundaries(path: str) -> dict[str, dict]:
-    rows = _query(path, "SELECT level, code, name, geojson, is_synthetic FROM boundaries", ())
+@cached(max_entries=4)
+def boundaries(path: str | None = None) -> Mapping[str, Any]:
+    """GeoJSON per level: ``county`` (a geometry), ``township`` and ``unit`` (FeatureCollections
+    with feature id = code), plus which levels are generated (``generated``)."""
+    rows = query("SELECT level, code, name, geojson, is_synthetic FROM boundaries", (), path)
     out: dict[str, dict] = {"generated": {}}
     county = rows[rows["level"] == "county"]
     out["county"] = _for_display(county["geojson"].iloc[0]) if len(county) else {}
@@ -393,77 +376,60 @@ def _for_display(geojson_text: str) -> dict:
         geom.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True), 1e-6))
 
 
-def boundaries(path: str | None = None) -> dict[str, dict]:
-    """GeoJSON per level: ``county`` (a geometry), ``township`` and ``unit`` (FeatureCollections
-    with feature id = code), plus which levels are generated (``generated``)."""
-    return _boundaries(path or data_key())
-
-
-@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+@cached(max_entries=2)
 def plan_tasks() -> pd.DataFrame:
     """The pilot plan's task list (``data/reference/plan/tasks.csv``), read-only reference data."""
     return pd.read_csv(paths.REFERENCE / "plan" / "tasks.csv", dtype={"task": int})
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _plan_table(path: str) -> pd.DataFrame:
-    f = _frames(path)
+@cached(max_entries=4)
+def plan_table(path: str | None = None) -> pd.DataFrame:
+    """The plan tracker: every task of the plan with its status in the data."""
+    f = frames(path)
     return plan_status(f["facilities"], f["units"], f["townships"], plan_tasks())
 
 
-def plan_table() -> pd.DataFrame:
-    """The plan tracker: every task of the plan with its status in the data."""
-    return _plan_table(data_key())
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _plan_history(key: str, years: tuple[int, ...]) -> pd.DataFrame:
-    return plan_path({y: _plan_table(f"{key}#y{y}") for y in years})
-
-
-def plan_history() -> pd.DataFrame:
+@cached(max_entries=4)
+def plan_history(path: str | None = None) -> pd.DataFrame:
     """Each plan target's path from its baseline year to 2025 (:func:`metrics.plan.plan_path`)
     over every year with registers, up to the year shown."""
-    years = data_years()
-    chosen = _session_year()
-    upto = tuple(y for y in years if chosen is None or y <= chosen)
-    return _plan_history(data_key(year=None), upto)
+    key = path or data_key()
+    chosen, latest = year_of(key), version_key(key)
+    return plan_path({y: plan_table(f"{latest}#y{y}") for y in data_years(latest)
+                      if chosen is None or y <= chosen})
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def _gini_ci(path: str, key: str, overrides: tuple[tuple[str, float], ...],
-             n_boot: int) -> tuple[float | None, tuple | None]:
-    tab = _evaluated(path, overrides)
+@cached(max_entries=128)
+def gini_ci(key: str, overrides: Mapping[str, float] | None = None, n_boot: int = 100,
+            path: str | None = None) -> tuple[float | None, tuple | None]:
+    """Gini between units of indicator ``key`` and its bootstrap 95 % interval (seed 2022).
+
+    Cached per indicator and settings: pass only the overrides the indicator depends on,
+    so views that differ in other settings share the result.
+    """
+    tab = indicator_table(overrides, path)
     s = summarise(tab.values[key], tab.weights[key], tab.units["urban_rural"],
                   higher_is_better=indicators.INDICATORS[key].higher_is_better, n_boot=n_boot,
                   seed=2022)
     return s["gini"], s["ci"].get("gini")
 
 
-def gini_ci(key: str, overrides: Mapping[str, float] | None = None,
-            n_boot: int = 100) -> tuple[float | None, tuple | None]:
-    """Gini between units of indicator ``key`` and its bootstrap 95 % interval (seed 2022).
-
-    Cached per indicator and settings: pass only the overrides the indicator depends on,
-    so views that differ in other settings share the result.
-    """
-    return _gini_ci(data_key(), key, tuple(sorted((overrides or {}).items())), n_boot)
-
-
 def township_names(path: str | None = None) -> dict[str, str]:
     """Township code -> name (a new dict)."""
-    towns = _frames(path or data_key())["townships"]
+    towns = frames(path)["townships"]
     return dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
 
 
-@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
-def _overview_map(path: str, key: str, overrides: tuple[tuple[str, float], ...],
-                  types: tuple[str, ...], lang: str, static: bool) -> dict:
+@cached(max_entries=48)
+def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...], lang: str,
+                 static: bool = False, path: str | None = None) -> Mapping[str, Any]:
+    """The overview's map of indicator ``key``: village areas by value, the chosen facility
+    types; a figure specification (see ``ui.charts``), cached per view."""
     from ui.i18n import t, with_unit
     from ui.maps import county_map_spec
 
     ind = indicators.INDICATORS[key]
-    f, b = _frames(path), _boundaries(path)
+    f, b = frames(path), boundaries(path)
     towns = township_names(path)
     u = f["units"]
     names = dict(zip(u["code"].astype(str),
@@ -475,28 +441,22 @@ def _overview_map(path: str, key: str, overrides: tuple[tuple[str, float], ...],
     # the colour bar says "value (unit)": the indicator's name is the map's heading, and in
     # English it would not fit beside the map
     return county_map_spec(
-        b["county"], areas=areas, area_values=_evaluated(path, overrides).values[key],
+        b["county"], areas=areas, area_values=indicator_table(overrides, path).values[key],
         facilities=fac, lang=lang, area_title=with_unit(t("dom.map_value", lang), unit, lang),
         area_names=names,
         colorscale="YlOrRd", reverse_scale=ind.higher_is_better, height=420 if static else 620,
         static=static)
 
 
-def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...], lang: str,
-                 static: bool = False) -> dict:
-    """The overview's map of indicator ``key``: village areas by value, the chosen facility
-    types; a figure specification (see ``ui.charts``), cached per view. Do not modify."""
-    return _overview_map(data_key(), key, tuple(sorted(overrides.items())), tuple(types), lang,
-                         static)
-
-
-@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
-def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...], lang: str) -> dict:
+@cached(max_entries=48)
+def overview_bar(key: str, overrides: Mapping[str, float], lang: str,
+                 path: str | None = None) -> Mapping[str, Any]:
+    """The overview's townships ranked by indicator ``key``; a cached figure specification."""
     from ui.charts import ranked_bar_spec
     from ui.i18n import t
 
     ind = indicators.INDICATORS[key]
-    table = _evaluated(path, overrides)
+    table = indicator_table(overrides, path)
     gaps = township_gaps(table.summaries[key]["township_code"],
                          float(table.county.loc[key, "value"]), ind.higher_is_better)
     towns = township_names(path)
@@ -510,33 +470,15 @@ def _overview_bar(path: str, key: str, overrides: tuple[tuple[str, float], ...],
                            higher_is_better=not ind.higher_is_better, lang=lang)
 
 
-def overview_bar(key: str, overrides: Mapping[str, float], lang: str) -> dict:
-    """The overview's townships ranked by indicator ``key``; a cached figure specification."""
-    return _overview_bar(data_key(), key, tuple(sorted(overrides.items())), lang)
-
-
 #: Stand-ins for this database's tables among the arguments of :func:`audit_table`.
 UNITS, FACILITIES, TOWNSHIPS = "@units", "@facilities", "@townships"
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def _audit(path: str, name: str, args: tuple, domain: str | None, types: tuple[str, ...] | None,
-           township: str | None) -> pd.DataFrame | dict:
-    f = _frames(path)
-    fac = f["facilities"]
-    if types is not None:
-        fac = fac.loc[fac["type"].isin(types)]
-    elif domain is not None:
-        fac = fac.loc[fac["domain"] == domain]
-    if township:
-        fac = fac.loc[fac["township_code"].astype(str) == township]
-    tables = {UNITS: f["units"], FACILITIES: fac, TOWNSHIPS: f["townships"]}
-    return getattr(audit, name)(*(tables.get(a, a) if isinstance(a, str) else a for a in args))
-
-
+@cached(max_entries=256)
 def audit_table(name: str, *args: object, domain: str | None = None,
-                types: Sequence[str] | None = None, township: str | None = None) -> pd.DataFrame | dict:
-    """``metrics.audit.<name>(*args)`` on this database, cached per arguments (do not modify).
+                types: Sequence[str] | None = None, township: str | None = None,
+                path: str | None = None) -> pd.DataFrame | Mapping[str, Any]:
+    """``metrics.audit.<name>(*args)`` on this database, cached per arguments.
 
     Tables are passed as the stand-ins :data:`UNITS`, :data:`FACILITIES`, :data:`TOWNSHIPS`
     (hashing a table for the cache key would cost more than most audits); the other
@@ -545,5 +487,13 @@ def audit_table(name: str, *args: object, domain: str | None = None,
     """
     if name not in audit.__all__:
         raise ValueError(f"metrics.audit has no table {name!r}")
-    return _audit(data_key(), name, args, domain, None if types is None else tuple(types),
-                  township)
+    f = frames(path)
+    fac = f["facilities"]
+    if types is not None:
+        fac = fac.loc[fac["type"].isin(list(types))]
+    elif domain is not None:
+        fac = fac.loc[fac["domain"] == domain]
+    if township:
+        fac = fac.loc[fac["township_code"].astype(str) == township]
+    tables = {UNITS: f["units"], FACILITIES: fac, TOWNSHIPS: f["townships"]}
+    return getattr(audit, name)(*(tables.get(a, a) if isinstance(a, str) else a for a in args))

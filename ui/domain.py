@@ -3,10 +3,13 @@
 A domain page is its header, :func:`render_domain` and a few domain tables shown with
 :func:`show_table`. View state lives in the URL (``ind``, ``town`` and one parameter per
 setting the indicator uses, named by its key in :data:`metrics.settings.SETTINGS`, e.g.
-``primary_lower_max_min``), so a copied link reopens the same view.
+``primary_lower_max_min``, with the range and step the setting declares), so a copied link
+reopens the same view.
 
-The functions above the ``# -- Streamlit`` line are pure formatting helpers (tables in,
-tables and text out) and are tested without a running app. Below it, what the common
+The parts live by job, and are re-exported here for the pages: number formats and labels
+(:mod:`ui.format`), setting sliders and their words (:mod:`ui.settings_ui`), tables
+(:mod:`ui.tables`), key-number cards (:mod:`ui.cards`), the page's charts
+(:mod:`ui.domain_charts`), missing-register sentences (:mod:`ui.missing`). What the common
 section shows is cached per view (indicator, settings, township, language and database):
 the township-independent half (comparison, ranking, township table) once per indicator
 and settings, the rest (map, distribution, village table) once per township too; the
@@ -16,7 +19,6 @@ charts are figure specifications (:mod:`ui.charts`). A page's own tables come th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,31 +28,44 @@ import streamlit as st
 
 from metrics import settings
 from metrics.indicators import CATALOGUE, INDICATORS, Indicator, IndicatorTable
-from ui.i18n import facility_label, group_label, md_text, setting_unit, t, with_unit
+from ui.cache import cached
+from ui.cards import group_cards, status_note
+from ui.domain_charts import map_spec, ranking_spec, urban_rural_spec
+from ui.format import (
+    band_label,
+    digits,
+    fmt_change,
+    fmt_value,
+    label_of,
+    metric_label,
+    metric_value,
+    round_format,
+    signed,
+    unit_of,
+    value_format,
+)
+from ui.i18n import facility_label, md_text, t, with_unit
+from ui.missing import kinds_of_types, missing_note, missing_section, missing_text
+from ui.settings_ui import (
+    indicator_facts,
+    overrides_from,
+    setting_slider,
+    settings_of,
+    settings_text,
+    slider_format,
+)
+from ui.tables import gap_rows, glance_table, localise, names_by_code, township_table, unit_table
 
 __all__ = [
-    "DomainView", "SLIDERS", "default_indicator", "domain_indicators", "fmt_value",
-    "metric_label", "metric_value",
-    "footer", "gap_rows", "glance_table", "header", "indicator_facts", "localise", "overrides_from", "render_domain",
-    "settings_of", "show_table", "slider_format", "township_table", "unit_table",
-    "kinds_of_types", "missing_note", "missing_section", "missing_text", "show_glance",
+    "DomainView", "band_label", "default_indicator", "digits", "domain_indicators", "fmt_change",
+    "fmt_value", "footer", "gap_rows", "glance_table", "header", "indicator_facts", "kinds_of_types",
+    "label_of", "localise", "metric_label", "metric_value", "missing_note", "missing_section",
+    "missing_text", "overrides_from", "render_domain", "settings_of", "show_glance", "show_table",
+    "signed", "slider_format", "township_table", "unit_of", "unit_table", "value_format",
 ]
 
-#: Slider range of each setting a domain page can change: key -> (min, max, step).
-SLIDERS: dict[str, tuple[float, float, float]] = {
-    "primary_lower_max_min": (10.0, 90.0, 5.0),
-    "medical_circle_min": (5.0, 60.0, 5.0),
-    "fca_catchment_min": (10.0, 90.0, 5.0),
-    "speed_walk_kmh": (2.0, 8.0, 0.5),
-    "speed_bicycle_kmh": (5.0, 25.0, 1.0),
-    "speed_ebike_kmh": (5.0, 30.0, 1.0),
-    "speed_car_kmh": (10.0, 80.0, 5.0),
-    "speed_school_bus_kmh": (10.0, 60.0, 5.0),
-}
 ALL = "all"
 
-
-# -- pure helpers ----------------------------------------------------------------------------
 
 def domain_indicators(domain: str) -> list[Indicator]:
     """The catalogue entries of a domain, in catalogue order.
@@ -71,301 +86,6 @@ def default_indicator(domain: str) -> str:
     return next((i.key for i in inds if i.headline), inds[0].key)
 
 
-def settings_of(ind: Indicator) -> list[str]:
-    """Setting keys of the indicator shown as sliders: its threshold, then its mode's speed.
-
-    >>> settings_of(domain_indicators("health")[1])
-    ['medical_circle_min', 'speed_car_kmh']
-    >>> settings_of(domain_indicators("culture")[1])
-    []
-    """
-    keys = []
-    if ind.threshold is not None and ind.threshold in SLIDERS:
-        keys.append(ind.threshold)
-    if ind.mode is not None and settings.speed_key(ind.mode) in SLIDERS:
-        keys.append(settings.speed_key(ind.mode))
-    return keys
-
-
-def slider_format(step: float) -> str:
-    """The printf format of a slider's value: no more decimals than its step has.
-
-    >>> slider_format(5.0), slider_format(0.5), slider_format(0.05)
-    ('%.0f', '%.1f', '%.2f')
-    """
-    text = f"{step:g}"
-    return f"%.{len(text.split('.')[1]) if '.' in text else 0}f"
-
-
-def overrides_from(values: Mapping[str, float]) -> dict[str, float]:
-    """Only the settings that differ from their defaults (so views share the cache).
-
-    >>> overrides_from({"speed_walk_kmh": 4.5, "primary_lower_max_min": 45.0})
-    {'primary_lower_max_min': 45.0}
-    """
-    return {k: float(v) for k, v in values.items() if float(v) != settings.SETTINGS[k].default}
-
-
-def value_format(ind: Indicator) -> str:
-    """Format spec for an indicator's values: two decimals for small rates, else one."""
-    return ",.2f" if ind.kind in ("provision", "fca") or ind.denominator == "boarders" else ",.1f"
-
-
-def fmt_value(value: Any, ind: Indicator) -> str:
-    """An indicator value for the screen; ``–`` when missing.
-
-    >>> from metrics.indicators import INDICATORS
-    >>> fmt_value(12.345, INDICATORS["edu_primary_walk_min"]), fmt_value(float("nan"), INDICATORS["edu_primary_walk_min"])
-    ('12.3', '–')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return format(float(value), value_format(ind))
-
-
-def metric_label(label: str, ind: Indicator, lang: str) -> str:
-    """A key-number label with the unit, unless the unit is short enough for the value (%, min)."""
-    unit = unit_of(ind, lang)
-    return label if unit in ("%", "min", "分钟") else with_unit(label, unit, lang)
-
-
-def metric_value(value: Any, ind: Indicator, lang: str) -> str:
-    """A key number: the value, with ``%`` or minutes attached (longer units go in the label).
-
-    >>> from metrics.indicators import INDICATORS
-    >>> metric_value(77.49, INDICATORS["edu_primary_share_30min"], "en")
-    '77.5 %'
-    >>> metric_value(2.794, INDICATORS["health_beds_per_1000"], "zh")
-    '2.79'
-    """
-    unit = unit_of(ind, lang)
-    text = fmt_value(value, ind)
-    return f"{text} {unit}" if unit in ("%", "min", "分钟") and text != "–" else text
-
-
-def unit_of(ind: Indicator, lang: str) -> str:
-    return ind.unit_en if lang == "en" else ind.unit_zh
-
-
-def label_of(ind: Indicator, lang: str) -> str:
-    return ind.en if lang == "en" else ind.zh
-
-
-def band_label(ind: Indicator, lang: str) -> str:
-    """Who the indicator counts: the age band, or the equal-weight rule."""
-    if ind.weight != "population":
-        return t(f"dom.weight.{ind.weight}", lang)
-    return "+".join(t(f"dom.pop.{c}", lang) for c in ind.population)
-
-
-def indicator_facts(ind: Indicator, over: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
-    """(label, text) lines that explain an indicator: formula, unit, mode, standard, source."""
-    en = lang == "en"
-    help_text = ind.help_en if en else ind.help_zh
-    lines = [(t("dom.formula", lang), help_text), (t("dom.unit_of_measure", lang), unit_of(ind, lang)),
-             (t("dom.weight", lang), band_label(ind, lang))]
-    if ind.mode:
-        speed = settings.speed_key(ind.mode)
-        lines.append((t("dom.mode", lang),
-                      f"{t('dom.mode.' + ind.mode, lang)} {settings.get(speed, over):g} km/h"))
-    std = []
-    for key in (ind.threshold, ind.target):
-        if key is None:
-            continue
-        s = settings.SETTINGS[key]
-        flag = "" if s.verified else t("dom.verified_no", lang)
-        std.append(f"{s.en if en else s.zh}: {settings.get(key, over):g} {setting_unit(s.unit, lang)}{flag} — "
-                   f"{s.help_en if en else s.help_zh}")
-    lines.append((t("dom.standard", lang), "；".join(std) if std and not en else
-                  "; ".join(std) if std else t("dom.no_standard", lang)))
-    lines.append((t("dom.source", lang), ind.source))
-    return lines
-
-
-def _names(townships: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=True))
-
-
-def unit_table(table: IndicatorTable, ind: Indicator, units: pd.DataFrame,
-               townships: pd.DataFrame, lang: str, township: str | None = None) -> pd.DataFrame:
-    """One row per village or community: names, urban/rural, the value and its weight.
-
-    Columns (language-neutral): ``code``, ``name``, ``township``, ``township_code``,
-    ``urban_rural``, ``urban_rural_label``, ``lon``, ``lat``, ``value``, ``weight``.
-    ``township`` filters to one township code.
-    """
-    u = units.set_index(units["code"].astype(str))
-    names = _names(townships)
-    out = pd.DataFrame({
-        "code": table.values.index.astype(str),
-        "value": table.values[ind.key].to_numpy(),
-        "weight": table.weights[ind.key].to_numpy(),
-    })
-    out["name"] = out["code"].map(u["name"])
-    out["township_code"] = out["code"].map(u["township_code"].astype(str))
-    out["township"] = out["township_code"].map(names)
-    out["urban_rural"] = out["code"].map(u["urban_rural"])
-    out["urban_rural_label"] = out["urban_rural"].map(lambda g: group_label(g, lang))
-    out["lon"], out["lat"] = out["code"].map(u["lon"]), out["code"].map(u["lat"])
-    if township:
-        out = out.loc[out["township_code"] == str(township)]
-    cols = ["code", "name", "township", "township_code", "urban_rural", "urban_rural_label",
-            "lon", "lat", "value", "weight"]
-    return out[cols].reset_index(drop=True)
-
-
-def township_table(table: IndicatorTable, ind: Indicator, townships: pd.DataFrame) -> pd.DataFrame:
-    """Townships ranked best first: ``rank``, ``township_code``, ``name``, ``value``,
-    ``weight`` (sum of the summary weights), ``n_units``, ``status`` against the target.
-
-    Empty (same columns) when the indicator has no value anywhere.
-    """
-    cols = ["rank", "township_code", "name", "value", "weight", "n_units", "status"]
-    s = table.summaries[ind.key]["township_code"]
-    if s is None:
-        return pd.DataFrame(columns=cols)
-    g = s["groups"]
-    out = pd.DataFrame({"township_code": g.index.astype(str), "value": g["mean"].to_numpy(),
-                        "weight": g["population"].to_numpy(), "n_units": g["n_units"].to_numpy()})
-    out["name"] = out["township_code"].map(_names(townships)).fillna(out["township_code"])
-    target = table.county.loc[ind.key, "target"]
-    if ind.target is not None and not pd.isna(target):
-        ok = out["value"] >= target if ind.higher_is_better else out["value"] <= target
-        out["status"] = ok.map({True: "met", False: "not_met"})
-    else:
-        out["status"] = None
-    out = out.sort_values("value", ascending=not ind.higher_is_better).reset_index(drop=True)
-    out["rank"] = range(1, len(out) + 1)
-    return out[cols]
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
-
-
-def gap_rows(summary: Mapping[str, Any] | None, town_summary: Mapping[str, Any] | None,
-             ind: Indicator, lang: str) -> pd.DataFrame:
-    """The gap measures with one plain sentence each: columns measure, value, meaning.
-
-    ``summary`` is the urban/rural :func:`metrics.inequality.summarise` dict,
-    ``town_summary`` the township one (for the between-townships share).
-    """
-    rows: list[tuple[str, str, str]] = []
-    if summary is None:
-        return pd.DataFrame(rows, columns=["measure", "value", "meaning"])
-    fmt = value_format(ind)
-    unit = t("dom.points", lang) if unit_of(ind, lang) == "%" else unit_of(ind, lang)
-    better = t("dom.better" if ind.higher_is_better else "dom.worse", lang)
-    d = _num(summary.get("pair_difference"))
-    if d is not None:
-        key = "dom.s.difference_zero" if d == 0 else (
-            "dom.s.difference_pos" if d > 0 else "dom.s.difference_neg")
-        rows.append((t("dom.m.difference", lang), format(d, "+" + fmt.lstrip(",")),
-                     t(key, lang, abs=format(abs(d), fmt), unit=unit, better=better)))
-        r = _num(summary.get("pair_ratio"))
-        rows.append((t("dom.m.ratio", lang), "–" if r is None else format(r, ".2f"),
-                     t("dom.s.ratio_none", lang) if r is None else t("dom.s.ratio", lang, v=format(r, ".2f"))))
-    undefined = t("dom.s.undefined", lang)
-    g = _num(summary.get("gini"))
-    rows.append((t("dom.m.gini", lang), "–" if g is None else format(g, ".3f"),
-                 undefined if g is None else t("dom.s.gini", lang)))
-    th = _num(summary.get("theil"))
-    rows.append((t("dom.m.theil", lang), "–" if th is None else format(th, ".3f"),
-                 undefined if th is None else t("dom.s.theil", lang)))
-    share = _num(summary.get("theil_between_share"))
-    if d is not None and th is not None and th > 0 and share is not None:
-        b = 100 * share
-        rows.append((t("dom.m.between", lang), f"{b:.0f}%",
-                     t("dom.s.between", lang, b=f"{b:.0f}", w=f"{100 - b:.0f}")))
-    ts = _num(town_summary.get("theil_between_share")) if town_summary else None
-    if th is not None and th > 0 and ts is not None:
-        b = 100 * ts
-        rows.append((t("dom.m.between_town", lang), f"{b:.0f}%",
-                     t("dom.s.between_town", lang, b=f"{b:.0f}", w=f"{100 - b:.0f}")))
-    return pd.DataFrame(rows, columns=["measure", "value", "meaning"])
-
-
-def localise(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, *,
-             townships: pd.DataFrame | None = None, formats: Mapping[str, str] | None = None
-             ) -> pd.DataFrame:
-    """A table for the screen and the downloads: chosen columns, translated values and headers.
-
-    ``columns``: column -> i18n key of its header, in display order. Values of ``type``
-    become facility labels, ``township_code`` township names, ``status`` and booleans
-    words; ``formats`` rounds numeric columns (e.g. ``{"gap": ".0f"}``).
-    """
-    out = pd.DataFrame(index=frame.index)
-    names = _names(townships) if townships is not None else {}
-    for col in columns:
-        s = frame[col]
-        if col == "type":
-            s = s.map(lambda v: facility_label(str(v), lang))
-        elif col == "township_code":
-            s = s.astype(str).map(lambda v: names.get(v, v))
-        elif col == "status":
-            s = s.map(lambda v: t(f"dom.st.{v}", lang) if isinstance(v, str) else "–")
-        elif s.dtype == bool:
-            s = s.map(lambda v: t("dom.yes" if v else "dom.no", lang))
-        elif formats and col in formats and pd.api.types.is_numeric_dtype(s):
-            digits = int(formats[col].strip(".f") or 0)
-            s = s.astype("float64").round(digits)
-        out[col] = s
-    return out.rename(columns={c: t(k, lang) for c, k in columns.items()}).reset_index(drop=True)
-
-
-def glance_table(table: IndicatorTable, keys: Sequence[str], townships: pd.DataFrame,
-                 lang: str) -> pd.DataFrame:
-    """Townships × indicators (group values), headers with units, plus the county row.
-
-    Every township is listed in code order; a missing value is NaN.
-    """
-    from metrics.indicators import INDICATORS
-
-    by = table.by_group("township_code")
-    codes = townships["code"].astype(str)
-    out = pd.DataFrame({t("dom.col.township", lang): townships["name"].astype(str).to_numpy()})
-    for key in keys:
-        ind = INDICATORS[key]
-        col = by[key] if key in by.columns else pd.Series(dtype=float)
-        col.index = col.index.astype(str)
-        digits = 2 if value_format(ind) == ",.2f" else 1
-        vals = [round(float(col.get(c, float("nan"))), digits) for c in codes]
-        vals.append(round(float(table.county.loc[key, "value"]), digits))
-        out.loc[len(codes), t("dom.col.township", lang)] = t("county", lang)
-        out[with_unit(label_of(ind, lang), unit_of(ind, lang), lang)] = vals
-    return out
-
-
-def missing_text(items: Sequence[str], lang: str, what: str) -> str:
-    """What a section lacks, in words: the registers not loaded (``items``: register kinds,
-    ``population`` for the village points and population), what that leaves out (``what``)
-    and how to load them.
-
-    >>> missing_text(["population", "elderly_care"], "zh", "无法计算“养老床位”").split("。")[0]
-    '尚未导入分村人口登记表、养老托育机构登记表：村（社区）人口与位置缺失，无法计算“养老床位”'
-    >>> missing_text(["clinics"], "en", "the map has no values")[:60]
-    'Not loaded yet: the village clinics register. The map has no'
-    """
-    zh = lang == "zh"
-    labels = []
-    for item in items:
-        kind = t(f"kind.{item}", lang)
-        labels.append(t("origin.register", lang, kind=kind if zh else kind.lower()))
-    names = "、".join(labels) if zh or len(labels) < 2 else (
-        ", ".join(labels[:-1]) + " and " + labels[-1])
-    effect = what
-    if "population" in items:
-        effect = t("dom.missing.population", lang) + ("，" if zh else "; ") + what
-    if not zh:
-        effect = effect[:1].upper() + effect[1:]
-    how = ("、" if zh else ", ").join(t("dom.missing.how", lang, kind=k) for k in items)
-    how += ("，" if zh else ", ") + t("dom.missing.upload", lang)
-    return t("dom.missing", lang, items=names, effect=effect, how=how)
-
-
 # -- Streamlit -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -384,7 +104,7 @@ class DomainView:
     def township_name(self) -> str | None:
         if not self.township:
             return None
-        return _names(self.frames["townships"]).get(self.township, self.township)
+        return names_by_code(self.frames["townships"]).get(self.township, self.township)
 
     def glance(self, keys: Sequence[str]) -> pd.DataFrame:
         """:func:`glance_table` of this view (cached per settings and language)."""
@@ -429,8 +149,6 @@ def footer(lang: str) -> None:
 def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,
                empty: str | None = None) -> None:
     """A table with CSV and XLSX downloads (or an empty-state sentence)."""
-    import streamlit as st
-
     from ui.frame import download_buttons
 
     if frame.empty:
@@ -440,36 +158,10 @@ def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,
     download_buttons(frame, name, lang, key)
 
 
-def missing_note(kinds: Sequence[str], lang: str, what: str, *,
-                 population: bool = True, every: bool = False) -> str | None:
-    """:func:`missing_text` for a section that shows facilities of the register ``kinds``
-    (and needs the village points and population unless ``population`` is False), or None
-    when the current data hold all of them (with ``every``: any of the kinds)."""
-    from etl.schema import REGISTER_KINDS
-    from metrics.provenance import missing_items
-    from ui.data import frames
-
-    f = frames()
-    items = missing_items(f["units"] if population else None, f["facilities"], REGISTER_KINDS,
-                          kinds)
-    if every and len([i for i in items if i in kinds]) < len(kinds):
-        return None
-    return missing_text(items, lang, what) if items else None
-
-
-def missing_section(kinds: Sequence[str], lang: str, title: str, *,
-                    population: bool = False, every: bool = False) -> str | None:
-    """:func:`missing_note` for the section headed ``title`` (“{title}” has no data)."""
-    return missing_note(kinds, lang, t("dom.missing.section", lang, name=title),
-                        population=population, every=every)
-
-
 def show_glance(view: DomainView, keys: Sequence[str], name: str, title: str, *,
                 key: str) -> None:
     """The townships × indicators table of ``keys`` (:meth:`DomainView.glance`) with its
     downloads; when it holds no value, the sentence naming the registers it lacks."""
-    import streamlit as st
-
     frame = view.glance(keys)
     if frame.iloc[:, 1:].isna().all().all():
         types = sorted({ty for k in keys for ty in INDICATORS[k].facility_types})
@@ -479,27 +171,13 @@ def show_glance(view: DomainView, keys: Sequence[str], name: str, title: str, *,
     show_table(frame, name, view.lang, key=key)
 
 
-def kinds_of_types(types: Sequence[str]) -> list[str]:
-    """The register kinds that hold facilities of ``types``, in register order.
-
-    >>> kinds_of_types(["village_clinic", "health_centre"])
-    ['hospitals', 'clinics']
-    """
-    from etl.schema import REGISTER_KINDS
-
-    return [k for k, ts in REGISTER_KINDS.items() if set(ts) & set(types)]
-
-
 def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str | None]:
     """Indicator, setting sliders and township filter, all bound to the URL."""
-    import streamlit as st
-
     from ui import state
     from ui.data import frames
 
     inds = {i.key: i for i in domain_indicators(domain)}
-    towns = frames()["townships"]
-    names = _names(towns)
+    names = names_by_code(frames()["townships"])
     town_options = [ALL, *names]
     state.bind("ind", default_indicator(domain), options=list(inds))
     state.bind("town", ALL, options=town_options)
@@ -514,144 +192,12 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
     if keys:
         cols = st.columns(len(keys) + 1)
         for col, skey in zip(cols, keys, strict=False):
-            lo, hi, step = SLIDERS[skey]
-            s = settings.SETTINGS[skey]
-            state.bind(skey, float(s.default), cast=float, bounds=(lo, hi))
-            values[skey] = col.slider(
-                with_unit(s.en if lang == "en" else s.zh, setting_unit(s.unit, lang), lang), lo, hi,
-                step=step, key=skey, format=slider_format(step),
-                help=f"{s.help_en if lang == 'en' else s.help_zh} ({s.source})")
+            values[skey] = setting_slider(col, skey, lang)
         cols[-1].caption(t("dom.settings_note", lang))
     # settings of other indicators of this domain leave the link
     unused = {k for i in inds.values() for k in settings_of(i)} - set(keys)
     state.sync(ind=key, town=town, **values, **dict.fromkeys(sorted(unused)))
     return ind, overrides_from(values), (None if town == ALL else town)
-
-
-def _map(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> dict[str, Any]:
-    """Village areas coloured by the value, township outlines, the indicator's facilities.
-
-    A figure specification (:mod:`ui.charts`); ``units`` is :func:`unit_table`'s rows shown.
-    """
-    from ui.charts import merge
-    from ui.data import boundaries
-    from ui.maps import county_map_spec
-
-    ind, lang = view.indicator, view.lang
-    fac = view.facilities(ind.facility_types)[["lon", "lat", "type", "name"]]
-    b = boundaries()
-    keep = set(units["code"])
-    areas = {"type": "FeatureCollection",
-             "features": [f for f in b["unit"]["features"] if str(f.get("id")) in keep]}
-    sep = "，" if lang == "zh" else ", "
-    names = {c: f"{n}{sep}{tn}" for c, n, tn in zip(units["code"], units["name"], units["township"],
-                                                     strict=True)}
-    size = 6 if len(fac) > 60 else 8 if static else 12
-    height = 560 if not static else 460
-    # colours span the whole county's values, so a township shown alone keeps its colours
-    county_values = view.table.values[ind.key].dropna()
-    lo, hi = (float(county_values.min()), float(county_values.max())) if len(county_values) else (0, 0)
-    spec = county_map_spec(
-        b["county"], areas, pd.Series(units["value"].to_numpy(), index=units["code"]), None,
-        fac, lang,
-        area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
-        area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
-        height=height, width_hint=760, static=static, outlines=b["township"], facility_size=size,
-        value_range=(lo, hi) if hi > lo else None)
-    # the legend under the map, so it hides no village: a bottom margin as tall as the legend
-    # keeps the map area (for which county_map fitted the zoom) at its full height
-    n_types = int(fac["type"].nunique())
-    legend_px = 34 + 24 * math.ceil(n_types / 2) if n_types else 0
-    spec["layout"] = merge(spec["layout"], {
-        "height": height + legend_px,
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "xanchor": "left",
-                   "title": {"side": "top left"}, "font": {"size": 12}, "entrywidth": 0.5,
-                   "entrywidthmode": "fraction"},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": legend_px}})
-    return spec
-
-
-def _urban_rural(view: DomainView) -> dict[str, Any] | None:
-    from ui.charts import urban_rural_bars_spec
-
-    ind, lang = view.indicator, view.lang
-    s = view.table.summaries[ind.key]["urban_rural"]
-    if s is None:
-        return None
-    g = s["groups"]["mean"]
-    frame = pd.DataFrame({k: [g[k]] for k in ("urban", "rural") if k in g.index}, index=[ind.key])
-    frame["county"] = view.table.county.loc[ind.key, "value"]
-    short = t("dom.col.value", lang)
-    return urban_rural_bars_spec(frame, short, unit_of(ind, lang),
-                                 indicator_labels={ind.key: label_of(ind, lang)},
-                                 value_format=value_format(ind), lang=lang)
-
-
-def _ranking(view: DomainView, ranked: pd.DataFrame) -> dict[str, Any]:
-    from ui.charts import ranked_bar_spec
-
-    ind, lang = view.indicator, view.lang
-    target = view.table.county.loc[ind.key, "target"]
-    if pd.isna(target) and ind.kind == "time_to_nearest" and ind.threshold:
-        target = settings.get(ind.threshold, view.overrides)
-    spec = ranked_bar_spec(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
-                           unit_of(ind, lang), group_col="group",
-                           target=None if pd.isna(target) else float(target),
-                           higher_is_better=ind.higher_is_better, value_format=value_format(ind),
-                           lang=lang, colour="#5b7fa6")
-    spec["layout"]["showlegend"] = False
-    return spec
-
-
-def _sources(view: DomainView) -> list[str]:
-    from ui.frame import sources
-
-    out = list(sources(view.lang))
-    if view.indicator.source and view.indicator.source != "—":
-        out.append(t("dom.source.standard", view.lang, source=view.indicator.source))
-    return out
-
-
-def _card_values(table: IndicatorTable, key: str) -> dict[str, float | None]:
-    """County, urban and rural values of indicator ``key`` in ``table``."""
-    s = table.summaries[key]["urban_rural"]
-    groups = s["groups"]["mean"] if s is not None else pd.Series(dtype=float)
-    return {"county": table.county.loc[key, "value"], "urban": groups.get("urban"),
-            "rural": groups.get("rural")}
-
-
-def signed(delta: float | None, ind: Indicator) -> str:
-    """A change in the indicator's precision, with its sign; no "-0"; ``–`` when missing.
-
-    >>> from metrics.indicators import INDICATORS
-    >>> ind = INDICATORS["edu_primary_share_30min"]
-    >>> signed(2.34, ind), signed(-0.04, ind), signed(None, ind)
-    ('+2.3', '0.0', '–')
-    """
-    if delta is None:
-        return "–"
-    digits = 2 if value_format(ind) == ",.2f" else 1
-    shown = round(delta, digits)
-    return f"{shown:+,.{digits}f}" if shown else f"{0:.{digits}f}"
-
-
-def fmt_change(delta: float, ind: Indicator, lang: str, prev: int) -> str:
-    """A change from the previous year: percentage points for per-cent indicators.
-
-    >>> from metrics.indicators import INDICATORS
-    >>> fmt_change(2.34, INDICATORS["edu_primary_share_30min"], "zh", 2023)
-    '+2.3 个百分点（较 2023 年）'
-    >>> fmt_change(-0.004, INDICATORS["edu_primary_share_30min"], "en", 2023)
-    '0.0 pp (vs 2023)'
-    """
-    unit = unit_of(ind, lang)
-    text = signed(delta, ind)
-    if unit == "%":
-        text += " 个百分点" if lang == "zh" else " pp"
-    elif unit:
-        text += f" {unit}"
-    since = t("year.change", lang, prev=prev)
-    return f"{text}（{since}）" if lang == "zh" else f"{text} ({since})"
 
 
 def _previous(view: DomainView) -> tuple[int, IndicatorTable] | None:
@@ -669,66 +215,38 @@ def _previous(view: DomainView) -> tuple[int, IndicatorTable] | None:
 
 
 def _cards(view: DomainView) -> list[dict[str, str]]:
-    from metrics.years import change
-
-    ind, lang = view.indicator, view.lang
-    now = _card_values(view.table, ind.key)
-    before = _previous(view)
-    then = _card_values(before[1], ind.key) if before is not None else {}
-    cards = []
-    for g in ("county", "urban", "rural"):
-        card = {"label": metric_label(t(f"dom.{g}_value", lang), ind, lang),
-                "value": metric_value(now[g], ind, lang)}
-        delta = change(now[g], then.get(g)) if before is not None else None
-        if delta is not None:
-            card["delta"] = fmt_change(delta, ind, lang, before[0])
-            card["delta_color"] = "normal" if ind.higher_is_better else "inverse"
-        cards.append(card)
-    cards[0]["note"] = _status_note(view)
+    cards = group_cards(view.table, view.indicator, view.lang, before=_previous(view))
+    cards[0]["note"] = status_note(view.table, view.indicator, view.lang)
     return cards
-
-
-def _status_note(view: DomainView) -> str:
-    ind, lang = view.indicator, view.lang
-    row = view.table.county.loc[ind.key]
-    if row["status"] not in ("met", "not_met"):
-        return t("dom.better" if ind.higher_is_better else "dom.worse", lang)
-    target = f"{row['target']:g} {unit_of(ind, lang)}"
-    if row["status"] == "met":
-        return t("dom.status.met", lang, target=target)
-    return t("dom.status.not_met" if ind.higher_is_better else "dom.status.not_met_low", lang, target=target)
 
 
 def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
            gaps: pd.DataFrame) -> Callable[[], str]:
     """The brief as a deferred download (built only when the button is pressed)."""
-    from ui.brief import brief_html
+    from ui.brief import page_brief
 
     ind, lang = view.indicator, view.lang
 
     def build() -> str:
-        figs = [_map(view, units, static=True)]
-        ur = _urban_rural(view)
+        figs = [map_spec(view, units, static=True)]
+        ur = urban_rural_spec(view)
         if ur is not None:
             figs.append(ur)
         if not ranked.empty:
-            figs.append(_ranking(view, ranked))
-        set_txt = "; ".join(f"{settings.SETTINGS[k].en if lang == 'en' else settings.SETTINGS[k].zh} "
-                            f"{v:g} {setting_unit(settings.SETTINGS[k].unit, lang)}"
-                            for k, v in view.overrides.items())
-        subtitle = t("dom.brief_subtitle", lang, settings=set_txt or t("dom.brief.defaults", lang))
+            figs.append(ranking_spec(view, ranked))
+        subtitle = t("dom.brief_subtitle", lang,
+                     settings=settings_text(view.overrides, lang) or t("dom.brief.defaults", lang))
         if view.township_name:
             subtitle += " · " + t("dom.map_filtered", lang, name=view.township_name)
         tables = [(t("dom.ranking", lang), _ranked_display(view, ranked)),
                   (t("dom.gap_measures", lang), gaps.rename(columns={
                       "measure": t("dom.measure", lang), "value": t("value", lang),
                       "meaning": t("dom.meaning", lang)}))]
-        synthetic = bool(view.frames["units"]["is_synthetic"].any())
-        return brief_html(
-            f"{t(f'page.{view.domain}', lang)}：{label_of(ind, lang)}" if lang == "zh"
-            else f"{t(f'page.{view.domain}', lang)}: {label_of(ind, lang)}",
-            subtitle, _cards(view), figs, tables, _sources(view),
-            t("synthetic.short", lang) if synthetic else None, lang)
+        title = (f"{t(f'page.{view.domain}', lang)}：{label_of(ind, lang)}" if lang == "zh"
+                 else f"{t(f'page.{view.domain}', lang)}: {label_of(ind, lang)}")
+        return page_brief(title, subtitle, _cards(view), figs, tables, lang,
+                          synthetic=bool(view.frames["units"]["is_synthetic"].any()),
+                          standard=ind.source)
 
     return build
 
@@ -744,7 +262,7 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
     cols["n_units"] = "dom.col.n_units"
     if ind.target is not None:
         cols["status"] = "dom.col.status"
-    out = localise(frame, cols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
+    out = localise(frame, cols, lang, formats={"value": round_format(ind), "weight": ".0f"})
     header_value = with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang)
     before = _previous(view)
     if before is not None and len(frame):
@@ -769,14 +287,14 @@ def _units_display(view: DomainView, units: pd.DataFrame) -> pd.DataFrame:
              "urban_rural_label": "dom.col.urban_rural", "value": "dom.col.value"}
     if ind.weight == "population":
         ucols["weight"] = "dom.col.weight_pop"
-    shown = localise(units, ucols, lang, formats={"value": value_format(ind)[-3:], "weight": ".0f"})
+    shown = localise(units, ucols, lang, formats={"value": round_format(ind), "weight": ".0f"})
     return shown.rename(columns={
         t("dom.col.value", lang): with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang),
         t("dom.col.weight_pop", lang): t("dom.col.weight_pop", lang, band=band_label(ind, lang))})
 
 
 # Per-view caches: everything the common section shows, keyed by the view's parameters and the
-# database, built once per distinct view and shared by every session (never modify them).
+# database, built once per distinct view and shared by every session (read-only, see ui.cache).
 # The township-independent half (comparison, ranking) survives a change of the township filter.
 
 def _view(path: str, ind_key: str, over: tuple[tuple[str, float], ...], town: str | None,
@@ -788,7 +306,7 @@ def _view(path: str, ind_key: str, over: tuple[tuple[str, float], ...], town: st
                       frames(path))
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@cached(max_entries=64)
 def _glance(path: str, over: tuple[tuple[str, float], ...], keys: tuple[str, ...],
             lang: str) -> pd.DataFrame:
     from ui.data import frames, indicator_table
@@ -796,7 +314,7 @@ def _glance(path: str, over: tuple[tuple[str, float], ...], keys: tuple[str, ...
     return glance_table(indicator_table(dict(over), path), keys, frames(path)["townships"], lang)
 
 
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+@cached(max_entries=64)
 def _county_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...],
                  lang: str) -> dict[str, Any]:
     view = _view(path, ind_key, over, None, lang)
@@ -807,12 +325,12 @@ def _county_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...],
         "ranked_display": _ranked_display(view, ranked),
         "gaps": gap_rows(table.summaries[ind.key]["urban_rural"],
                          table.summaries[ind.key]["township_code"], ind, lang),
-        "compare": _urban_rural(view),
-        "ranking": _ranking(view, ranked),
+        "compare": urban_rural_spec(view),
+        "ranking": ranking_spec(view, ranked),
     }
 
 
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+@cached(max_entries=64)
 def _township_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...], town: str | None,
                    lang: str) -> dict[str, Any]:
     from ui.charts import travel_time_distribution_spec
@@ -820,7 +338,7 @@ def _township_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...],
     view = _view(path, ind_key, over, town, lang)
     ind = view.indicator
     units = unit_table(view.table, ind, view.frames["units"], view.frames["townships"], lang, town)
-    out = {"units": units, "units_display": _units_display(view, units), "map": _map(view, units),
+    out = {"units": units, "units_display": _units_display(view, units), "map": map_spec(view, units),
            "distribution": None}
     if ind.kind == "time_to_nearest":
         thr = settings.get(ind.threshold, view.overrides) if ind.threshold else None
@@ -829,38 +347,10 @@ def _township_part(path: str, ind_key: str, over: tuple[tuple[str, float], ...],
     return out
 
 
-def render_domain(domain: str, lang: str) -> DomainView:
-    """The common section of a domain page; returns the view for the page's own tables."""
-    import streamlit as st
 
-    from ui.charts import show_chart
-    from ui.data import boundaries, data_key, frames, indicator_table
-
-    ind, over, town = _widgets(domain, lang)
-    f = frames()
-    table = indicator_table(over)
-    view = DomainView(domain, lang, ind, over, town, table, f)
-
-    with st.expander(t("dom.about", lang), expanded=False):
-        for label, text in indicator_facts(ind, over, lang):
-            st.markdown(f"**{md_text(label)}**：{md_text(text)}" if lang == "zh"
-                        else f"**{md_text(label)}**: {md_text(text)}")
-
-    unit = unit_of(ind, lang)
-    county = table.county.loc[ind.key]
-    if county["n_units"] == 0:
-        # say which registers are missing (population, the indicator's kinds), else why
-        note = missing_note(kinds_of_types(ind.facility_types), lang,
-                            t("dom.missing.indicator", lang, name=label_of(ind, lang)))
-        types = "、".join(facility_label(x, lang) for x in ind.facility_types)
-        st.info(note or t("dom.empty.indicator", lang, types=md_text(types),
-                          column=md_text(ind.numerator or "lon/lat")))
-        return view
-
-    key = (data_key(), ind.key, tuple(sorted(over.items())))
-    common = _county_part(*key, lang)
-    local = _township_part(*key, town, lang)
-    units, ranked, gaps = local["units"], common["ranked"], common["gaps"]
+def _show_cards(view: DomainView, ranked: pd.DataFrame) -> None:
+    """County, urban and rural values (and the selected township's) in a row."""
+    ind, lang, town = view.indicator, view.lang, view.township
     cards = _cards(view)
     cols = st.columns(4 if town else 3)
     for col, card in zip(cols, cards, strict=False):
@@ -873,10 +363,17 @@ def render_domain(domain: str, lang: str) -> DomainView:
                                     ind, lang),
                        metric_value(tv.get(town), ind, lang))
 
+
+def _show_map_and_gaps(view: DomainView, common: Mapping[str, Any], local: Mapping[str, Any]) -> None:
+    """The map (left) and the urban-rural comparison with the gap measures (right)."""
+    from ui.charts import show_chart
+    from ui.data import boundaries
+
+    ind, lang, town = view.indicator, view.lang, view.township
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("dom.map", lang))
-        if units.empty:
+        if local["units"].empty:
             st.info(t("dom.empty.township", lang))
         show_chart(local["map"], key="map")
         note = t("dom.map_note", lang)
@@ -885,7 +382,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
         if town:
             note += " " + t("dom.map_filtered", lang, name=md_text(view.township_name))
         st.caption(note)
-    s_ur = table.summaries[ind.key]["urban_rural"]
+    s_ur = view.table.summaries[ind.key]["urban_rural"]
     with right:
         st.subheader(t("dom.compare", lang))
         fig = common["compare"]
@@ -896,8 +393,15 @@ def render_domain(domain: str, lang: str) -> DomainView:
         st.markdown(f"**{t('dom.gap_measures', lang)}**")
         colon = "：" if lang == "zh" else ": "
         st.markdown("\n".join(f"- **{md_text(r.measure)}{colon}{md_text(r.value)}** — {md_text(r.meaning)}"
-                              for r in gaps.itertuples()))
+                              for r in common["gaps"].itertuples()))
 
+
+def _show_ranking_and_tables(view: DomainView, common: Mapping[str, Any],
+                             local: Mapping[str, Any]) -> None:
+    """The township ranking and the travel-time distribution, then both tables with downloads."""
+    from ui.charts import show_chart
+
+    ind, lang = view.indicator, view.lang
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("dom.ranking", lang))
@@ -909,7 +413,7 @@ def render_domain(domain: str, lang: str) -> DomainView:
 
     st.subheader(t("dom.tables", lang))
     std = (" " + t("dom.source.standard", lang, source=ind.source)) if ind.source != "—" else ""
-    st.caption(t("dom.sources_line", lang, unit=unit) + std)
+    st.caption(t("dom.sources_line", lang, unit=unit_of(ind, lang)) + std)
     tab1, tab2 = st.tabs([t("dom.table.townships", lang), t("dom.table.units", lang)])
     with tab1:
         show_table(common["ranked_display"], f"{ind.key}_townships", lang, key="dl_towns")
@@ -917,7 +421,37 @@ def render_domain(domain: str, lang: str) -> DomainView:
         show_table(local["units_display"], f"{ind.key}_units", lang, key="dl_units",
                    empty=t("dom.empty.township", lang))
 
-    st.download_button(t("download.brief", lang), _brief(view, units, ranked, gaps),
+
+def render_domain(domain: str, lang: str) -> DomainView:
+    """The common section of a domain page; returns the view for the page's own tables."""
+    from ui.data import data_key, frames, indicator_table
+
+    ind, over, town = _widgets(domain, lang)
+    table = indicator_table(over)
+    view = DomainView(domain, lang, ind, over, town, table, frames())
+
+    with st.expander(t("dom.about", lang), expanded=False):
+        for label, text in indicator_facts(ind, over, lang):
+            st.markdown(f"**{md_text(label)}**：{md_text(text)}" if lang == "zh"
+                        else f"**{md_text(label)}**: {md_text(text)}")
+
+    if table.county.loc[ind.key, "n_units"] == 0:
+        # say which registers are missing (population, the indicator's kinds), else why
+        note = missing_note(kinds_of_types(ind.facility_types), lang,
+                            t("dom.missing.indicator", lang, name=label_of(ind, lang)))
+        types = "、".join(facility_label(x, lang) for x in ind.facility_types)
+        st.info(note or t("dom.empty.indicator", lang, types=md_text(types),
+                          column=md_text(ind.numerator or "lon/lat")))
+        return view
+
+    key = (data_key(), ind.key, tuple(sorted(over.items())))
+    common = _county_part(*key, lang)
+    local = _township_part(*key, town, lang)
+    _show_cards(view, common["ranked"])
+    _show_map_and_gaps(view, common, local)
+    _show_ranking_and_tables(view, common, local)
+    st.download_button(t("download.brief", lang), _brief(view, local["units"], common["ranked"],
+                                                         common["gaps"]),
                        f"{ind.key}_brief.html", "text/html", key="dl_brief", on_click="ignore",
                        help=t("dom.brief_help", lang), icon=":material/description:")
     return view

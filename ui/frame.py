@@ -20,7 +20,7 @@ the "copy link" control for the current view. Pages do not call
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -28,7 +28,8 @@ import streamlit as st
 
 from etl.schema import FACILITY_KINDS, REGISTER_KINDS
 from metrics import provenance
-from ui.data import data_key, frames, query, status
+from ui.cache import cached
+from ui.data import frames, query, status
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
 from ui.i18n import md_text, normalise_lang, t
 
@@ -36,22 +37,19 @@ __all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header"
            "synthetic_on_screen"]
 
 
-def data_facts() -> dict[str, Any]:
+@cached(max_entries=8)
+def data_facts(path: str | None = None) -> Mapping[str, Any]:
     """Years and files of the data on screen, from the ``facilities``/``units``/``loads`` tables."""
-    return _data_facts(data_key())
-
-
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def _data_facts(key: str) -> dict[str, Any]:
-    fac = frames(key)["facilities"]
+    fac = frames(path)["facilities"]
     kind_of = {ty: k for k in FACILITY_KINDS for ty in REGISTER_KINDS[k]}
     dated = fac.loc[fac["year"].notna(), ["type", "year"]]
     kind_years: dict[str, list[int]] = {}
     for kind, sub in dated.groupby(dated["type"].map(kind_of), sort=True):
         kind_years[str(kind)] = sorted({int(y) for y in sub["year"]})
-    pop = query("SELECT DISTINCT pop_year FROM units WHERE pop_year IS NOT NULL ORDER BY pop_year")
+    pop = query("SELECT DISTINCT pop_year FROM units WHERE pop_year IS NOT NULL ORDER BY pop_year",
+                (), path)
     files = query("SELECT file_name FROM loads WHERE kind NOT IN ('population', 'boundaries') "
-                  "ORDER BY load_id")
+                  "ORDER BY load_id", (), path)
     return {
         "years": sorted({int(y) for y in dated["year"]}),
         "kind_years": kind_years,
@@ -71,9 +69,9 @@ PAGE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _origin(key: str) -> pd.DataFrame:
-    f = frames(key)
+@cached(max_entries=4)
+def _origin(path: str | None = None) -> pd.DataFrame:
+    f = frames(path)
     return provenance.origin(f["units"], f["facilities"],
                              {k: REGISTER_KINDS[k] for k in FACILITY_KINDS})
 
@@ -81,7 +79,7 @@ def _origin(key: str) -> pd.DataFrame:
 def data_origin(kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
     """:func:`metrics.provenance.origin` of the current data: the ``units`` row, then one
     row per register kind (of ``kinds`` only, when given). A new frame."""
-    out = _origin(data_key())
+    out = _origin()
     if kinds is not None:
         out = out.loc[out["item"].isin([provenance.UNITS, *kinds])]
     return out.reset_index(drop=True)

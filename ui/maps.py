@@ -28,7 +28,7 @@ from ui.i18n import DEFAULT_LANG, facility_label, plain, t
 __all__ = [
     "FACILITY_COLOURS", "areas_collection", "bbox", "county_map", "county_map_spec",
     "feature_collection",
-    "add_outlines", "hover_lines", "resize_facilities", "zoom_for_bbox",
+    "hover_lines", "zoom_for_bbox",
 ]
 
 #: Colour per facility type (qualitative, distinguishable on white; types not listed cycle).
@@ -315,7 +315,11 @@ def county_map_spec(
     width_hint: int = 800,
     static: bool = False,
     outlines: Mapping[str, Any] | None = None,
+    outline_colour: str = _OUTLINE,
+    outline_width: float = 1.2,
     facility_size: int = 12,
+    styles: Mapping[str, tuple[str, int]] | None = None,
+    legend_title: str | None = None,
     value_range: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The county on a blank background with areas, unit points and facilities.
@@ -357,10 +361,16 @@ def county_map_spec(
         worker does not start on a ``file://`` page, so a WebGL map in a saved HTML
         file stays blank.
     outlines : dict, optional
-        A FeatureCollection (e.g. townships) drawn as outlines over everything; the same
-        as :func:`add_outlines`.
+        A FeatureCollection (e.g. townships) drawn as outlines over everything, in
+        ``outline_colour`` and ``outline_width`` px.
     facility_size : int
         Diameter of the facility symbols in pixels (their dark halo is 3 px larger).
+    styles : mapping, optional
+        Marker ``(colour, size in px)`` per value of the facilities' ``type`` column (e.g.
+        a role on a planning map), used when the facility traces are made; other types
+        keep their colour and ``facility_size``. The halo stays ``facility_size`` + 3.
+    legend_title : str, optional
+        The legend's title (default 设施类型 / Facility type).
     value_range : (float, float), optional
         The values at the two ends of the area colour scale, e.g. the county's range when
         only one township is shown, so that a value has the same colour in every view
@@ -414,9 +424,10 @@ def county_map_spec(
         data.append(_halo(static, fac["lon"], fac["lat"], facility_size))
         for i, (kind, grp) in enumerate(fac.groupby("type", sort=False)):
             label = facility_label(str(kind), lang)
+            colour, size = dict(styles or {}).get(str(kind), (_colour(str(kind), i), facility_size))
             data.append(_scatter(
                 static, lon=_list(grp["lon"]), lat=_list(grp["lat"]), mode="markers",
-                marker={"size": facility_size, "color": _colour(str(kind), i), "opacity": 1.0},
+                marker={"size": size, "color": colour, "opacity": 1.0},
                 text=hover_lines(grp.assign(type_label=label), "name", fields),
                 hovertemplate="%{text}<extra></extra>",
                 name=plain(label), legendgroup=plain(kind), showlegend=True,
@@ -425,7 +436,8 @@ def county_map_spec(
     layout: dict[str, Any] = {
         "height": height,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "legend": {"title": {"text": plain(t("facility_type", lang))}, "x": 0.01, "y": 0.99,
+        "legend": {"title": {"text": plain(t("facility_type", lang) if legend_title is None
+                                           else legend_title)}, "x": 0.01, "y": 0.99,
                    "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)",
                    "bordercolor": "#cfd8dc", "borderwidth": 1, "font": {"size": 13}},
         "font": {"family": _FONT},
@@ -447,7 +459,7 @@ def county_map_spec(
         layout["yaxis"] = {**axis, "range": [min_lat - pad_y, max_lat + pad_y], "scaleanchor": "x",
                            "scaleratio": 1 / math.cos(lat0), "constrain": "domain"}
         if outlines and outlines.get("features"):
-            data.append(_outline_trace(outlines, _OUTLINE, 1.2))
+            data.append(_outline_trace(outlines, outline_colour, outline_width))
         return {"data": data, "layout": layout}
 
     if not data:
@@ -465,7 +477,8 @@ def county_map_spec(
             {"sourcetype": "geojson", "source": county, "type": "line",
              "color": _OUTLINE, "line": {"width": 2.2}, "name": "county_outline"},
             *([{"sourcetype": "geojson", "source": feature_collection(outlines),
-                "type": "line", "color": _OUTLINE, "line": {"width": 1.2}, "name": "outlines"}]
+                "type": "line", "color": outline_colour, "line": {"width": outline_width},
+                "name": "outlines"}]
               if outlines and outlines.get("features") else []),
         ],
     }
@@ -475,32 +488,3 @@ def county_map_spec(
 def county_map(*args: Any, **kwargs: Any) -> go.Figure:
     """:func:`county_map_spec` as a validated ``go.Figure`` (same arguments)."""
     return go.Figure(county_map_spec(*args, **kwargs))
-
-
-def add_outlines(fig: go.Figure, areas: Mapping[str, Any], *, static: bool = False,
-                 color: str = _OUTLINE, width: float = 1.2) -> go.Figure:
-    """Draw the outlines of ``areas`` (e.g. townships) over a :func:`county_map` figure.
-
-    WebGL maps get one more GeoJSON line layer (nothing fetched); static maps an SVG line
-    trace. Returns the same figure.
-    """
-    if not areas or not areas.get("features"):
-        return fig
-    if static:
-        fig.add_trace(_outline_trace(areas, color, width))
-        return fig
-    layers = list(fig.layout.map.layers or [])
-    layers.append({"sourcetype": "geojson", "source": feature_collection(areas), "type": "line",
-                   "color": color, "line": {"width": width}, "name": "outlines"})
-    fig.update_layout(map_layers=layers)
-    return fig
-
-
-def resize_facilities(fig: go.Figure, size: int) -> go.Figure:
-    """Make the facility symbols of a :func:`county_map` figure ``size`` pixels (halo + 3)."""
-    for tr in fig.data:
-        if tr.type in ("scattermap", "scatter") and tr.marker is not None and tr.marker.size == 12:
-            tr.marker.size = size
-        elif tr.type in ("scattermap", "scatter") and tr.marker is not None and tr.marker.size == 15:
-            tr.marker.size = size + 3
-    return fig

@@ -1,10 +1,11 @@
 """Registers on the Data page: what is loaded and in use, withdraw and restore, the log.
 
 Reads go through the app's read-only connection (:func:`ui.data.cursor`) and are cached per
-database version (:func:`ui.data.data_key`, latest data: registers do not depend on the
-session's data year). Withdraw and restore check the admin login themselves and write
-through :func:`etl.db.writing` (one writer at a time, published atomically), as
-``python -m etl withdraw|restore`` does; the account name is logged as ``who``.
+database version (:mod:`ui.cache`, latest data: registers do not depend on the session's
+data year); their results are read-only. Withdraw and restore check the admin login
+themselves and write through :func:`etl.db.writing` (one writer at a time, published
+atomically), as ``python -m etl withdraw|restore`` does; the account name is logged as
+``who``.
 
 Texts are built per language from the ETL's structured results (``supersedes``,
 ``brought_back``), never by splitting its bilingual notes. Every function returns plain
@@ -15,7 +16,8 @@ strings: the page passes those that carry data (file and township names) through
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -25,6 +27,7 @@ from etl import db, locks, readers, schema
 from etl import registers as reg
 from ui import auth
 from ui import data as ui_data
+from ui.cache import cached
 from ui.i18n import facility_label, t
 
 __all__ = ["FLASH_KEY", "admin_name", "change_lines", "events", "events_view", "kind_label",
@@ -48,40 +51,28 @@ def kind_label(kind: str, lang: str) -> str:
 
 # -- loaders (cached per database version) -----------------------------------------------------
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _registers(key: str) -> list[dict]:
-    with ui_data.cursor(key) as cur:
+@cached(max_entries=4, per_year=False)
+def registers(path: str | None = None) -> tuple[Mapping[str, Any], ...]:
+    """Every register (:func:`etl.registers.list_registers`), in load order (read-only)."""
+    with ui_data.cursor(path) as cur:
         return reg.list_registers(cur)
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _summary(key: str) -> list[dict]:
-    with ui_data.cursor(key) as cur:
+@cached(max_entries=4, per_year=False)
+def summary(path: str | None = None) -> tuple[Mapping[str, Any], ...]:
+    """Facility rows per kind: generated/real × in use/not (:func:`etl.registers.kind_summary`)."""
+    with ui_data.cursor(path) as cur:
         return reg.kind_summary(cur)
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _events(key: str) -> pd.DataFrame:
-    with ui_data.cursor(key) as cur:
+@cached(max_entries=4, per_year=False)
+def events(path: str | None = None) -> pd.DataFrame:
+    """The register log (``register_events``), latest first."""
+    with ui_data.cursor(path) as cur:
         return cur.execute(
             "SELECT e.event_id, e.event_at, e.event, e.register_id, g.kind, g.year, g.file_name, "
             "e.who, e.detail FROM register_events e LEFT JOIN registers g USING (register_id) "
             "ORDER BY e.event_id DESC").df()
-
-
-def registers() -> list[dict]:
-    """Every register (:func:`etl.registers.list_registers`), in load order. Do not modify."""
-    return _registers(ui_data.data_key(year=None))
-
-
-def summary() -> list[dict]:
-    """Facility rows per kind: generated/real × in use/not (:func:`etl.registers.kind_summary`)."""
-    return _summary(ui_data.data_key(year=None))
-
-
-def events() -> pd.DataFrame:
-    """The register log (``register_events``), latest first. Do not modify."""
-    return _events(ui_data.data_key(year=None))
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -178,7 +169,7 @@ def status_text(r: dict, lang: str) -> str:
     return _status(r, lang)
 
 
-def registers_view(rows: list[dict], lang: str) -> pd.DataFrame:
+def registers_view(rows: Sequence[Mapping[str, Any]], lang: str) -> pd.DataFrame:
     """The registers table, headed and worded in ``lang``."""
     c = {k: t(f"dp.reg.col_{k}", lang) for k in (
         "id", "kind", "year", "scope", "rows", "shown", "status", "origin", "file", "at", "by",
@@ -206,7 +197,7 @@ def _in_use(s: dict, lang: str) -> str:
     return t(key, lang)
 
 
-def summary_view(rows: list[dict], lang: str) -> pd.DataFrame:
+def summary_view(rows: Sequence[Mapping[str, Any]], lang: str) -> pd.DataFrame:
     """Per kind: which data is in use (in words) and the rows, generated/real × in use/not."""
     cols = ("generated_active", "real_active", "generated_inactive", "real_inactive")
     out = pd.DataFrame({t("dp.reg.col_kind", lang): [kind_label(s["kind"], lang) for s in rows],

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from metrics import audit
-from ui.data import FACILITIES, TOWNSHIPS, audit_table
+from metrics.boarding import PLAN_BOARDING_TOWNSHIPS
+from ui.data import FACILITIES, TOWNSHIPS, audit_table, township_names
 from ui.domain import footer, header, localise, missing_section, render_domain, show_table
 from ui.i18n import t
 
 SCHOOLS = ("kindergarten", "teaching_point", "primary", "nine_year", "junior", "senior_high",
            "vocational", "special", "teacher_training")
-BOARDING_TOWNS = ("任市", "长岭", "甘棠")
 
 lang = header("education")
 view = render_domain("education", lang)
@@ -45,7 +45,9 @@ else:
     st.markdown(t("dom.edu.short_summary", lang, n=short["n_schools"], beds=f"{short['beds']:,.0f}"))
     tab1, tab2 = st.tabs([t("dom.edu.boarding_by_town", lang), t("dom.edu.boarding_by_school", lang)])
     with tab1:
-        towns = audit_table("boarding_by_township", FACILITIES, TOWNSHIPS, BOARDING_TOWNS)
+        names = township_names()  # the plan's boarding townships, named by the township table
+        plan_towns = tuple(names[c] for c in PLAN_BOARDING_TOWNSHIPS if c in names)
+        towns = audit_table("boarding_by_township", FACILITIES, TOWNSHIPS, plan_towns)
         show_table(localise(towns,
                             {"name": "dom.col.township", "in_plan": "dom.edu.in_plan",
                              "n_schools": "dom.edu.n_boarding_schools", "boarders": "dom.edu.boarders",

@@ -16,7 +16,8 @@ from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
 from metrics.indicators import CATALOGUE, INDICATORS
 from metrics.plan import TARGET_YEAR, TARGETS
 from ui import state
-from ui.brief import brief_html
+from ui.brief import page_brief
+from ui.cards import group_cards, headline_card
 from ui.charts import show_chart
 from ui.data import (
     boundaries,
@@ -29,31 +30,25 @@ from ui.data import (
     plan_table,
     township_names,
 )
-from ui.domain import fmt_value, kinds_of_types, metric_value, missing_note, value_format
+from ui.format import digits, fmt_value, label_of, unit_of
 from ui.frame import (
     data_facts,
     download_buttons,
     fmt,
     page_footer,
     page_header,
-    sources,
     synthetic_on_screen,
 )
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t, with_unit
+from ui.missing import kinds_of_types, missing_note
+from ui.settings_ui import overrides_from, setting_slider
+from ui.tables import township_gap_table
 
 N_BOOT = 100
 TRACKER_ROW_PX = 76  # three lines of wrapped text per row of the plan tracker
 
 lang = current_lang()
 page_header("overview", lang)
-
-
-def label(ind) -> str:
-    return ind.zh if lang == "zh" else ind.en
-
-
-def unit_of(ind) -> str:
-    return ind.unit_zh if lang == "zh" else ind.unit_en
 
 
 # -- widgets (state in the URL) -------------------------------------------------------------
@@ -70,21 +65,17 @@ st.subheader(t("ov.view", lang))
 c1, c2, c3 = st.columns([3, 2, 2])
 state.bind("ind", default_ind, options=keys)
 c1.selectbox(t("ov.indicator", lang), keys, key="ind",
-             format_func=lambda k: f"{domain_label(INDICATORS[k].domain, lang)} · {label(INDICATORS[k])}")
+             format_func=lambda k: f"{domain_label(INDICATORS[k].domain, lang)} · {label_of(INDICATORS[k], lang)}")
 ind = INDICATORS[st.session_state["ind"]]
 
 # the indicator's time standard, if it has one (the URL parameter is the setting's key)
 setting = settings.SETTINGS[ind.threshold] if ind.threshold else None
 overrides: dict[str, float] = {}
 if setting is not None:
-    lo, hi = max(1, round(setting.default / 3)), round(setting.default * 4)
-    state.bind(setting.key, round(setting.default), cast=int, bounds=(lo, hi))
-    c2.slider(with_unit(setting.zh if lang == "zh" else setting.en, t("unit.min", lang), lang),
-              lo, hi, step=1, key=setting.key,
-              help=t("ov.threshold_help", lang, help=setting.help_zh if lang == "zh" else setting.help_en,
-                     source=setting.source, default=setting.default))
-    if st.session_state[setting.key] != setting.default:
-        overrides[setting.key] = float(st.session_state[setting.key])
+    value = setting_slider(c2, setting.key, lang, help_text=t(
+        "ov.threshold_help", lang, help=setting.help_zh if lang == "zh" else setting.help_en,
+        source=setting.source, default=setting.default))
+    overrides = overrides_from({setting.key: value})
 else:
     c2.caption(t("ov.no_threshold", lang))
 
@@ -114,10 +105,10 @@ gaps_now = largest_gaps({k: v["urban_rural"] for k, v in table.summaries.items()
 if len(gaps_now):
     top, g0 = INDICATORS[gaps_now.index[0]], gaps_now.iloc[0]
     high, low = ("urban", "rural") if g0["urban"] > g0["rural"] else ("rural", "urban")
-    st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label(top),
+    st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label_of(top, lang),
               worse=t(g0["worse"] or "county", lang),
-              urban=f"{fmt_value(g0['urban'], top)} {unit_of(top)}",
-              rural=f"{fmt_value(g0['rural'], top)} {unit_of(top)}",
+              urban=f"{fmt_value(g0['urban'], top)} {unit_of(top, lang)}",
+              rural=f"{fmt_value(g0['rural'], top)} {unit_of(top, lang)}",
               high=t(high, lang).lower(), low=t(low, lang).lower(), factor=f"{g0['factor']:.2f}"),
             icon=":material/priority_high:")
 st.caption(t("ov.cards_help", lang))
@@ -125,22 +116,21 @@ cards_for_brief: list[dict] = []
 grid = [c for _ in range(2) for c in st.columns(2)]
 for col, (domain, hind) in zip(grid, heads.items(), strict=False):
     ur = table.summaries[hind.key]["urban_rural"]
-    u = unit_of(hind)
+    u = unit_of(hind, lang)
+    better = t("ov.better_high" if hind.higher_is_better else "ov.better_low", lang)
     with col.container(border=True):
         st.markdown(f"**{domain_label(domain, lang)}**")
-        st.caption(f"{label(hind)}（{u}，{t('ov.better_high' if hind.higher_is_better else 'ov.better_low', lang)}）"
-                   if lang == "zh" else
-                   f"{label(hind)} ({u}; {t('ov.better_high' if hind.higher_is_better else 'ov.better_low', lang)})")
+        st.caption(f"{label_of(hind, lang)}（{u}，{better}）" if lang == "zh" else
+                   f"{label_of(hind, lang)} ({u}; {better})")
         if ur is None:
             st.info(missing_note(kinds_of_types(hind.facility_types), lang,
-                                 t("dom.missing.card", lang, name=label(hind)))
+                                 t("dom.missing.card", lang, name=label_of(hind, lang)))
                     or t("ov.no_value", lang))
             continue
-        means = ur["groups"]["mean"]
-        m1, m2 = st.columns(2)
-        # the same figures as on the domain page (long units stay in the caption above)
-        m1.metric(t("urban", lang), metric_value(means.get("urban"), hind, lang))
-        m2.metric(t("rural", lang), metric_value(means.get("rural"), hind, lang))
+        # the domain page's urban and rural cards (long units stay in the caption above)
+        for m, card in zip(st.columns(2), group_cards(table, hind, lang, ("urban", "rural"),
+                                                       unit_in_label=False), strict=True):
+            m.metric(card["label"], card["value"])
         g, ci = gini_ci(hind.key, {k: v for k, v in overrides.items() if k in hind.depends_on},
                         n_boot=N_BOOT)
         m3, m4 = st.columns(2)
@@ -151,14 +141,10 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
             st.caption(t("ov.ci", lang, lo=f"{ci[0]:.3f}", hi=f"{ci[1]:.3f}"))
         if len(years) <= 1:
             st.caption(t("ov.one_year", lang, year=years[0] if years else "–"))
-        cards_for_brief.append({
-            "label": f"{domain_label(domain, lang)} · {label(hind)}",
-            "value": f"{fmt_value(means.get('urban'), hind)} / {fmt_value(means.get('rural'), hind)} {u}",
-            "note": f"{t('urban', lang)} / {t('rural', lang)} · {t('ov.ratio', lang)} "
-                    f"{fmt(ur['pair_ratio'], '', 2)} · Gini {fmt(g, '', 3)}"})
+        cards_for_brief.append(headline_card(table, hind, lang, g))
 
 # -- map -----------------------------------------------------------------------------------------
-u = unit_of(ind)
+u = unit_of(ind, lang)
 b = boundaries()
 areas_level = "unit" if b["unit"]["features"] else "township"
 n_shown = int(f["facilities"]["type"].isin(chosen_types).sum())
@@ -173,7 +159,7 @@ def build_map(static: bool = False) -> dict:
     return overview_map(ind.key, relevant, tuple(chosen_types), lang, static)
 
 
-st.subheader(t("ov.map", lang, indicator=label(ind)))
+st.subheader(t("ov.map", lang, indicator=label_of(ind, lang)))
 map_col, rank_col = st.columns([5, 4])
 with map_col:
     if not b.get("county"):
@@ -198,17 +184,8 @@ with map_col:
 # -- townships ranked by gap ------------------------------------------------------------------------
 county_value = float(table.county.loc[ind.key, "value"])
 gaps = township_gaps(table.summaries[ind.key]["township_code"], county_value, ind.higher_is_better)
-zone = dict(zip(towns["code"].astype(str), towns["zone"].astype(str), strict=True))
-digits = 2 if value_format(ind) == ",.2f" else 1  # as on the indicator's domain page
-ranking = pd.DataFrame({
-    t("col.rank", lang): gaps["rank"],
-    t("township", lang): [town_names.get(c, c) for c in gaps.index],
-    with_unit(t("col.value", lang), u, lang): gaps["value"].round(digits),
-    with_unit(t("col.gap", lang), u, lang): gaps["gap"].round(digits),
-    t("col.shortfall_pct", lang): gaps["shortfall_pct"].round(1),
-    t("col.zone", lang): [zone.get(c, "") for c in gaps.index],
-    t("col.n_units", lang): gaps["n_units"],
-}).reset_index(drop=True)
+ranking = township_gap_table(gaps, ind, towns, lang)
+n_digits = digits(ind)  # as on the indicator's domain page
 
 
 def build_bar() -> dict:
@@ -218,14 +195,16 @@ def build_bar() -> dict:
 with rank_col:
     st.markdown(f"**{t('ov.ranking', lang)}**")
     colon = "：" if lang == "zh" else ": "
-    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, digits)} · {t('ov.ranking_help', lang)}")
+    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, n_digits)} · {t('ov.ranking_help', lang)}")
     if gaps.empty:
         st.info(missing_note(kinds_of_types(ind.facility_types), lang,
                              t("dom.missing.ranking", lang)) or t("ov.no_ranking", lang))
     else:
         if town != "all" and town in gaps.index:
-            st.info(t("ov.selected", lang, name=md_text(town_names[town]), value=fmt(gaps.loc[town, "value"], u, digits),
-                      county=fmt(county_value, u, digits), rank=int(gaps.loc[town, "rank"]), n=len(gaps)))
+            st.info(t("ov.selected", lang, name=md_text(town_names[town]),
+                      value=fmt(gaps.loc[town, "value"], u, n_digits),
+                      county=fmt(county_value, u, n_digits), rank=int(gaps.loc[town, "rank"]),
+                      n=len(gaps)))
         show_chart(build_bar(), width="stretch", key="bar")
 
 if not gaps.empty:
@@ -307,13 +286,13 @@ def brief() -> bytes:
     figs = [build_map(static=True)] if map_shown else []
     if not gaps.empty:
         figs.append(build_bar())
-    return brief_html(
+    return page_brief(
         t("brief.overview_title", lang),
-        t("brief.overview_subtitle", lang, indicator=with_unit(label(ind), u, lang),
+        t("brief.overview_subtitle", lang, indicator=with_unit(label_of(ind, lang), u, lang),
           setting=setting_text) + town_text,
         cards_for_brief, figs,
         [(t("ov.ranking", lang), ranking), (t("ov.plan", lang), tracker)],
-        sources(lang), t("synthetic.short", lang) if synthetic_on_screen() else None, lang,
+        lang, synthetic=synthetic_on_screen(),
     ).encode("utf-8")
 
 

@@ -5,15 +5,13 @@ import streamlit as st
 
 from metrics import boarding, settings
 from ui import planning, state
-from ui.domain import slider_format
+from ui.charts import show_chart
 from ui.frame import fmt, page_footer, page_header
-from ui.i18n import current_lang, md_text, setting_unit, t, with_unit
+from ui.i18n import current_lang, md_text, t, with_unit
+from ui.settings_ui import bind_setting, setting_help, setting_slider
 
 RULES = ("primary_lower_max_min", "primary_upper_day_max_min", "junior_day_max_min",
          "boarding_beds_per_boarder", "grade_1_3_share")
-RANGES = {"primary_lower_max_min": (10.0, 90.0, 5.0), "primary_upper_day_max_min": (10.0, 120.0, 5.0),
-          "junior_day_max_min": (10.0, 120.0, 5.0), "boarding_beds_per_boarder": (0.5, 1.5, 0.05),
-          "grade_1_3_share": (0.3, 0.7, 0.05)}
 MODES = ("walk", "school_bus")
 
 lang = current_lang()
@@ -23,8 +21,7 @@ absent = planning.tool_missing("plan_boarding", lang)
 if absent:
     st.info(absent)
 else:
-    data = planning.schools()
-    schools = data["schools"]
+    _units, schools = planning.schools()
     offer = schools[schools["type"].isin(("junior", "nine_year", "primary"))]
     default = [s for s in boarding.default_boarding_schools(schools) if s in offer.index]
     label = dict(zip(schools.index, schools["name"].astype(str), strict=True))
@@ -33,8 +30,7 @@ else:
     state.bind("mode", "walk", options=list(MODES))
     values: dict[str, float] = {}
     for key in RULES:
-        lo, hi, _ = RANGES[key]
-        state.bind(key, float(settings.SETTINGS[key].default), cast=float, bounds=(lo, hi))
+        bind_setting(key)
     state.bind("boarding_grades_4_6", True, cast=state.as_bool)
     state.bind("n_close", 0, cast=int, bounds=(0, 20))
 
@@ -44,13 +40,8 @@ else:
         st.markdown(f"**{t('plan.brd.rules', lang)}**")
         cols = st.columns(3)
         for i, key in enumerate(RULES):
-            s = settings.SETTINGS[key]
-            lo, hi, step = RANGES[key]
-            values[key] = cols[i % 3].slider(
-                with_unit(s.en if lang == "en" else s.zh, setting_unit(s.unit, lang), lang), lo, hi, step=step,
-                key=key, format=slider_format(step),
-                help=f"{s.help_en if lang == 'en' else s.help_zh} ({s.source}"
-                     f"{'' if s.verified else '; ' + t('dom.verified_no', lang)})")
+            values[key] = setting_slider(cols[i % 3], key, lang,
+                                         help_text=setting_help(key, lang, flag_unverified=True))
         may46 = cols[2].toggle(settings.SETTINGS["boarding_grades_4_6"].en if lang == "en"
                                else settings.SETTINGS["boarding_grades_4_6"].zh, key="boarding_grades_4_6")
         c1, c2 = st.columns(2)
@@ -67,7 +58,7 @@ else:
     speed = settings.get(settings.speed_key(mode))
     with st.spinner(t("plan.solving", lang)):
         out = planning.boarding_result(tuple(chosen), mode, speed, tuple(sorted(over.items())), n_close)
-    plan, merge, before = out["plan"], out["merge"], out["all_day"]
+    plan, merge, before = out.plan, out.merge, out.all_day_mean_min
     sm = plan.summary
 
     cols = st.columns(5)
@@ -89,7 +80,7 @@ else:
     if not chosen:
         st.warning(t("plan.brd.none", lang))
 
-    st.plotly_chart(planning.boarding_map(plan, chosen, lang), key="map", config={"displaylogo": False})
+    show_chart(planning.boarding_map(plan, chosen, lang), key="map")
     st.caption(t("plan.brd.map_note", lang))
     st.subheader(t("plan.brd.by_school", lang))
     tbl = plan.schools.reset_index(names="id")

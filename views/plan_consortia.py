@@ -4,9 +4,10 @@ townships into k regions around lead hospitals; compare with the four 片区 and
 import pandas as pd
 import streamlit as st
 
-from metrics import consortia
+from metrics.planning import solve_consortia
 from metrics.siting import SitingError
 from ui import planning, state
+from ui.charts import show_chart
 from ui.frame import page_footer, page_header
 from ui.i18n import current_lang, md_text, t
 
@@ -17,7 +18,7 @@ if absent:
     st.info(absent)
 else:
     inst = planning.township_instance()
-    towns, leads = inst["towns"], inst["leads"]
+    towns, leads = inst.towns, inst.leads
     st.markdown(t("plan.con.intro", lang, n=len(towns), leads=len(leads)))
 
     state.bind("k", 5, cast=int, bounds=(2, 8))
@@ -33,9 +34,7 @@ else:
     if run or (st.query_params.get("run") == "1" and "con_result" not in st.session_state):
         with st.status(t("plan.solving", lang), expanded=False) as box:
             try:
-                table, res = consortia.regions_frame(towns, leads, inst["cost"], k, inst["adjacency"], dev,
-                                                     solver="highs")
-                st.session_state["con_result"] = (params, (table, res))
+                st.session_state["con_result"] = (params, solve_consortia(inst, k, dev))
                 box.update(label=t("plan.solved", lang), state="complete")
             except SitingError as exc:
                 st.session_state["con_result"] = (params, str(exc))
@@ -44,7 +43,6 @@ else:
     out = stored[1] if stored and stored[0] == params else None
     state.sync(k=k, deviation=dev, run=1 if out is not None else None)
 
-    lead_name = dict(zip(leads["id"], leads["name"], strict=True))
     names = towns["name"].astype(str).to_dict()
     model = None
     if isinstance(out, str):
@@ -52,18 +50,18 @@ else:
     elif out is None:
         st.info(t("plan.con.press", lang))
     else:
-        table, res = out
-        model = table["lead"].map(lead_name)
-        pops = towns["population"].groupby(model).sum()
+        table = out.table
+        model = table["region"]
+        pops = out.populations
         st.success(t("plan.con.result", lang, k=k, leads="、".join(md_text(x) for x in pops.index),
                      low=f"{pops.min():,.0f}", high=f"{pops.max():,.0f}",
-                     contiguous=t("plan.con.contiguous" if res.contiguous else "plan.con.not_contiguous", lang),
-                     mean=f"{float((table['travel'] * towns['population']).sum() / towns['population'].sum()):.1f}"))
+                     contiguous=t("plan.con.contiguous" if out.result.contiguous else "plan.con.not_contiguous",
+                                  lang),
+                     mean=f"{out.mean_min:.1f}"))
 
     labels = model if model is not None else towns["zone"].astype(str)
     title = t("plan.con.region" if model is not None else "plan.con.zone", lang)
-    st.plotly_chart(planning.consortia_map(labels, leads if model is not None else None, title, lang),
-                    key="map", config={"displaylogo": False})
+    show_chart(planning.consortia_map(labels, leads if model is not None else None, title, lang), key="map")
     st.caption(t("plan.con.map_note" if model is not None else "plan.con.map_zones", lang))
 
     st.subheader(t("plan.con.user", lang))
@@ -75,7 +73,7 @@ else:
     if model is not None:
         user = pd.Series(edited.iloc[:, 1].fillna("").astype(str).to_numpy(), index=towns.index)
         st.subheader(t("plan.con.compare", lang))
-        st.dataframe(planning.comparison_table(model, towns["zone"].astype(str), user, towns, inst, lang,
+        st.dataframe(planning.comparison_table(inst, model, towns["zone"].astype(str), user, lang,
                                                model_travel=table["travel"]),
                      hide_index=True, width="stretch")
         st.caption(t("plan.con.compare_help", lang))

@@ -12,8 +12,10 @@ import streamlit as st
 
 from etl import scenarios as store
 from metrics.indicators import DOMAINS
+from metrics.planning import editor_frame, new_facility
 from metrics.scenario import DOMAIN_FIELDS, diff_changes
 from ui import auth, planning, state
+from ui.charts import show_chart
 from ui.data import frames, indicator_table
 from ui.frame import page_footer, page_header
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t
@@ -62,7 +64,7 @@ if absent:
 else:
     st.subheader(t("plan.scn.edit", lang))
     st.caption(t("plan.scn.edit_help", lang))
-    frame = planning.editor_frame(fac, st.session_state.get("scn_edits", []), fields)
+    frame = editor_frame(fac, st.session_state.get("scn_edits", []), fields)
     cfg = {"id": st.column_config.TextColumn(t("plan.col.id", lang), disabled=True),
            "name": st.column_config.TextColumn(t("plan.col.name", lang), disabled=True),
            "type": st.column_config.SelectboxColumn(t("plan.col.type", lang), options=types, required=True,
@@ -92,7 +94,7 @@ else:
         if st.form_submit_button(t("plan.scn.add_button", lang), icon=":material/add_location:"):
             try:
                 added = st.session_state.get("scn_added", [])
-                edit = planning.new_facility(f["facilities"], units, new_type, new_name, lon, lat,
+                edit = new_facility(f["facilities"], units, new_type, new_name, lon, lat,
                                              at_unit or None, caps, [c["id"] for c in added])
                 st.session_state["scn_added"] = [*added, edit]
             except ValueError:
@@ -104,7 +106,7 @@ else:
             st.session_state["scn_added"] = []
             st.rerun()
 
-    changes = [*added, *diff_changes(planning.editor_frame(fac, [], fields), edited, fields)]
+    changes = [*added, *diff_changes(editor_frame(fac, [], fields), edited, fields)]
     st.session_state["scn_changes"] = changes
     before = indicator_table()
     try:
@@ -119,7 +121,7 @@ else:
     st.dataframe(planning.indicator_comparison(before, after, domain, lang), hide_index=True,
                  width="stretch")
     st.caption(t("plan.scn.table_help", lang))
-    st.plotly_chart(planning.scenario_map(fac, changes, lang), key="map", config={"displaylogo": False})
+    show_chart(planning.scenario_map(fac, changes, lang), key="map")
 
     st.subheader(t("plan.scn.save", lang))
     with st.form("save_scenario"):

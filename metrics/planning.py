@@ -1,0 +1,69 @@
+"""The computations of the four planning pages (规划), one module per tool:
+
+* :mod:`metrics.planning_subcentre` — 卫生次中心选址: instance, coverage, solve, residents
+  served per place, hospitals at one place, site roles;
+* :mod:`metrics.planning_consortia` — 医共体分区: township centres, lead hospitals,
+  instance, solve, comparison of groupings;
+* :mod:`metrics.planning_boarding` — 寄宿制学校: school tables, the boarding outcome,
+  boarders per village, school roles;
+* :mod:`metrics.planning_scenarios` — 情景对比: the editable table, a new facility, what
+  changed, the indicators before and after.
+
+Every travel time comes from :mod:`metrics.travel`. Pure: no Streamlit, no database, no
+files; inputs are never modified. ``ui.planning`` only caches these and draws them.
+"""
+
+from metrics.planning_boarding import (
+    SCHOOL_ROLES,
+    SCHOOL_TYPES,
+    BoardingOutcome,
+    boarders_per_unit,
+    boarding_outcome,
+    school_roles,
+    school_tables,
+)
+from metrics.planning_consortia import (
+    COMPARISON_MEASURES,
+    LEAD_TYPES,
+    ConsortiaSolution,
+    TownshipInstance,
+    compare_groupings,
+    lead_candidates,
+    solve_consortia,
+    township_centres,
+    township_instance,
+)
+from metrics.planning_scenarios import (
+    CHANGE_ROLES,
+    change_roles,
+    editor_frame,
+    indicator_comparison,
+    new_facility,
+    scenario_indicators,
+)
+from metrics.planning_subcentre import (
+    CANDIDATE_TYPES,
+    REQUIRED_TYPES,
+    SAME_PLACE_M,
+    SITE_ROLES,
+    SubcentreInstance,
+    SubcentreSolution,
+    coverage,
+    nearest_open_min,
+    same_place_groups,
+    site_roles,
+    solve_subcentre,
+    subcentre_assignment,
+    subcentre_instance,
+)
+
+__all__ = [
+    "CANDIDATE_TYPES", "CHANGE_ROLES", "COMPARISON_MEASURES", "LEAD_TYPES", "REQUIRED_TYPES",
+    "SAME_PLACE_M", "SCHOOL_ROLES", "SCHOOL_TYPES", "SITE_ROLES", "BoardingOutcome",
+    "ConsortiaSolution", "SubcentreInstance", "SubcentreSolution", "TownshipInstance",
+    "boarders_per_unit", "boarding_outcome", "change_roles", "compare_groupings", "coverage",
+    "editor_frame", "indicator_comparison", "lead_candidates", "nearest_open_min",
+    "new_facility", "same_place_groups", "scenario_indicators", "school_roles", "school_tables",
+    "site_roles", "solve_consortia", "solve_subcentre", "subcentre_assignment",
+    "subcentre_instance", "township_centres", "township_instance",
+]
