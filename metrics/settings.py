@@ -194,6 +194,15 @@ _TABLE: tuple[Setting, ...] = (
             "45 min is a modelling assumption.",
             "国办发〔2018〕27号（初中可寄宿，未对照原文核验）；时间为假设", False, "access",
             slider=SliderRange(10.0, 120.0, 5.0)),
+    Setting("boarding_max_min", 60.0, "min", "寄宿生单程最长交通时间",
+            "Boarders: one-way trip to the boarding school, maximum",
+            "寄宿生每周往返学校；超过此时间的学校不安排寄宿，学生计为未安置并说明原因。"
+            "60分钟为建模假设。",
+            "Boarders travel to school and back once a week; a pupil is not placed at a boarding "
+            "school beyond this time but reported as not placed, with the reason. 60 min is a "
+            "modelling assumption.",
+            _ASSUMPTION, False, "access",
+            slider=SliderRange(15.0, 180.0, 5.0)),
     Setting("boarding_grades_4_6", 1.0, "1 = yes, 0 = no", "小学4—6年级可寄宿",
             "Primary grades 4-6 may board",
             "1：4—6年级超出走读时间的学生可到寄宿制学校寄宿；0：不寄宿（计为未满足）。",
