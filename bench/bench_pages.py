@@ -120,8 +120,7 @@ def main() -> int:
           "widget change: a rerun of the same session after one widget changed (median of "
           "--repeat runs alternating between two values, so the first two runs are views not "
           "seen before and later ones come back to a seen view).")
-    print("Every page load includes the frame (app.py); widget changes include it on the "
-          "overview only (see the module docstring).")
+    print("Every page load and every widget change includes the frame (app.py).")
     return 0 if ok_all else 1
 
 

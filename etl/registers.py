@@ -214,7 +214,7 @@ def settle_year(result, year: int | None, *, require: bool = False) -> None:
     years: dict[int, int] = {}
     t = result.table
     if t is not None and "year" in t.column_names and t.num_rows:
-        kept = t.filter(t["_keep"])["year"]
+        kept = pc.filter(t["year"], t["_keep"])  # the one column, not the whole table
         counts = pc.value_counts(pc.drop_null(pc.cast(kept, pa.float64())))
         years = {int(v["values"].as_py()): v["counts"].as_py() for v in counts
                  if v["values"].as_py() == v["values"].as_py()}
