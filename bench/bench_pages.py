@@ -80,7 +80,7 @@ def main() -> int:
     changes = {
         "views/overview.py": [
             ("indicator", lambda at, i: at.selectbox(key="ind").set_value(
-                ["health_beds_per_1000", "edu_primary_share_30min"][i % 2])),
+                ["health_township_beds_per_1000", "edu_primary_share_30min"][i % 2])),
             ("threshold", lambda at, i: at.slider(key="primary_lower_max_min").set_value(20 + i)),
             ("township", lambda at, i: at.selectbox(key="town").set_value(
                 ["511723107", "511723109"][i % 2])),

@@ -6,8 +6,11 @@ plain column names (the pages translate them). Missing capacity values stay miss
 (``NaN``); sums skip them and report how many facilities gave a value.
 
 * :func:`counts_by_type` — facilities of some types, their number and capacity totals.
-* :func:`boarding_by_school` / :func:`boarding_by_township` — boarding beds against
-  boarders, gap = beds − boarders (negative: pupils without a bed).
+* :func:`boarding_by_school` / :func:`boarding_by_township` / :func:`boarding_totals` —
+  registered boarding beds against registered boarders, gap = beds − boarders (negative:
+  pupils without a bed), in the compulsory-education schools of the boarding definition
+  (:data:`metrics.boarding.COMPULSORY_TYPES`: senior high and vocational schools are left
+  out unless asked for).
 * :func:`students_per_teacher_by_school` — students ÷ full-time teachers per school.
 * :func:`school_groups` — members of each "4+1" school group (``school_group``).
 * :func:`township_coverage` / :func:`units_lacking` — which township lacks a facility of
@@ -22,12 +25,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from metrics.boarding import COMPULSORY_TYPES
 from metrics.provision import coverage_by_tier
 
 __all__ = [
     "boarding_by_school",
     "boarding_by_township",
     "boarding_shortfall",
+    "boarding_totals",
     "counts_by_type",
     "hours_against_standard",
     "named_list",
@@ -85,9 +90,10 @@ def counts_by_type(
 
 def boarding_by_school(
     facilities: pd.DataFrame,
-    types: Sequence[str] = ("primary", "nine_year", "junior", "senior_high", "vocational"),
+    types: Sequence[str] = COMPULSORY_TYPES,
 ) -> pd.DataFrame:
-    """Boarding beds against boarders for every school that has either.
+    """Registered boarding beds against registered boarders for every school of ``types``
+    (default the compulsory-education schools) that has either.
 
     Columns: ``id``, ``name``, ``type``, ``township_code``, ``boarders``,
     ``boarding_beds``, ``gap`` = beds − boarders (negative: pupils without a bed),
@@ -106,9 +112,10 @@ def boarding_by_school(
     fac = _of_types(facilities, types)
     boarders, beds = _num(fac, "boarders"), _num(fac, "boarding_beds")
     keep = (boarders.fillna(0) > 0) | (beds.fillna(0) > 0)
+    ids = fac["id"].astype(str) if "id" in fac.columns else pd.Series(fac.index.astype(str),
+                                                                        index=fac.index)
     out = pd.DataFrame({
-        "id": fac["id"].astype(str) if "id" in fac.columns else fac.index.astype(str),
-        "name": fac["name"], "type": fac["type"],
+        "id": ids, "name": fac["name"] if "name" in fac.columns else ids, "type": fac["type"],
         "township_code": fac["township_code"].astype(str),
         "boarders": boarders, "boarding_beds": beds,
     }).loc[keep]
@@ -122,9 +129,10 @@ def boarding_by_township(
     facilities: pd.DataFrame,
     townships: pd.DataFrame,
     plan_towns: Sequence[str] = (),
-    types: Sequence[str] = ("primary", "nine_year", "junior", "senior_high", "vocational"),
+    types: Sequence[str] = COMPULSORY_TYPES,
 ) -> pd.DataFrame:
-    """Boarders and boarding beds summed per township, every township listed.
+    """Registered boarders and boarding beds summed per township over the schools of
+    ``types`` (default the compulsory-education schools), every township listed.
 
     ``plan_towns``: township short names (or names) the plan names for boarding
     schools; ``in_plan`` flags them. Columns: ``township_code``, ``name``,
@@ -146,8 +154,8 @@ def boarding_by_township(
     agg = per.groupby("township_code").agg(
         n_schools=("id", "size"), boarders=("boarders", "sum"), boarding_beds=("boarding_beds", "sum"))
     codes = townships["code"].astype(str)
-    names = townships["name"].astype(str)
-    short = townships["short_name"].astype(str) if "short_name" in townships.columns else names
+    short = townships["short_name"].astype(str) if "short_name" in townships.columns else codes
+    names = townships["name"].astype(str) if "name" in townships.columns else short
     plan = {str(p) for p in plan_towns}
     out = pd.DataFrame({
         "township_code": codes.to_numpy(), "name": names.to_numpy(),
@@ -323,6 +331,27 @@ def boarding_shortfall(by_school: pd.DataFrame) -> dict[str, float]:
     """
     short = by_school["gap"] < 0
     return {"n_schools": int(short.sum()), "beds": float(-by_school.loc[short, "gap"].sum())}
+
+
+def boarding_totals(by_school: pd.DataFrame) -> dict[str, float]:
+    """Totals of :func:`boarding_by_school` that add up: ``boarding_beds`` − ``boarders`` =
+    ``spare`` (beds beyond the boarders, summed over the schools with spare beds) −
+    ``short`` (boarders without a bed, summed over the ``n_short`` schools short of beds);
+    ``n_schools`` schools have boarders or beds. Missing values count as 0.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"boarders": [500.0, 200.0, 0.0], "boarding_beds": [400.0, 250.0, 30.0],
+    ...                   "gap": [-100.0, 50.0, 30.0]})
+    >>> boarding_totals(b)
+    {'n_schools': 3, 'boarders': 700.0, 'boarding_beds': 680.0, 'n_short': 1, 'short': 100.0, 'spare': 80.0}
+    """
+    boarders = by_school["boarders"].fillna(0.0)
+    beds = by_school["boarding_beds"].fillna(0.0)
+    gap = beds - boarders
+    return {"n_schools": int(len(by_school)), "boarders": float(boarders.sum()),
+            "boarding_beds": float(beds.sum()), "n_short": int((gap < 0).sum()),
+            "short": float(-gap[gap < 0].sum()), "spare": float(gap[gap > 0].sum())}
 
 
 def named_list(facilities: pd.DataFrame, facility_type: str, sep: str = "、") -> dict[str, object]:

@@ -30,17 +30,24 @@ indicator's age band):
   township (shared by the band population of its units), a village- or group-tier
   facility its own unit (:func:`metrics.provision.allocate_to_units`). The weighted mean
   over a group equals per · Σ capacity / Σ population of the group.
+  County-tier capacity is not a township's own: the health indicators count beds and
+  doctors of the township and village tiers only, and the county hospitals' beds by
+  access (``fca``). Where an indicator declares ``served_by_county`` (county hospitals),
+  the township holding such a facility has no value: its residents are served by the
+  county tier, so it is not ranked last for the township-tier capacity it does not need.
 * ``ratio``: Σ_f a_fi n_f / Σ_f a_fi d_f over facilities where both columns are known
   (same catchment rule); with no denominator column, each facility counts 1 (the mean of
   the numerator, e.g. opening hours). NaN where no facility serves the unit.
 * ``coverage``: 100 · [the unit has a facility of the types] (``weight="unit"``: every
   unit counts 1, the mean is the share of units) or 100 · [the unit's township has one]
   (``weight="township"``: every township counts 1, split equally over its units, so the
-  county mean is the share of townships).
+  county mean is the share of townships; summarised by township only, since a township
+  holds urban and rural units alike — :attr:`Indicator.groupings`).
 * ``fca``: per · A_i of the two-step floating catchment (Luo & Wang 2003),
   R_j = S_j / Σ_{k: t_kj ≤ t0} P_k, A_i = Σ_{j: t_ij ≤ t0} R_j.
 
-Group values are population-weighted means of unit values (weights as above), exactly
+Group values are weighted means of unit values — by the band population, by unit or by
+township as the indicator's ``weight`` says (:func:`weighting_text` words it) — exactly
 what :func:`metrics.inequality.summarise` reports, so the tables and the gap measures
 agree. Pure: no files, no database; inputs are never modified.
 """
@@ -67,13 +74,19 @@ __all__ = [
     "GROUPINGS",
     "INDICATORS",
     "KINDS",
+    "NO_SUMMARY_TEXT",
     "QUINTILES_ORDERED",
+    "RETIRED",
+    "current_key",
+    "SERVED_BY_COUNTY_TEXT",
     "Indicator",
     "IndicatorTable",
     "Prepared",
     "evaluate",
     "indicators_markdown",
     "prepare",
+    "served_by_county_note",
+    "weighting_text",
 ]
 
 KINDS: tuple[str, ...] = ("time_to_nearest", "share_within", "provision", "ratio", "coverage", "fca")
@@ -106,6 +119,11 @@ class Indicator:
     provision, the demand of a 2SFCA and the weight of every summary when
     ``weight == "population"``. ``threshold`` and ``target`` are keys of
     :data:`metrics.settings.SETTINGS`; ``numerator``/``denominator`` are facility columns.
+    ``served_by_county``: county-tier facility types that serve the residents of the
+    township where they stand in place of this (township) tier; that township gets no
+    value (the tier does not apply there), so it is neither ranked nor counted (a county
+    seat holding the county hospitals is not ranked last for the health-centre beds it
+    does not need). A target is only declared when it has the indicator's definition.
     """
 
     key: str
@@ -129,10 +147,13 @@ class Indicator:
     help_zh: str = ""
     help_en: str = ""
     source: str = ""
+    served_by_county: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS or self.domain not in DOMAINS or self.weight not in _WEIGHTS:
             raise ValueError(f"{self.key}: bad kind, domain or weight")
+        if self.served_by_county and self.kind not in ("provision", "ratio"):
+            raise ValueError(f"{self.key}: served_by_county applies to provision and ratio kinds")
         for key in (self.threshold, self.target):
             if key is not None and key not in settings.SETTINGS:
                 raise ValueError(f"{self.key}: unknown setting {key!r}")
@@ -160,9 +181,29 @@ class Indicator:
             keys.append(self.threshold)  # type: ignore[arg-type]
         return tuple(keys)
 
+    @property
+    def groupings(self) -> tuple[str, ...]:
+        """The groupings (:data:`GROUPINGS`) this indicator is summarised by.
 
-def _formula(kind: str, lang: str, per: float, denominator: str | None, weight: str) -> str:
-    """Formula text of a kind, in Chinese or English."""
+        A township-level yes/no (``weight == "township"``) is compared by township only:
+        a township holds urban and rural units, near and far ones alike, so an urban/rural
+        or distance-quintile split of it would only reflect how its equal weight is spread
+        over its units (:data:`NO_SUMMARY_TEXT`).
+
+        Examples
+        --------
+        >>> INDICATORS["culture_complex_coverage"].groupings
+        ('township_code',)
+        >>> len(INDICATORS["health_clinic_coverage"].groupings)
+        3
+        """
+        return ("township_code",) if self.weight == "township" else tuple(GROUPINGS)
+
+
+def _formula(kind: str, lang: str, per: float, denominator: str | None, weight: str,
+             own_tiers: bool = False) -> str:
+    """Formula text of a kind, in Chinese or English (``own_tiers``: county-tier facilities
+    are not counted, :attr:`Indicator.served_by_county`)."""
     zh = lang == "zh"
     if kind == "time_to_nearest":
         return ("t = 最近设施直线距离(km) × 绕行系数 ÷ 速度 × 60" if zh
@@ -170,6 +211,10 @@ def _formula(kind: str, lang: str, per: float, denominator: str | None, weight: 
     if kind == "share_within":
         return ("100 · Σ P·[t ≤ t0] / Σ P（无此类设施者计为不达标）" if zh
                 else "100 · Σ P·[t ≤ t0] / Σ P (no facility of the types = outside)")
+    if kind == "provision" and own_tiers:
+        return (f"{per:g} · Σ 分摊容量 / P（乡镇级本乡镇共享，村级归本村，县级设施不计）" if zh
+                else f"{per:g} · Σ allocated capacity / P (township tier shared by its "
+                     "township, village tier by its unit, county tier not counted)")
     if kind == "provision":
         return (f"{per:g} · Σ 分摊容量 / P（县级设施全县共享，乡镇级本乡镇共享，村级归本村）" if zh
                 else f"{per:g} · Σ allocated capacity / P (county tier shared by the county, "
@@ -195,8 +240,9 @@ def _ind(note_zh: str = "", note_en: str = "", method: str = "", **kw: Any) -> I
     den, weight = kw.get("denominator"), kw.get("weight", "population")
     sources = [settings.SETTINGS[k].source for k in (kw.get("threshold"), kw.get("target")) if k]
     source = "；".join(dict.fromkeys([*sources, *([method] if method else [])])) or "—"
-    help_zh = f"{_formula(kind, 'zh', per, den, weight)}。{note_zh}".rstrip()
-    help_en = f"{_formula(kind, 'en', per, den, weight)}. {note_en}".rstrip()
+    own = bool(kw.get("served_by_county"))
+    help_zh = f"{_formula(kind, 'zh', per, den, weight, own)}。{note_zh}".rstrip()
+    help_en = f"{_formula(kind, 'en', per, den, weight, own)}. {note_en}".rstrip()
     return Indicator(help_zh=help_zh, help_en=help_en, source=source, **kw)
 
 
@@ -212,17 +258,18 @@ CATALOGUE: tuple[Indicator, ...] = (
     _ind(key="edu_primary_walk_min", domain="education", kind="time_to_nearest",
          zh="到最近小学（含九年一贯制、教学点）步行时间", en="Walk to the nearest primary-level school",
          unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=_PRIMARY,
-         population=("pop_6_11",), mode="walk", threshold="primary_lower_max_min",
-         note_zh="步行：国办发〔2018〕27号要求1—3年级就近走读，成人步速，儿童更慢。",
+         population=("pop_6_11",), mode="walk_child", threshold="primary_lower_max_min",
+         note_zh="步行：国办发〔2018〕27号要求1—3年级就近走读；按儿童步行速度计。",
          note_en="Walking: grades 1-3 are to attend a nearby school without boarding "
-                 "(国办发〔2018〕27号); adult speed, children are slower."),
+                 "(国办发〔2018〕27号); at children's walking speed."),
     _ind(key="edu_primary_share_30min", domain="education", kind="share_within",
          zh="6—11岁儿童步行30分钟内可达小学的比例", en="Children 6-11 within a 30-min walk of a primary-level school",
          unit_zh="%", unit_en="%", higher_is_better=True, facility_types=_PRIMARY,
-         population=("pop_6_11",), mode="walk", threshold="primary_lower_max_min", headline=True,
-         note_zh="标准为单程不超过半小时；按步行计（寄宿生与校车不计）。",
-         note_en="The standard is a one-way trip of at most half an hour, taken as walking "
-                 "(boarding and school buses not counted)."),
+         population=("pop_6_11",), mode="walk_child", threshold="primary_lower_max_min",
+         headline=True,
+         note_zh="标准为单程不超过半小时；按儿童步行计（寄宿生与校车不计）。",
+         note_en="The standard is a one-way trip of at most half an hour, taken as a child's "
+                 "walk (boarding and school buses not counted)."),
     _ind(key="edu_junior_bus_min", domain="education", kind="time_to_nearest",
          zh="到最近初中（含九年一贯制）校车时间", en="School-bus time to the nearest junior-level school",
          unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=_JUNIOR,
@@ -232,7 +279,10 @@ CATALOGUE: tuple[Indicator, ...] = (
     _ind(key="edu_kindergarten_walk_min", domain="education", kind="time_to_nearest",
          zh="到最近幼儿园步行时间", en="Walk to the nearest kindergarten",
          unit_zh="分钟", unit_en="min", higher_is_better=False, facility_types=("kindergarten",),
-         population=("pop_3_5",), mode="walk"),
+         population=("pop_3_5",), mode="walk_child",
+         note_zh="按儿童步行速度计（幼儿由大人陪同，实际可能更慢）。",
+         note_en="At children's walking speed (small children walk with an adult, often "
+                 "slower still)."),
     _ind(key="edu_kindergarten_places_per_1000", domain="education", kind="provision",
          zh="每千名3—5岁儿童幼儿园学位", en="Kindergarten places per 1,000 children aged 3-5",
          unit_zh="个/千名3—5岁儿童", unit_en="places / 1,000 aged 3-5", higher_is_better=True,
@@ -242,19 +292,23 @@ CATALOGUE: tuple[Indicator, ...] = (
          zh="小学生师比（专任教师）", en="Primary students per teacher",
          unit_zh="生/师", unit_en="students / teacher", higher_is_better=False,
          facility_types=("primary", "teaching_point"), population=("pop_6_11",),
-         numerator="students", denominator="teachers", target="students_per_staff_primary",
-         headline=True,
-         note_zh="九年一贯制学校学生未分学段，不计入；标准按教职工计，专任教师少于教职工，"
-                 "以专任教师比较更严。",
-         note_en="Nine-year schools are left out (students not split by level). The standard "
-                 "counts all staff; comparing teachers only is stricter."),
+         numerator="students", denominator="teachers", headline=True,
+         note_zh="九年一贯制学校学生未分学段，不计入。分母为专任教师；国家编制标准"
+                 "（小学1:19，中央编办发〔2014〕72号）按全部教职工计，口径不同，不作达标比较。",
+         note_en="Nine-year schools are left out (students not split by level). The "
+                 "denominator is full-time teachers; the national staffing standard (primary "
+                 "1:19, 中央编办发〔2014〕72号) counts all staff, a different definition, so no "
+                 "target is compared."),
     _ind(key="edu_junior_students_per_teacher", domain="education", kind="ratio",
          zh="初中生师比（专任教师）", en="Junior students per teacher",
          unit_zh="生/师", unit_en="students / teacher", higher_is_better=False,
          facility_types=("junior",), population=("pop_12_14",), numerator="students",
-         denominator="teachers", target="students_per_staff_junior",
-         note_zh="九年一贯制学校不计入；标准按教职工计。",
-         note_en="Nine-year schools left out; the standard counts all staff."),
+         denominator="teachers",
+         note_zh="九年一贯制学校不计入。分母为专任教师；国家编制标准（初中1:13.5）按全部"
+                 "教职工计，口径不同，不作达标比较。",
+         note_en="Nine-year schools left out. The denominator is full-time teachers; the "
+                 "national staffing standard (junior 1:13.5) counts all staff, a different "
+                 "definition, so no target is compared."),
     _ind(key="edu_boarding_beds_per_boarder", domain="education", kind="ratio",
          zh="寄宿生人均寄宿床位", en="Boarding beds per boarder",
          unit_zh="床/人", unit_en="beds / boarder", higher_is_better=True,
@@ -277,15 +331,52 @@ CATALOGUE: tuple[Indicator, ...] = (
          zh="到最近县级医院车程", en="Drive to the nearest county hospital",
          unit_zh="分钟", unit_en="min", higher_is_better=False,
          facility_types=("county_hospital",), mode="car"),
-    _ind(key="health_beds_per_1000", domain="health", kind="provision",
-         zh="每千常住人口医疗机构床位", en="Hospital beds per 1,000 residents",
+    _ind(key="health_township_beds_per_1000", domain="health", kind="provision",
+         zh="每千常住人口乡镇卫生院（社区卫生服务中心）床位",
+         en="Township health-centre beds per 1,000 residents",
          unit_zh="张/千人", unit_en="beds / 1,000 residents", higher_is_better=True,
-         facility_types=_CENTRES + ("county_hospital",), numerator="beds",
-         target="hospital_beds_per_1000", headline=True),
-    _ind(key="health_doctors_per_1000", domain="health", kind="provision",
-         zh="每千常住人口执业（助理）医师", en="Doctors per 1,000 residents",
+         facility_types=_CENTRES, numerator="beds", served_by_county=("county_hospital",),
+         headline=True,
+         note_zh="乡镇级：本乡镇卫生院、中心卫生院、社区卫生服务中心的床位 ÷ 本乡镇常住人口，"
+                 "县级医院不计入（县级床位见“县级医院床位可达性”）。县级医院所在乡镇（街道）"
+                 "的居民由县级医院直接服务，乡镇级床位对其不适用：不计值、不参与排名，"
+                 "全县值为其余乡镇的合计。国家目标“每千常住人口6张”按全部医疗卫生机构床位计，"
+                 "口径不同，不作比较。",
+         note_en="Township tier: beds of the township's health centres (central, ordinary and "
+                 "community) ÷ the township's residents; county hospitals are left out (see "
+                 "access to county-hospital beds). The township holding the county hospitals "
+                 "is served by them directly, so the township tier does not apply there: it "
+                 "has no value and no rank, and the county value covers the other townships. "
+                 "The national target of 6 beds per 1,000 counts the beds of every health "
+                 "institution, a different definition, so it is not compared."),
+    _ind(key="health_county_beds_2sfca_per_1000", domain="health", kind="fca",
+         zh="县级医院床位空间可达性（两步移动搜索法，30分钟车程）",
+         en="Spatial access to county-hospital beds (2SFCA, 30-min drive)",
+         unit_zh="张/千人", unit_en="beds / 1,000 residents", higher_is_better=True,
+         facility_types=("county_hospital",), numerator="beds", mode="car",
+         threshold="fca_catchment_min", headline=True, method=_LUO_WANG,
+         note_zh="县级：县级医院床位服务全县，按所在位置与车程计可达性，不归任何乡镇所有。"
+                 "全县加权平均等于县级医院床位 ÷ 全县常住人口（每所县级医院服务半径内都有居民时）；"
+                 "所有县级医院服务半径之外的村（社区）为0。",
+         note_en="County tier: county-hospital beds serve the whole county; access is by "
+                 "where they stand and the drive, not owned by any township. The county mean "
+                 "equals county-hospital beds ÷ all residents (when every county hospital has "
+                 "residents within reach); villages beyond the catchment of every county "
+                 "hospital get 0."),
+    _ind(key="health_township_doctors_per_1000", domain="health", kind="provision",
+         zh="每千常住人口乡镇及村级执业（助理）医师",
+         en="Township and village doctors per 1,000 residents",
          unit_zh="人/千人", unit_en="doctors / 1,000 residents", higher_is_better=True,
-         facility_types=_HEALTH, numerator="doctors"),
+         facility_types=(*_CENTRES, "village_clinic"), numerator="doctors",
+         served_by_county=("county_hospital",),
+         note_zh="乡镇级与村级：乡镇卫生院、社区卫生服务中心医师按本乡镇人口分摊，村卫生室医师"
+                 "归本村；县级医院不计入（各级医生的可达性见两步移动搜索法指标）。县级医院所在"
+                 "乡镇（街道）由县级医院直接服务：不计值、不参与排名。",
+         note_en="Township and village tiers: doctors of the township's health centres spread "
+                 "over its residents, village-clinic doctors on their village; county "
+                 "hospitals are left out (access to doctors of every tier: the 2SFCA "
+                 "indicator). The township holding the county hospitals is served by them "
+                 "directly: no value, no rank."),
     _ind(key="health_clinic_coverage", domain="health", kind="coverage",
          zh="有村卫生室的村（社区）比例", en="Units with a village clinic",
          unit_zh="%", unit_en="%", higher_is_better=True, facility_types=("village_clinic",),
@@ -308,9 +399,10 @@ CATALOGUE: tuple[Indicator, ...] = (
          zh="60岁及以上老人到最近敬老院/日间照料中心步行时间",
          en="Walk for residents 60+ to the nearest care home or day-care centre",
          unit_zh="分钟", unit_en="min", higher_is_better=False,
-         facility_types=("care_home", "day_care"), population=_AGED, mode="walk", headline=True,
-         note_zh="成人步速；老人更慢，可调低步行速度。",
-         note_en="Adult walking speed; lower it for older people."),
+         facility_types=("care_home", "day_care"), population=_AGED, mode="walk_older",
+         headline=True,
+         note_zh="按60岁及以上老人的步行速度计。",
+         note_en="At the walking speed of people aged 60+."),
     _ind(key="infant_care_places_per_1000_0_2", domain="elderly_care", kind="provision",
          zh="每千名0—2岁婴幼儿托位", en="Infant-care places per 1,000 children aged 0-2",
          unit_zh="个/千名0—2岁", unit_en="places / 1,000 aged 0-2", higher_is_better=True,
@@ -355,6 +447,128 @@ CATALOGUE: tuple[Indicator, ...] = (
 #: Indicators by key (read-only).
 INDICATORS: Mapping[str, Indicator] = MappingProxyType({i.key: i for i in CATALOGUE})
 
+#: Retired keys -> the indicator that took their place (for old links). Beds and doctors per
+#: 1,000 mixed county-tier capacity, spread evenly over the county, with each township's own,
+#: which ranked the county seat last for the health-centre capacity it does not need.
+RETIRED: Mapping[str, str] = MappingProxyType({
+    "health_beds_per_1000": "health_township_beds_per_1000",
+    "health_doctors_per_1000": "health_township_doctors_per_1000",
+})
+
+
+def current_key(key: str) -> str:
+    """The indicator key a link means today: a retired key gives its successor.
+
+    >>> current_key("health_beds_per_1000"), current_key("edu_primary_walk_min")
+    ('health_township_beds_per_1000', 'edu_primary_walk_min')
+    """
+    return RETIRED.get(str(key), str(key))
+
+
+# -- explanations the pages show --------------------------------------------------------------
+
+#: Why ``IndicatorTable.summaries[key][by]`` is None (:meth:`IndicatorTable.why_no_summary`):
+#: reason -> (zh, en).
+NO_SUMMARY_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "township_level": (
+        "这是按乡镇统计的有无（每个乡镇计一次）。一个乡镇同时含城镇和乡村、近处和远处的"
+        "村（社区），拆成城乡或距县城五分位没有意义，只按乡镇比较。",
+        "This is a yes or no per township, each township counted once. A township holds "
+        "urban and rural, near and far villages alike, so splitting it into urban/rural or "
+        "distance quintiles means nothing: it is compared by township only."),
+    "no_value": ("没有村（社区）有数值。", "No village or community has a value."),
+})
+
+#: Sentence naming the townships that have no value of a ``served_by_county`` indicator:
+#: (zh, en) with ``{towns}`` and ``{facilities}``.
+SERVED_BY_COUNTY_TEXT: tuple[str, str] = (
+    "{towns}有{facilities}（县级），其居民由县级设施直接服务：本乡镇级指标对其不适用，"
+    "不计值、不参与乡镇排名。",
+    "{towns}: the {facilities} (county tier) stand here and serve its residents directly, so "
+    "this township-tier indicator does not apply: no value and no rank.",
+)
+
+
+def _age_text(columns: Sequence[str], zh: bool) -> str:
+    """The age band of population columns in words (``pop_60_64`` + ``pop_65_plus`` → 60+)."""
+    if tuple(columns) == ("population",):
+        return "常住人口" if zh else "all residents"
+    spans = []
+    for c in columns:
+        parts = c.split("_")
+        if len(parts) != 3 or parts[0] != "pop" or not parts[1].isdigit():
+            return " + ".join(columns)
+        spans.append((int(parts[1]), None if parts[2] == "plus" else int(parts[2])))
+    spans.sort(key=lambda x: x[0])
+    for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False):
+        if hi is None or lo != hi + 1:
+            return " + ".join(columns)
+    lo, hi = spans[0][0], spans[-1][1]
+    if zh:
+        return f"{lo}岁及以上人口" if hi is None else f"{lo}—{hi}岁人口"
+    return f"residents aged {lo}+" if hi is None else f"residents aged {lo}-{hi}"
+
+
+def weighting_text(ind: Indicator, lang: str, *, short: bool = False) -> str:
+    """How every summary of ``ind`` (group means, Gini, Theil, gap measures) weights units.
+
+    ``population``: every resident of the band counts once; ``unit``: every village or
+    community counts once; ``township``: every township counts once (split equally over its
+    units). ``short`` gives the few words for a parenthesis.
+
+    Examples
+    --------
+    >>> weighting_text(INDICATORS["elderly_care_walk_min"], "zh", short=True)
+    '按60岁及以上人口加权'
+    >>> weighting_text(INDICATORS["health_clinic_coverage"], "en", short=True)
+    'each village counts once'
+    >>> weighting_text(INDICATORS["culture_complex_coverage"], "en")[:40]
+    'Township-weighted: every township counts'
+    """
+    zh = lang == "zh"
+    if ind.weight == "unit":
+        if short:
+            return "每个村（社区）计一次" if zh else "each village counts once"
+        return ("按村（社区）等权：每个村（社区）计一次，不论人口多少。" if zh
+                else "Unit-weighted: every village or community counts once, whatever its "
+                     "population.")
+    if ind.weight == "township":
+        if short:
+            return "每个乡镇计一次" if zh else "each township counts once"
+        return ("按乡镇等权：每个乡镇计一次（平分到其村（社区）），不论人口多少、村数多少。" if zh
+                else "Township-weighted: every township counts once (split equally over its "
+                     "villages), whatever its population or number of villages.")
+    band = _age_text(ind.population, zh)
+    if short:
+        return f"按{band}加权" if zh else f"weighted by {band}"
+    return (f"按{band}加权：每人计一次，人多的村（社区）分量大。" if zh
+            else f"Population-weighted ({band}): every resident counts once, so villages with "
+                 "more people count more.")
+
+
+def served_by_county_note(ind: Indicator, towns: Sequence[str], lang: str) -> str:
+    """The sentence for the townships (names) without a value of ``ind`` because county-tier
+    facilities serve them (:attr:`Indicator.served_by_county`); empty when there are none.
+
+    Examples
+    --------
+    >>> served_by_county_note(INDICATORS["health_township_beds_per_1000"], ["淙城街道"], "zh")[:14]
+    '淙城街道有县级医院（县级），'
+    >>> served_by_county_note(INDICATORS["health_township_beds_per_1000"], ["淙城街道"], "en")[:40]
+    '淙城街道: the county hospitals (county tier)'
+    """
+    if not towns or not ind.served_by_county:
+        return ""
+    from etl.schema import FACILITY_TYPES
+
+    zh = lang == "zh"
+    labels = [FACILITY_TYPES[ty][2 if zh else 3] if ty in FACILITY_TYPES else ty
+              for ty in ind.served_by_county]
+    text = SERVED_BY_COUNTY_TEXT[0 if zh else 1]
+    return text.format(towns=("、" if zh else ", ").join(towns),
+                       facilities=("、" if zh else ", ").join(labels if zh else
+                                                           [x.lower() + "s" for x in labels]))
+
 
 # -- prepared state ---------------------------------------------------------------------------
 
@@ -381,6 +595,8 @@ class Prepared:
     (:attr:`Indicator.depends_on`) are unchanged or its unit values come out the same.
     ``notes``: what was left out, for the reader. ``unloaded``: the indicators whose
     registers are not loaded at all, whose values are NaN (unknown, not zero).
+    ``not_applicable``: per indicator with :attr:`Indicator.served_by_county`, the township
+    codes served by the county tier instead, whose units are NaN (the tier does not apply).
     """
 
     catalogue: tuple[Indicator, ...]
@@ -398,6 +614,8 @@ class Prepared:
     #: Indicators whose facility registers hold no row (:func:`register_loaded`): no data.
     unloaded: frozenset[str] = frozenset()
     model: travel.TravelModel = travel.STRAIGHT
+    #: Per ``served_by_county`` indicator, the townships left without a value (codes).
+    not_applicable: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def nearest_km(self) -> pd.DataFrame:
@@ -472,6 +690,9 @@ def _summaries(ind: Indicator, values: np.ndarray, weights: np.ndarray,
     """:func:`summarise` by every grouping; None where no unit has a value."""
     out: dict[str, dict[str, Any] | None] = {}
     for by, groups in groupings.items():
+        if by not in ind.groupings:
+            out[by] = None  # not split this way (IndicatorTable.why_no_summary)
+            continue
         ordered = QUINTILES_ORDERED if by == "distance_quintile" else None
         try:
             out[by] = summarise(values, weights, groups, ind.higher_is_better, ordered=ordered)
@@ -500,9 +721,34 @@ def register_loaded(fac: pd.DataFrame, types: Sequence[str]) -> bool:
     return bool(present & set().union(*kinds))
 
 
+def _served_towns(u: pd.DataFrame, fac: pd.DataFrame, ind: Indicator) -> tuple[str, ...]:
+    """Township codes (sorted) holding a facility of ``ind.served_by_county``, by the
+    facility's township or, without one, its unit's township."""
+    if not ind.served_by_county or not len(fac):
+        return ()
+    hold = fac.loc[fac["type"].isin(ind.served_by_county)]
+    town = hold["township_code"].astype("string") if "township_code" in hold.columns else \
+        pd.Series(pd.NA, index=hold.index, dtype="string")
+    if "unit_code" in hold.columns:
+        of_unit = hold["unit_code"].astype("string").map(u["township_code"].astype("string"))
+        town = town.fillna(of_unit)
+    known = set(u["township_code"].dropna().astype(str))
+    return tuple(sorted({str(c) for c in town.dropna()} & known))
+
+
 def _static_values(u: pd.DataFrame, fac: pd.DataFrame, ind: Indicator) -> np.ndarray:
     """Unit values of a provision, ratio or coverage indicator; NaN (no data) when the
-    registers of its facility types hold no row at all (:func:`register_loaded`)."""
+    registers of its facility types hold no row at all (:func:`register_loaded`), and NaN
+    (not applicable) in the townships served by the county tier instead
+    (:attr:`Indicator.served_by_county`)."""
+    values = _static_raw(u, fac, ind)
+    served = _served_towns(u, fac, ind)
+    if served:
+        values = np.where(u["township_code"].astype(str).isin(served).to_numpy(), np.nan, values)
+    return values
+
+
+def _static_raw(u: pd.DataFrame, fac: pd.DataFrame, ind: Indicator) -> np.ndarray:
     if not register_loaded(fac, ind.facility_types):
         return np.full(len(u), np.nan)
     of_type = fac.loc[fac["type"].isin(ind.facility_types)]
@@ -627,9 +873,12 @@ def prepare(
     catchments: dict[str, _Catchment] = {}
     located = fac["lat"].notna() & fac["lon"].notna()
     unloaded = frozenset(i.key for i in cat if not register_loaded(fac, i.facility_types))
+    not_applicable: dict[str, tuple[str, ...]] = {}
     for ind in cat:
         weights[ind.key] = _weights(u, ind)
         of_type = fac.loc[fac["type"].isin(ind.facility_types)]
+        if ind.served_by_county:
+            not_applicable[ind.key] = _served_towns(u, fac, ind)
         if ind.kind in _STATIC_KINDS:
             values = _static_values(u, fac, ind)
             static_values[ind.key] = values
@@ -655,7 +904,7 @@ def prepare(
         base_values=pd.DataFrame(index=index), base_summaries=MappingProxyType({}),
         catchments=MappingProxyType(catchments), located=np.isfinite(lat) & np.isfinite(lon),
         max_radius_km=float(max_radius_km), notes=tuple(dict.fromkeys(notes)),
-        unloaded=unloaded, model=model,
+        unloaded=unloaded, model=model, not_applicable=MappingProxyType(not_applicable),
     )
     # the travel-time indicators at the default settings, for evaluate to reuse
     base_values: dict[str, np.ndarray] = {}
@@ -678,9 +927,12 @@ class IndicatorTable:
     ``values``/``weights``: unit × indicator. ``summaries[key][by]``: the
     :func:`metrics.inequality.summarise` dict of indicator ``key`` by grouping ``by``
     (``urban_rural``, ``township_code``, ``distance_quintile``), or None when no unit has
-    a value. ``county``: per indicator ``value`` (weighted mean), ``n_units`` with a
-    value, ``target``, ``gap``, ``status`` (``met``/``not_met``/``no_data``/None without
-    a target). ``settings``: every setting value used.
+    a value or when the indicator is not split that way (:meth:`why_no_summary`). ``county``:
+    per indicator ``value`` (weighted mean), ``n_units`` with a value, ``target``, ``gap``,
+    ``status`` (``met``/``not_met``/``no_data``/None without a target). ``settings``:
+    every setting value used. ``not_applicable``: per indicator with
+    :attr:`Indicator.served_by_county`, the township codes without a value because the
+    county tier serves them (:func:`served_by_county_note` words it).
     """
 
     catalogue: tuple[Indicator, ...]
@@ -690,6 +942,16 @@ class IndicatorTable:
     summaries: Mapping[str, Mapping[str, dict[str, Any] | None]] = field(repr=False)
     county: pd.DataFrame = field(repr=False)
     settings: Mapping[str, float] = field(repr=False)
+    not_applicable: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def why_no_summary(self, key: str, by: str) -> str | None:
+        """Why ``summaries[key][by]`` is None — a key of :data:`NO_SUMMARY_TEXT`
+        (``township_level``: the indicator is not split that way; ``no_value``: no unit has
+        a value) — or None when there is a summary."""
+        if self.summaries[key][by] is not None:
+            return None
+        ind = next(i for i in self.catalogue if i.key == key)
+        return "no_value" if by in ind.groupings else "township_level"
 
     def by_group(self, by: str = "urban_rural") -> pd.DataFrame:
         """Group values (weighted means): index group, one column per indicator."""
@@ -747,9 +1009,9 @@ def evaluate(prepared: Prepared, overrides: Mapping[str, float] | None = None) -
     ...                     "unit_code": ["a"], "township_code": ["t"],
     ...                     "lat": [31.0], "lon": [108.0], "students": [40], "teachers": [4]})
     >>> p = prepare(units, fac, catalogue=[INDICATORS["edu_primary_share_30min"]])
-    >>> evaluate(p).values.iloc[:, 0].tolist()  # b: 9.53 km × 1.3 / 4.5 km/h = 165 min
+    >>> evaluate(p).values.iloc[:, 0].tolist()  # b: 9.53 km × 1.3 / 4 km/h (a child) = 186 min
     [100.0, 0.0]
-    >>> float(evaluate(p, {"primary_lower_max_min": 180}).county.loc["edu_primary_share_30min", "value"])
+    >>> float(evaluate(p, {"primary_lower_max_min": 190}).county.loc["edu_primary_share_30min", "value"])
     100.0
     """
     over = _checked(overrides)
@@ -789,6 +1051,7 @@ def evaluate(prepared: Prepared, overrides: Mapping[str, float] | None = None) -
         summaries=MappingProxyType(summaries),
         county=pd.DataFrame(rows).set_index("key"),
         settings=MappingProxyType(used),
+        not_applicable=prepared.not_applicable,
     )
 
 
@@ -830,11 +1093,17 @@ def indicators_markdown() -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for ind in CATALOGUE:
-        formula = _formula(ind.kind, "en", ind.per, ind.denominator, ind.weight)
+        formula = _formula(ind.kind, "en", ind.per, ind.denominator, ind.weight,
+                           bool(ind.served_by_county))
         if ind.numerator:
             formula += f"; numerator `{ind.numerator}`"
         if ind.denominator:
             formula += f", denominator `{ind.denominator}`"
+        if ind.served_by_county:
+            held = ", ".join(f"`{t}`" for t in ind.served_by_county)
+            formula += f"; no value in a township holding a {held} (served by the county tier)"
+        if ind.weight == "township":
+            formula += "; compared by township only (no urban/rural or quintile split)"
         types = ", ".join(f"`{t}`" for t in ind.facility_types)
         cells = [DOMAINS[ind.domain][1], f"`{ind.key}`", ind.zh, ind.en,
                  f"{ind.unit_zh} / {ind.unit_en}", ind.kind, formula, _population_label(ind),

@@ -4,7 +4,9 @@ Two kinds of input:
 
 * **Unit-level** measures (:func:`gini`, :func:`theil`, :func:`mld`, the decompositions,
   :func:`bootstrap_ci`) take one value per unit (village or community), e.g. doctors per
-  1000 residents, weighted by the unit's population.
+  1000 residents, and one weight per unit: its population (every resident counts once),
+  1 (every unit counts once) or 1/n of its township (every township counts once) — the
+  caller chooses, and the page must say which (``metrics.indicators.weighting_text``).
 * **Subgroup** measures in the style of the WHO Health Equity Assessment Toolkit
   (:func:`difference`, :func:`ratio`, :func:`coefficient_of_variation`,
   :func:`index_of_disparity`, :func:`population_attributable_risk`,
@@ -22,6 +24,12 @@ Input rules shared by every function here:
   ``ValueError`` (``summarise`` reports it as ``None`` instead); Theil T accepts zeros
   (``0 · ln 0 = 0``);
 * inputs are never modified.
+
+Intervals on a census: the registers and the population cover every village, so there
+is no sampling error to estimate. The bootstrap over villages (:func:`bootstrap_ci`,
+``summarise(n_boot=...)``) answers another question — how far a measure moves when the set
+of villages is redrawn, i.e. how much it rests on a few villages — and is labelled so
+(:data:`BOOTSTRAP_TEXT`), never as a confidence interval of a sample.
 
 Sources: WHO (2024) *Health Equity Assessment Toolkit (HEAT and HEAT Plus): technical
 notes*, and the WHO ``heatmeasures``/``healthequal`` R code that implements them;
@@ -44,6 +52,7 @@ from scipy.stats import norm
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
 
 __all__ = [
+    "BOOTSTRAP_TEXT",
     "Decomposition",
     "Estimate",
     "best_and_worst",
@@ -63,6 +72,21 @@ __all__ = [
     "theil",
     "theil_decomposition",
 ]
+
+
+#: What the bootstrap over villages means on census data, for the page: ``label`` (the
+#: interval's name) and ``meaning`` (its tooltip), each (zh, en). Not sampling error.
+BOOTSTRAP_TEXT: dict[str, tuple[str, str]] = {
+    "label": ("重抽村（社区）的 95% 范围 {lo}–{hi}", "95% range over redrawn villages {lo}–{hi}"),
+    "meaning": (
+        "数据覆盖全部村（社区），没有抽样误差，这不是抽样置信区间。范围表示把各村（社区）"
+        "有放回地重抽 {n} 次后该值的变动：范围宽，说明结果取决于少数几个村；范围窄，"
+        "说明结果不靠个别村。",
+        "The data cover every village and community, so there is no sampling error and "
+        "this is not a confidence interval of a sample. The range shows how the value moves "
+        "when the villages are redrawn with replacement {n} times: a wide range means the "
+        "figure rests on a few villages, a narrow one that no single village drives it."),
+}
 
 
 # --------------------------------------------------------------------------- results
@@ -503,6 +527,11 @@ def bootstrap_ci(
     Units (after the usual cleaning) are drawn with replacement, together with their
     weights; with ``groups`` the draw is stratified (each group keeps its number of units)
     and ``func(values, weights, groups)`` is called, otherwise ``func(values, weights)``.
+
+    On a full census (every village, every facility) there is no sampling error: the
+    interval is not a confidence interval of a sample but the spread of the measure over
+    redrawn sets of villages — how much it depends on which villages happen to exist, i.e.
+    on a few of them. Show it with that meaning (:data:`BOOTSTRAP_TEXT`).
 
     Parameters
     ----------
@@ -1114,11 +1143,14 @@ def summarise(
 ) -> dict[str, Any]:
     """Every measure of this module for one indicator, from unit-level data.
 
-    Subgroup estimates are population-weighted means of the unit values
+    Subgroup estimates are weighted means of the unit values
     (:math:`\\mu_g = \\sum_{i \\in g} w_i x_i / W_g`), and the HEAT measures are computed on
-    them with the subgroup populations. Register data have no sampling error, so there
-    are no analytic intervals here; with ``n_boot > 0`` every measure gets a seeded
-    bootstrap interval (units resampled within groups) under ``"ci"``.
+    them with the subgroup weights ("population" in the result is the sum of the weights:
+    residents when the weights are populations, units or townships when they count 1
+    each). Register data have no sampling error, so there are no analytic intervals here;
+    with ``n_boot > 0`` every measure gets a seeded bootstrap range (units resampled within
+    groups) under ``"ci"`` — how much it rests on which villages exist, not a sampling
+    interval (:data:`BOOTSTRAP_TEXT`).
 
     Parameters
     ----------

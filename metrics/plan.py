@@ -9,8 +9,10 @@ against the facility register:
 * ``townships_with`` / ``units_with``: townships (villages and communities) having at
   least one facility of the types; planned = every township (unit) in the data.
 * ``boarding``: of the named towns, those whose schools of the types hold at least one
-  boarding bed per boarder (Σ boarding_beds ≥ Σ boarders > 0, over schools where both
-  are known).
+  registered boarding bed per registered boarder (Σ boarding_beds ≥ Σ boarders > 0); the
+  sums are those of the education page (:func:`metrics.audit.boarding_by_township`) over
+  the compulsory-education schools of the boarding definition
+  (:data:`metrics.boarding.COMPULSORY_TYPES`, senior high not counted).
 * ``not_in_data``: the register has no field for it yet (e.g. medical consortia).
 
 Status: ``met`` (in_data ≥ planned), ``partly`` (0 < in_data < planned), ``not_met``
@@ -24,6 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+
+from metrics.audit import boarding_by_township
+from metrics.boarding import COMPULSORY_TYPES
 
 __all__ = ["MEASURES", "STATUSES", "TARGETS", "TARGET_YEAR", "PlanTarget", "plan_path", "plan_status"]
 
@@ -70,10 +75,10 @@ TARGETS: tuple[PlanTarget, ...] = (
     PlanTarget(
         "boarding_schools", 13, "加强任市、长岭、甘棠等地寄宿制学校建设",
         "Strengthen boarding schools at 任市 (Renshi), 长岭 (Changling) and 甘棠 (Gantang)",
-        "boarding", "寄宿床位不少于寄宿生的乡镇数（小学、九年一贯制、初中）",
-        "Of these towns, those whose schools have a boarding bed for every boarder "
-        "(primary, nine-year, junior)",
-        types=("primary", "nine_year", "junior"), register=_SCHOOLS, planned=3,
+        "boarding", "登记床位不少于登记寄宿生的乡镇数（义务教育学校，不含高中）",
+        "Of these towns, those whose schools register a bed for every registered boarder "
+        "(compulsory education; senior high not counted)",
+        types=COMPULSORY_TYPES, register=_SCHOOLS, planned=3,
         towns=("任市", "长岭", "甘棠")),
     PlanTarget(
         "county_stage", 14, "四级公共服务网点体系：田园大舞台",
@@ -133,14 +138,15 @@ def _num(series: pd.Series) -> pd.Series:
 
 def _boarding(fac: pd.DataFrame, townships: pd.DataFrame, tg: PlanTarget
               ) -> tuple[int, bool, str, str]:
-    """Towns meeting one bed per boarder, whether any is known, and detail texts."""
+    """Towns meeting one bed per boarder, whether any is known, and detail texts (the
+    township sums of the education page)."""
     names = {}
     for col in ("short_name", "name"):
         if col in townships.columns:
             for code, name in zip(townships["code"].astype(str), townships[col].astype(str),
                                   strict=True):
                 names.setdefault(name, code)
-    schools = fac.loc[fac["type"].isin(tg.types)]
+    towns = boarding_by_township(fac, townships, types=tg.types).set_index("township_code")
     met, known, zh, en = 0, False, [], []
     for town in tg.towns:
         code = names.get(town) or names.get(f"{town}镇")
@@ -148,15 +154,13 @@ def _boarding(fac: pd.DataFrame, townships: pd.DataFrame, tg: PlanTarget
             zh.append(f"{town}：无此乡镇")
             en.append(f"{town}: no such township")
             continue
-        here = schools.loc[schools["township_code"].astype(str) == code]
-        beds, boarders = _num(here["boarding_beds"]), _num(here["boarders"])
-        both = beds.notna() & boarders.notna()
-        if not both.any():
+        row = towns.loc[code]
+        if row["n_schools"] == 0:
             zh.append(f"{town}：无寄宿数据")
             en.append(f"{town}: no boarding data")
             continue
         known = True
-        b, n = int(beds[both].sum()), int(boarders[both].sum())
+        b, n = int(row["boarding_beds"]), int(row["boarders"])
         ok = n > 0 and b >= n
         met += ok
         zh.append(f"{town}：床位 {b:,} / 寄宿生 {n:,}")

@@ -1,7 +1,8 @@
 """The computations of the four planning pages (规划), one module per tool:
 
-* :mod:`metrics.planning_subcentre` — 卫生次中心选址: instance, coverage, solve, residents
-  served per place, hospitals at one place, site roles;
+* :mod:`metrics.planning_subcentre` — 卫生次中心选址: instance, eligible centres, coverage,
+  solve (five models), next-best proposal, residents served and load per bed per place,
+  hospitals at one place, site roles;
 * :mod:`metrics.planning_consortia` — 医共体分区: township centres, lead hospitals,
   instance, solve, comparison of groupings;
 * :mod:`metrics.planning_boarding` — 寄宿制学校: school tables, the boarding outcome,
@@ -43,13 +44,28 @@ from metrics.planning_scenarios import (
 )
 from metrics.planning_subcentre import (
     CANDIDATE_TYPES,
+    ELIGIBILITY,
+    ELIGIBLE_DEFAULT,
+    ELIGIBLE_TYPES_DEFAULT,
+    HOSPITAL_TYPES,
+    LOAD_FLAG_RATIO,
+    MODELS,
     REQUIRED_TYPES,
     SAME_PLACE_M,
     SITE_ROLES,
+    Eligibility,
+    NextBest,
     SubcentreInstance,
     SubcentreSolution,
+    bed_capacities,
+    beyond_reach,
+    county_load,
+    cover_limit_min,
     coverage,
+    eligible_columns,
+    model_value,
     nearest_open_min,
+    next_best,
     same_place_groups,
     site_roles,
     solve_subcentre,
@@ -58,12 +74,16 @@ from metrics.planning_subcentre import (
 )
 
 __all__ = [
-    "CANDIDATE_TYPES", "CHANGE_ROLES", "COMPARISON_MEASURES", "LEAD_TYPES", "REQUIRED_TYPES",
-    "SAME_PLACE_M", "SCHOOL_ROLES", "SCHOOL_TYPES", "SITE_ROLES", "BoardingOutcome",
-    "ConsortiaSolution", "SubcentreInstance", "SubcentreSolution", "TownshipInstance",
-    "boarders_per_unit", "boarding_outcome", "change_roles", "compare_groupings", "coverage",
-    "editor_frame", "indicator_comparison", "lead_candidates", "nearest_open_min",
-    "new_facility", "same_place_groups", "scenario_indicators", "school_roles", "school_tables",
-    "site_roles", "solve_consortia", "solve_subcentre", "subcentre_assignment",
-    "subcentre_instance", "township_centres", "township_instance",
+    "CANDIDATE_TYPES", "CHANGE_ROLES", "COMPARISON_MEASURES", "ELIGIBILITY",
+    "ELIGIBLE_DEFAULT", "ELIGIBLE_TYPES_DEFAULT", "HOSPITAL_TYPES", "LEAD_TYPES",
+    "LOAD_FLAG_RATIO", "MODELS", "REQUIRED_TYPES", "SAME_PLACE_M", "SCHOOL_ROLES",
+    "SCHOOL_TYPES", "SITE_ROLES", "BoardingOutcome", "ConsortiaSolution", "Eligibility",
+    "NextBest", "SubcentreInstance", "SubcentreSolution", "TownshipInstance", "bed_capacities",
+    "beyond_reach", "boarders_per_unit", "boarding_outcome", "change_roles",
+    "compare_groupings", "county_load", "cover_limit_min", "coverage", "editor_frame",
+    "eligible_columns", "indicator_comparison", "lead_candidates", "model_value",
+    "nearest_open_min", "new_facility", "next_best", "same_place_groups",
+    "scenario_indicators", "school_roles", "school_tables", "site_roles", "solve_consortia",
+    "solve_subcentre", "subcentre_assignment", "subcentre_instance", "township_centres",
+    "township_instance",
 ]

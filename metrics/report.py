@@ -19,6 +19,7 @@ from metrics.indicators import (
     COUNTY_TOWN_CODE,
     DOMAINS,
     GROUPINGS,
+    NO_SUMMARY_TEXT,
     QUINTILES_ORDERED,
     Indicator,
     IndicatorTable,
@@ -110,7 +111,9 @@ def _indicator(ind: Indicator, table: IndicatorTable, names: Mapping[str, str]) 
     out: dict[str, Any] = {
         "key": ind.key, "zh": ind.zh, "en": ind.en, "unit_zh": ind.unit_zh,
         "unit_en": ind.unit_en, "kind": ind.kind, "higher_is_better": ind.higher_is_better,
-        "headline": ind.headline, "mode": ind.mode,
+        "headline": ind.headline, "mode": ind.mode, "weight": ind.weight,
+        "not_applicable": [{"code": c, "name": names.get(c, c)}
+                           for c in table.not_applicable.get(ind.key, ())],
         "threshold": None if ind.threshold is None else {
             "key": ind.threshold, "value": table.settings[ind.threshold]},
         "county": {
@@ -128,6 +131,7 @@ def _indicator(ind: Indicator, table: IndicatorTable, names: Mapping[str, str]) 
         out["by"][by] = {
             "groups": _group_rows(ind, s, by, names, target),
             "measures": None if s is None else {k: _json(s[k]) for k in MEASURE_KEYS},
+            "why_none": table.why_no_summary(ind.key, by),
         }
     return out
 
@@ -165,7 +169,8 @@ def build_report(
     >>> towns = pd.DataFrame({"code": ["511723001", "t"], "name": ["淙城街道", "T镇"],
     ...                       "lat": [31.0, 31.0], "lon": [108.0, 108.1]})
     >>> r = build_report({"units": units, "facilities": fac, "townships": towns})
-    >>> beds = [i for d in r["domains"] for i in d["indicators"] if i["key"] == "health_beds_per_1000"][0]
+    >>> beds = [i for d in r["domains"] for i in d["indicators"]
+    ...         if i["key"] == "health_township_beds_per_1000"][0]
     >>> beds["county"]["value"], [g["value"] for g in beds["by"]["township_code"]["groups"]]
     (5.0, [20.0, 0.0])
     """
@@ -273,12 +278,16 @@ def _indicator_text(ind: dict[str, Any]) -> list[str]:
     head += (f" · Gini {_f(ineq['gini'], 3)} · Theil T {_f(ineq['theil'], 4)}"
              f" · MLD {_f(ineq['mld'], 4)}")
     out.append(head)
+    if ind.get("not_applicable"):
+        towns = "、".join(t["name"] for t in ind["not_applicable"])
+        out.append(f"  不适用 not applicable: {towns}（由县级设施服务 served by the county tier）")
     for by, (zh, en) in (("urban_rural", ("城乡", "urban/rural")),
                          ("township_code", ("乡镇", "townships")),
                          ("distance_quintile", ("距县城五分位", "distance quintiles, near → far"))):
         block = ind["by"][by]
         if block["measures"] is None:
-            out.append(f"  {zh} {en}: 无数据 no data")
+            why = NO_SUMMARY_TEXT.get(block.get("why_none") or "no_value", NO_SUMMARY_TEXT["no_value"])
+            out.append(f"  {zh} {en}: {why[0]} {why[1]}")
             continue
         labels = {g["group"]: g["label"] for g in block["groups"]}
         groups = " | ".join(f"{g['label']} {_f(g['value'])}" for g in block["groups"])

@@ -1,21 +1,28 @@
 """How much a travel-time indicator moves with its assumptions (speed and mode).
 
 Every travel-time figure rests on an assumed speed: 40 km/h by car door to door, 4.5 km/h on
-foot. A headline that looks fine at an optimistic speed can hide a gap at a realistic one, so
-each headline card shows the indicator's range over plausible speeds of its mode and, for a
-motor mode, the value for people without one (the next slower mode most rural residents
-have). The plausible ranges are modelling assumptions, stated here and on screen:
+foot for adults, 4 for children, 3.6 for people over 60. A headline that looks fine at an
+optimistic speed can hide a gap at a realistic one, so each headline card shows the
+indicator's range over plausible speeds of its mode and, for a motor mode, the value for
+people without one (the next slower mode most rural residents have). The plausible ranges
+are modelling assumptions, stated here and on screen:
 
 ========== ============ ==========================================================
 mode        range km/h   why
 ========== ============ ==========================================================
-walk        3.0 – 5.0    young children and people over 60 walk about 3 km/h,
-                         adults about 5 km/h
+walk        3.5 – 5.5    adults: hill paths with loads to brisk walking on the flat
+walk_child  3.0 – 5.0    children 6-14 on the way to school: small children on hill
+                         paths to older pupils on the flat (about 4.5 km/h in
+                         10-metre walk tests)
+walk_older  2.5 – 4.5    people over 60: frail walkers to fit ones (1.0 m/s =
+                         3.6 km/h is a design speed for crossings, not a ceiling)
 bicycle     8 – 15       hilly rural roads to flat town streets
 ebike       10 – 20      rural roads; GB 17761-2018 caps design speed at 25 km/h
 car         25 – 50      winding township roads to county roads
 school_bus  20 – 40      with stops, rural to county roads
 ========== ============ ==========================================================
+
+Pupils without a school bus walk at the children's speed (``walk_child``).
 
 A case replaces the speed of the indicator's mode (and nothing else): with the straight-line
 model, a trip by e-bike at 15 km/h takes exactly as long as the same trip at a car speed of
@@ -37,11 +44,12 @@ __all__ = ["PLAUSIBLE_KMH", "WITHOUT", "cases", "sensitivity"]
 
 #: Plausible speeds per mode (low, high), km/h: assumptions (module docstring).
 PLAUSIBLE_KMH: Mapping[str, tuple[float, float]] = {
-    "walk": (3.0, 5.0), "bicycle": (8.0, 15.0), "ebike": (10.0, 20.0),
-    "car": (25.0, 50.0), "school_bus": (20.0, 40.0),
+    "walk": (3.5, 5.5), "walk_child": (3.0, 5.0), "walk_older": (2.5, 4.5),
+    "bicycle": (8.0, 15.0), "ebike": (10.0, 20.0), "car": (25.0, 50.0),
+    "school_bus": (20.0, 40.0),
 }
-#: For a motor mode, the mode of people without one.
-WITHOUT: Mapping[str, str] = {"car": "ebike", "school_bus": "walk"}
+#: For a motor mode, the mode of people without one (pupils walk at children's speed).
+WITHOUT: Mapping[str, str] = {"car": "ebike", "school_bus": "walk_child"}
 
 
 def cases(ind: Indicator, overrides: Mapping[str, float] | None = None) -> pd.DataFrame:

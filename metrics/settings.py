@@ -63,11 +63,38 @@ _ASSUMPTION = "assumption"
 
 _TABLE: tuple[Setting, ...] = (
     # -- travel -------------------------------------------------------------------
-    Setting("speed_walk_kmh", 4.5, "km/h", "步行速度", "Walking speed",
-            "成人平均步行速度；儿童、老人可调低到 3.5–4。",
-            "Average adult walking speed; lower to 3.5-4 for children or older people.",
+    Setting("speed_walk_kmh", 4.5, "km/h", "成人步行速度", "Walking speed, adults",
+            "成人平均步行速度（18—59岁）；儿童与60岁及以上老人各有单独的步行速度。",
+            "Average walking speed of adults (18-59); children and people aged 60+ have "
+            "speeds of their own.",
             _ASSUMPTION, False, "travel",
             slider=SliderRange(2.0, 8.0, 0.5)),
+    Setting("speed_walk_child_kmh", 4.0, "km/h", "儿童步行速度（上学）",
+            "Walking speed, children (school trips)",
+            "6—14岁儿童上学步行的平均速度，用于小学与幼儿园步行指标（3—5岁幼儿由大人陪同，"
+            "按儿童步速计，可能偏快）。平地10米步行测试中7—12岁儿童约1.2—1.3 m/s"
+            "（约4.5 km/h，泗水小学生测试，2022），背书包走丘陵山路更慢，取4 km/h为假设。",
+            "Average walking speed of children aged 6-14 on the way to school, used by the "
+            "primary-school and kindergarten walking indicators (children of 3-5 walk with an "
+            "adult at a child's pace, so this is likely fast for them). Ten-metre walk tests "
+            "on the flat find about 1.2-1.3 m/s (about 4.5 km/h) at ages 7-12 (primary pupils in "
+            "Surabaya, 2022); with a school bag on hill paths children walk slower, so 4 km/h "
+            "is an assumption.",
+            _ASSUMPTION, False, "travel",
+            slider=SliderRange(2.0, 6.0, 0.5)),
+    Setting("speed_walk_older_kmh", 3.6, "km/h", "老年人步行速度（60岁及以上）",
+            "Walking speed, people aged 60+",
+            "60岁及以上老人的步行速度，用于养老设施步行指标：1.0 m/s（3.6 km/h），即北美针对"
+            "60岁以上行人、靠近老年活动中心和养老院的人行横道的设计步速；借用于乡村步行为假设。",
+            "Walking speed of people aged 60+, used by the elderly-care walking indicators: "
+            "1.0 m/s (3.6 km/h), the design walking speed for pedestrians over 60 at crossings "
+            "near seniors' centres and nursing homes in North America; applying it to rural "
+            "walks is an assumption.",
+            "Coffin A. & Morrall J. (1995) Walking speeds of elderly pedestrians at crosswalks, "
+            "Transportation Research Record 1487:63-67（据摘要：60岁以上行人设计步速 1.0 m/s；"
+            "北美过街步速，借用为假设）",
+            False, "travel",
+            slider=SliderRange(2.0, 6.0, 0.2)),
     Setting("speed_bicycle_kmh", 12.0, "km/h", "自行车速度", "Bicycle speed",
             "丘陵乡村道路上的自行车平均速度。",
             "Average bicycle speed on hilly rural roads.",
@@ -240,9 +267,12 @@ _TABLE: tuple[Setting, ...] = (
 #: All settings by key (read-only).
 SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in _TABLE})
 
-#: Travel modes: mode -> key of its speed setting.
+#: Travel modes: mode -> key of its speed setting. Walking has one mode per age group:
+#: ``walk`` (adults), ``walk_child`` (school trips of children) and ``walk_older`` (60+).
 MODES: dict[str, str] = {
     "walk": "speed_walk_kmh",
+    "walk_child": "speed_walk_child_kmh",
+    "walk_older": "speed_walk_older_kmh",
     "bicycle": "speed_bicycle_kmh",
     "ebike": "speed_ebike_kmh",
     "car": "speed_car_kmh",

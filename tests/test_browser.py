@@ -16,19 +16,21 @@ pytestmark = pytest.mark.browser
 
 
 def test_overview_from_a_shared_link(app_url, open_page):
-    page = open_page(f"{app_url}/?lang=en&ind=health_beds_per_1000&town=511723109"
+    page = open_page(f"{app_url}/?lang=en&ind=health_township_beds_per_1000&town=511723109"
                      "&fac=county_hospital&fac=health_centre")
     kit.settle(page, '[data-testid="stMetric"]')
     page.wait_for_selector('[data-testid="stPlotlyChart"] canvas')
     charts = page.locator('[data-testid="stPlotlyChart"]')
     # the map (WebGL canvas) and the ranking (SVG bars) drew something
     assert kit.wait_drawn(charts.nth(0), 20) > 20
-    kit.wait_for_count(page, '[data-testid="stPlotlyChart"] .bars path', 13)
+    kit.wait_for_count(page, '[data-testid="stPlotlyChart"] .bars path', 12)
     assert kit.wait_drawn(charts.nth(1), 5) > 5
     assert charts.count() >= 2
     text = page.inner_text("body")
     assert "Overview" in text and "Synthetic data" in text
-    assert "Map: Hospital beds per 1,000 residents" in text
+    assert "Map: Township health-centre beds per 1,000 residents" in text
+    # every headline card says how far it moves with its speed, and the ratio names its sides
+    assert text.count("Sensitivity:") == 4 and "Ratio (rural ÷ urban)" in text
     assert "长岭镇" in text  # the selected township's line
     kit.screenshot(page, "overview_en")
 
@@ -46,7 +48,8 @@ def test_overview_default_in_chinese(app_url, open_page):
     page.wait_for_selector('[data-testid="stPlotlyChart"] canvas')
     assert kit.wait_drawn(page.locator('[data-testid="stPlotlyChart"]').nth(0), 20) > 20
     text = page.inner_text("body")
-    assert "示例数据" in text and "当前最大的城乡差距" in text
+    assert "示例数据" in text and "当前最大的城乡差距" in text and "全部 " in text
+    assert "敏感性：小汽车 25–50 km/h" in text and "城乡比（乡村 ÷ 城镇）" in text
     assert "试点方案公共服务任务进度" in text
     kit.screenshot(page, "overview")
 

@@ -9,35 +9,43 @@ from tests import conftest as kit
 
 pytestmark = pytest.mark.browser
 
-#: page -> (query of the shared link, text expected on the page)
+#: page -> (query of the shared link, text expected on the page, charts drawn)
 LINKS = {
-    "education": ("ind=edu_primary_share_30min&primary_lower_max_min=30&lang=zh", "寄宿"),
-    "health": ("ind=health_doctors_2sfca_per_1000&lang=en", "Spatial access to doctors"),
-    "elderly_care": ("ind=elderly_care_beds_per_1000_60plus&lang=zh", "医养结合"),
-    "culture": ("ind=culture_complex_coverage&lang=en", "Townships without a township cultural complex"),
+    "education": ("ind=edu_primary_share_30min&primary_lower_max_min=30&lang=zh", "寄宿", 3),
+    "health": ("ind=health_doctors_2sfca_per_1000&lang=en", "Spatial access to doctors", 3),
+    "elderly_care": ("ind=elderly_care_beds_per_1000_60plus&lang=zh", "医养结合", 3),
+    # a yes/no per township is not split into urban and rural: map and ranking, and why not
+    "culture": ("ind=culture_complex_coverage&lang=en", "Townships without a township cultural complex",
+                2),
 }
 
 
-def _settle(page) -> None:
-    """The domain page ran and its three charts (map, comparison, ranking) are on it."""
+def _settle(page, charts: int = 3) -> None:
+    """The domain page ran and its charts (map, comparison, ranking) are on it."""
     kit.settle(page, '[data-testid="stMetric"]')
-    kit.wait_for_count(page, ".js-plotly-plot", 3)
+    kit.wait_for_count(page, ".js-plotly-plot", charts)
 
 
 @pytest.mark.parametrize("domain", list(LINKS))
 def test_domain_page_from_a_shared_link(app_url, open_page, domain):
-    query, expected = LINKS[domain]
+    query, expected, charts = LINKS[domain]
     page = open_page(f"{app_url}/{domain}?{query}")
-    _settle(page)
+    _settle(page, charts)
     assert expected in page.inner_text("body")
     assert page.locator('[data-testid="stException"]').count() == 0
     # the map (first chart) drew the county, not a blank box
     plots = page.locator(".js-plotly-plot")
-    assert plots.count() >= 3
+    assert plots.count() >= charts
     assert kit.wait_drawn(plots.nth(0), 30) > 30
     # comparison and ranking charts have bars
     kit.wait_for_count(page, ".js-plotly-plot g.barlayer .bars path", 2)
     assert page.locator(".js-plotly-plot g.barlayer .bars path").count() >= 2
+    # the ranking reads the overview's way, and the urban/rural rule is said
+    body = page.inner_text("body")
+    assert ("1 = 比全县落后最多" if "lang=zh" in query else "1 = furthest behind the county") in body
+    assert ("2016 年城乡分类代码" if "lang=zh" in query else "NBS 2016 urban-rural codes") in body
+    if charts == 2:
+        assert "compared by township only" in body
     kit.screenshot(page, f"domain_{domain}")
 
 

@@ -60,6 +60,26 @@ def test_planning_page_from_a_link_runs(planning_url, open_page, name):
     kit.screenshot(page, name)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_subcentre_shared_link_reopens_the_proposal(planning_url, open_page, lang):
+    """A link with run=1, opened fresh: the default proposal (central health centres) with its
+    load per bed, without pressing anything; the link keeps every choice."""
+    query = f"lang={lang}&n_new=2&objective=pmedian&eligible=central&cover_min=30.0&run=1"
+    page = open_page(f"{planning_url}/plan_subcentre?{query}")
+    kit.wait_for_text(page, t("plan.sub.result", lang).split("{")[0].strip("*"))
+    _settle(page)
+    body = page.inner_text("body")
+    assert t("plan.sub.load_head", lang).split("**")[1] in body
+    assert t("plan.sub.col.per_bed", lang) in body
+    assert "开江县" in body and "中心卫生院" in body
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert kit.wait_drawn(page.locator(".js-plotly-plot").first, 30) > 30
+    params = kit.url_params(page)
+    assert {k: params[k][0] for k in ("eligible", "objective", "n_new", "run")} == {
+        "eligible": "central", "objective": "pmedian", "n_new": "2", "run": "1"}
+    kit.screenshot(page, f"plan_subcentre_link_{lang}")
+
+
 def test_scenario_saved_in_one_context_opens_in_another(planning_url, open_page):
     page = open_page(f"{planning_url}/plan_scenarios?lang=zh&domain=health")
     _settle(page)

@@ -101,9 +101,11 @@ def test_time_to_nearest(world):
     # weighted by pop_6_11 = 100, 50, 30, 20
     expected = (50 * K + 20 * 3 * K) / 200
     assert t.county.loc["edu_primary_walk_min", "value"] == pytest.approx(expected)
-    # default settings: walking 4.5 km/h with detour 1.3
+    # default settings: a child walks 4 km/h, an older person 3.6, with detour 1.3
     t_default = evaluate(world[2])
-    assert t_default.values.loc["b", "edu_primary_walk_min"] == pytest.approx(K * 1.3 / 4.5 * 60)
+    assert t_default.values.loc["b", "edu_primary_walk_min"] == pytest.approx(K * 1.3 / 4.0 * 60)
+    assert t_default.values.loc["b", "elderly_care_walk_min"] == pytest.approx(
+        2 * K * 1.3 / 3.6 * 60)
     # no junior school at all: no value anywhere, summaries are None
     assert t.values["edu_junior_bus_min"].isna().all()
     assert t.summaries["edu_junior_bus_min"]["urban_rural"] is None
@@ -119,14 +121,16 @@ def test_share_within(world):
 
 def test_provision(world):
     t = evaluate(world[2])
-    # beds: CH 100 shared by population (a 50, b 25, c 15, d 10), H1 30 over T1 (a 20, b 10)
-    assert _vals(t, "health_beds_per_1000") == pytest.approx([70.0, 70.0, 50.0, 50.0])
-    assert t.county.loc["health_beds_per_1000", "value"] == pytest.approx(65.0)
-    assert t.county.loc["health_beds_per_1000", "status"] == "met"  # target 6
-    ur = t.summaries["health_beds_per_1000"]["urban_rural"]
-    assert ur["pair_difference"] == pytest.approx(10.0)  # 70 − 60
-    # doctors: CH 20 (10, 5, 3, 2) + H1 6 (4, 2) + village clinic 1 on d
-    assert _vals(t, "health_doctors_per_1000") == pytest.approx([14.0, 14.0, 10.0, 15.0])
+    # township-tier beds: T1 holds the county hospital CH, so T1 has no value (served by the
+    # county tier, H1 not counted either); T2 has no health centre: 0 beds
+    got = _vals(t, "health_township_beds_per_1000")
+    assert all(math.isnan(v) for v in got[:2]) and got[2:] == [0.0, 0.0]
+    assert t.not_applicable["health_township_beds_per_1000"] == ("T1",)
+    assert t.county.loc["health_township_beds_per_1000", "n_units"] == 2
+    assert pd.isna(t.county.loc["health_township_beds_per_1000", "status"])  # no target
+    # township and village doctors: T1 not applicable; c 0; d its village clinic 1 / 200
+    got = _vals(t, "health_township_doctors_per_1000")
+    assert all(math.isnan(v) for v in got[:2]) and got[2:] == pytest.approx([0.0, 5.0])
     # care beds per 1,000 aged 60+: CR 20 over T2 by 60+ (c 80, d 20): c 16, d 4
     assert _vals(t, "elderly_care_beds_per_1000_60plus") == pytest.approx([0, 0, 200, 200])
     assert t.county.loc["elderly_care_beds_per_1000_60plus", "value"] == pytest.approx(50.0)
@@ -141,9 +145,11 @@ def test_ratio(world):
     assert got[:3] == pytest.approx([20.0, 20.0, 10.0]) and math.isnan(got[3])
     # county: mean of unit values weighted by children 6-11 (100, 50, 30); standard ≤ 19
     county = t.county.loc["edu_primary_students_per_teacher"]
-    assert county["value"] == pytest.approx((20 * 150 + 10 * 30) / 180) and county["status"] == "met"
+    assert county["value"] == pytest.approx((20 * 150 + 10 * 30) / 180)
+    # full-time teachers are not compared with the all-staff standard (another definition)
+    assert pd.isna(county["status"]) and math.isnan(county["target"])
     strict = evaluate(world[2], {"students_per_staff_primary": 15.0}).county
-    assert strict.loc["edu_primary_students_per_teacher", "status"] == "not_met"
+    assert pd.isna(strict.loc["edu_primary_students_per_teacher", "status"])
     # opening hours: culture branch 50 h in T1, library branch 40 h in T2
     assert _vals(t, "culture_branch_hours_per_week") == pytest.approx([50.0, 50.0, 40.0, 40.0])
     # no boarders anywhere: no data, and the verdict says so
@@ -172,6 +178,13 @@ def test_fca(world):
     # unlimited catchment: supply over demand everywhere (27 doctors / 2000 residents)
     t_all = evaluate(world[2], {"fca_catchment_min": 10_000.0})
     assert _vals(t_all, "health_doctors_2sfca_per_1000") == pytest.approx([13.5] * 4)
+    # county-hospital beds: CH (100 beds at a) reaches a and b (1500 residents)
+    assert _vals(t, "health_county_beds_2sfca_per_1000") == pytest.approx(
+        [100 / 1500 * 1000] * 2 + [0.0] * 2)
+    # the county mean is county-hospital beds over all residents, whatever the catchment
+    for table in (t, t_all):
+        assert table.county.loc["health_county_beds_2sfca_per_1000", "value"] == pytest.approx(50.0)
+    assert _vals(t_all, "health_county_beds_2sfca_per_1000") == pytest.approx([50.0] * 4)
 
 
 def test_distance_quintiles_and_sii(world):
@@ -222,13 +235,13 @@ def test_threshold_increase_never_lowers_a_share(world):
 def test_evaluate_with_overrides_equals_a_fresh_run():
     units, fac = _units(), _fac(FACILITIES)
     over = {"speed_car_kmh": 25.0, "detour_factor": 1.5, "fca_catchment_min": 90.0,
-            "medical_circle_min": 40.0, "hospital_beds_per_1000": 70.0}
+            "medical_circle_min": 40.0, "care_beds_per_1000_60plus": 70.0}
     small = prepare(units, fac, max_radius_km=5.0)  # 90 min needs more: pairs found afresh
     big = prepare(units, fac, max_radius_km=500.0)
     a, b = evaluate(small, over), evaluate(big, over)
     pd.testing.assert_frame_equal(a.values, b.values)
     pd.testing.assert_frame_equal(a.county, b.county)
-    assert a.county.loc["health_beds_per_1000", "status"] == "not_met"  # 65 < 70
+    assert a.county.loc["elderly_care_beds_per_1000_60plus", "status"] == "not_met"  # 50 < 70
     for key in a.summaries:
         for by in GROUPINGS:
             sa, sb = a.summaries[key][by], b.summaries[key][by]
@@ -329,7 +342,10 @@ def test_the_brief_is_covered():
     assert ("education", "share_within") in kinds and ("health", "fca") in kinds
     assert INDICATORS["edu_primary_share_30min"].threshold == "primary_lower_max_min"
     assert INDICATORS["health_centre_share_15min"].threshold == "medical_circle_min"
-    assert INDICATORS["health_beds_per_1000"].target == "hospital_beds_per_1000"
+    # beds by tier: the township's own, and county-hospital beds by access
+    assert INDICATORS["health_township_beds_per_1000"].served_by_county == ("county_hospital",)
+    assert "county_hospital" not in INDICATORS["health_township_beds_per_1000"].facility_types
+    assert INDICATORS["health_county_beds_2sfca_per_1000"].facility_types == ("county_hospital",)
     assert INDICATORS["elderly_care_beds_per_1000_60plus"].population == ("pop_60_64", "pop_65_plus")
 
 

@@ -139,7 +139,7 @@ def assert_no_live_markup(at: AppTest) -> None:
 #: A hostile value for every query parameter the app reads (ui.state.bind* and st.query_params).
 PARAMS = ("lang", "ind", "town", "fac", "load", "kind", "domain", "scenario", "boarding", "mode",
           "n_close", "boarding_grades_4_6", "k", "deviation", "run", "n_new", "objective",
-          "cover_min", "max_min", "speed_walk_kmh", "fca_catchment_min", "page")
+          "cover_min", "eligible", "max_min", "boarding_max_min", "speed_walk_kmh", "fca_catchment_min", "page")
 
 
 @pytest.mark.parametrize("page", ["overview", "education", "culture", "data", "plan_scenarios",

@@ -7,6 +7,7 @@ import pytest
 
 from etl import db
 from metrics import indicators
+from metrics.gaps import township_gaps
 from tests.conftest import metrics_by_label, open_app
 from ui.domain import (
     default_indicator,
@@ -130,7 +131,7 @@ def test_education_boarding_and_groups(built_db, monkeypatch):
     at = open_app(built_db, monkeypatch, "education", lang="zh", town=RENSHI)
     text = " ".join(m.value for m in at.markdown)
     assert "所学校床位不足" in text
-    assert "城镇比乡村" in text  # the gap measures, each with its sentence
+    assert "乡村比城镇" in text and "乡村落后" in text  # the gap measures, from the side behind
     # the school-group table is shown (the demo registers carry school_group)
     frames = [d.value for d in at.dataframe]
     assert any("教育集团" in f.columns for f in frames)
@@ -139,10 +140,11 @@ def test_education_boarding_and_groups(built_db, monkeypatch):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sliders_show_their_unit_in_the_language_and_no_idle_decimals(built_db, monkeypatch, lang):
     at = open_app(built_db, monkeypatch, "education", lang=lang)
-    minutes, walk = at.slider(key="primary_lower_max_min"), at.slider(key="speed_walk_kmh")
+    speed = settings_of(indicators.INDICATORS["edu_primary_share_30min"])[1]
+    minutes, walk = at.slider(key="primary_lower_max_min"), at.slider(key=speed)
     if lang == "zh":
         assert minutes.proto.label == "小学1—3年级单程上学时间上限（分钟）"
-        assert walk.proto.label == "步行速度（km/h）"
+        assert walk.proto.label.endswith("（km/h）")
     else:
         assert minutes.proto.label.endswith("(min)")
     # 30 minutes in steps of 5 reads "30", 4.5 km/h in steps of 0.5 reads "4.5" (not 30.00)
@@ -169,11 +171,14 @@ def test_boarding_balance_says_which_sign_is_short(built_db, monkeypatch, data):
     town = next(d.value for d in at.dataframe if "试点寄宿镇" in d.value.columns)
     col = "床位余缺（张，负数为缺）"
     assert col in town.columns and "床位缺口（张）" not in town.columns
-    fac = data["facilities"]
-    cc = fac[fac["township_code"] == "511723001"]
-    expected = cc["boarding_beds"].fillna(0).sum() - cc["boarders"].fillna(0).sum()
-    row = town[town["乡镇（街道）"] == "淙城街道"].iloc[0]
-    assert row[col] == expected > 0  # 淙城街道 has spare beds: a positive balance
+    from metrics import audit
+
+    expected = audit.boarding_by_township(data["facilities"], data["townships"], ())
+    expected = dict(zip(expected["name"], expected["boarding_beds"] - expected["boarders"],
+                        strict=True))
+    # beds − boarders, township by township, counts as whole numbers (not 935.0)
+    assert town[col].tolist() == [expected[n] for n in town["乡镇（街道）"]]
+    assert str(town[col].dtype) == "Int64"
     assert any("正数为富余床位，负数为缺床位" in c.value for c in at.caption)
 
 
@@ -197,11 +202,15 @@ def test_township_map_keeps_the_county_colour_scale(built_db, monkeypatch, prepa
 
 def test_township_table_and_unit_table_agree_with_the_summaries(prepared, data):
     table = indicators.evaluate(prepared)
-    ind = indicators.INDICATORS["health_beds_per_1000"]
+    ind = indicators.INDICATORS["health_township_beds_per_1000"]
     ranked = township_table(table, ind, data["townships"])
-    assert len(ranked) == 13 and ranked["rank"].tolist() == list(range(1, 14))
-    assert ranked["value"].is_monotonic_decreasing  # higher is better: best first
     s = table.summaries[ind.key]["township_code"]["groups"]
+    assert len(ranked) == len(s) and ranked["rank"].tolist() == list(range(1, len(s) + 1))
+    # the overview's order: rank 1 = furthest behind the county (higher is better: lowest first)
+    gaps = township_gaps(table.summaries[ind.key]["township_code"],
+                         table.county.loc[ind.key, "value"], ind.higher_is_better)
+    assert ranked["township_code"].tolist() == gaps.index.tolist()
+    assert ranked["value"].is_monotonic_increasing
     assert ranked.set_index("township_code")["value"].to_dict() == pytest.approx(s["mean"].to_dict())
     units = unit_table(table, ind, data["units"], data["townships"], "zh", RENSHI)
     assert set(units["township"]) == {"任市镇"}
@@ -215,7 +224,7 @@ def test_township_status_is_compare_target(prepared, data):
     from metrics.provision import compare_target
 
     table = indicators.evaluate(prepared)
-    for key in ("health_beds_per_1000", "edu_primary_students_per_teacher"):
+    for key in ("elderly_care_beds_per_1000_60plus", "culture_branch_hours_per_week"):
         ind = indicators.INDICATORS[key]
         ranked = township_table(table, ind, data["townships"])
         target = table.county.loc[key, "target"]
@@ -225,7 +234,7 @@ def test_township_status_is_compare_target(prepared, data):
     ranked = township_table(table, indicators.INDICATORS["edu_primary_walk_min"], data["townships"])
     assert ranked["status"].isna().all()
     # a township without a value has no data, not "not met" (this test's own table)
-    ind = indicators.INDICATORS["health_beds_per_1000"]
+    ind = indicators.INDICATORS["elderly_care_beds_per_1000_60plus"]
     summary = table.summaries[ind.key]["township_code"]
     groups = summary["groups"].copy()
     groups.loc[groups.index[0], "mean"] = float("nan")
@@ -235,28 +244,42 @@ def test_township_status_is_compare_target(prepared, data):
 
 
 def test_gap_rows_explain_each_measure_in_a_sentence():
-    summary = {"pair_difference": -12.5, "pair_ratio": 0.5, "gini": 0.2, "theil": 0.1,
-               "theil_between_share": 0.4}
+    """Difference and ratio start from the side behind, as the overview's cards do."""
+    groups = pd.DataFrame({"mean": [10.0, 22.5]}, index=["urban", "rural"])
+    summary = {"groups": groups, "pair_difference": -12.5, "pair_ratio": 10.0 / 22.5, "gini": 0.2,
+               "theil": 0.1, "theil_between_share": 0.4}
     ind = indicators.INDICATORS["edu_primary_walk_min"]
     rows = gap_rows(summary, {"theil_between_share": 0.25}, ind, "zh")
-    assert rows["value"].tolist() == ["-12.5", "0.50", "0.200", "0.100", "40%", "25%"]
-    assert rows["meaning"][0] == "城镇比乡村低 12.5 分钟（越低越好）。"
+    assert rows["measure"].tolist()[:2] == ["差值（乡村 − 城镇）", "城乡比（乡村 ÷ 城镇）"]
+    assert rows["value"].tolist() == ["+12.5", "2.25", "0.200", "0.100", "40%", "25%"]
+    assert rows["meaning"][0] == "乡村比城镇高 12.5 分钟（越低越好，乡村落后）。"
+    assert rows["meaning"][1].startswith("乡村是城镇的 2.25 倍")
+    assert "按6—11岁人口加权" in rows["meaning"][2]
     assert "40% 来自城乡之间" in rows["meaning"][4]
     en = gap_rows(summary, None, ind, "en")
-    assert en["meaning"][1] == "The urban value is 0.50 times the rural one; 1 means no gap."
+    assert en["meaning"][1].startswith("The rural value is 2.25 times the urban one")
     assert len(en) == 5
-    none = gap_rows({"pair_difference": 1.0, "pair_ratio": None, "gini": None, "theil": None}, None,
-                    ind, "en")
-    assert none["value"].tolist() == ["+1.0", "–", "–", "–"]
+    # a share where the town is behind: the ratio is below 1, the difference in points
+    share = indicators.INDICATORS["culture_village_centre_coverage"]
+    rows = gap_rows({"groups": pd.DataFrame({"mean": [80.0, 90.0]}, index=["urban", "rural"]),
+                     "gini": 0.1, "theil": 0.0}, None, share, "zh")
+    assert rows["measure"].tolist()[:2] == ["差值（城镇 − 乡村）", "城乡比（城镇 ÷ 乡村）"]
+    assert rows["value"].tolist()[:2] == ["-10.0", "0.89"]
+    assert "10.0 个百分点" in rows["meaning"][0]
+    assert "每个村（社区）计一次" in rows["meaning"][2]  # not "population-weighted"
+    none = gap_rows({"groups": pd.DataFrame({"mean": [1.0, 0.0]}, index=["urban", "rural"]),
+                     "gini": None, "theil": None}, None, ind, "en")
+    assert none["value"].tolist() == ["+1.0", "–", "–", "–"]  # town 1 min, country 0: no ratio
 
 
 def test_glance_table_has_every_township_and_the_county(prepared, data):
     table = indicators.evaluate(prepared)
-    keys = ["health_beds_per_1000", "health_centre_car_min"]
+    keys = ["health_township_beds_per_1000", "health_centre_car_min"]
     g = glance_table(table, keys, data["townships"], "en")
     assert len(g) == 14 and g.iloc[-1, 0] == "County"
     assert g.iloc[-1, 1] == pytest.approx(table.county.loc[keys[0], "value"], abs=0.005)
-    assert list(g.columns)[1] == "Hospital beds per 1,000 residents (beds / 1,000 residents)"
+    assert list(g.columns)[1] == ("Township health-centre beds per 1,000 residents "
+                                  "(beds / 1,000 residents)")
 
 
 def test_settings_and_overrides():
@@ -266,3 +289,41 @@ def test_settings_and_overrides():
             for key in settings_of(ind):
                 assert key in (ind.threshold, f"speed_{ind.mode}_kmh")
     assert overrides_from({"speed_car_kmh": 40.0, "medical_circle_min": 20}) == {"medical_circle_min": 20.0}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ranking_order_and_ratio_direction_agree_with_the_overview(built_db, monkeypatch, lang):
+    """The same indicator on the overview and on its domain page: the townships in the same
+    order with the same ranks and the same words (rank 1 = furthest behind the county), and
+    the urban-rural ratio the same way round (the side behind ÷ the side ahead)."""
+    from ui.i18n import t
+
+    key = "health_centre_share_15min"
+    ov = open_app(built_db, monkeypatch, ind=key, lang=lang)
+    dom = open_app(built_db, monkeypatch, "health", ind=key, lang=lang)
+    rank = t("col.rank", lang)
+    ov_rank = next(d.value for d in ov.dataframe if rank in d.value.columns)
+    dom_rank = next(d.value for d in dom.dataframe if rank in d.value.columns)
+    assert ov_rank[t("township", lang)].tolist() == dom_rank[t("dom.col.township", lang)].tolist()
+    assert ov_rank[rank].tolist() == dom_rank[rank].tolist() == list(range(1, len(ov_rank) + 1))
+    assert any(m.value == f"**{t('rank.title', lang)}**" for m in ov.markdown)
+    assert any(s.value == t("rank.title", lang) for s in dom.subheader)
+    # the ratio: the overview's health card and the domain page's gap measures
+    from metrics.gaps import headline_by_domain
+
+    ratios = [m for m in ov.metric if m.label.startswith(t("gap.ratio", lang, sides="")[:3])]
+    ratio = ratios[list(headline_by_domain(indicators.CATALOGUE)).index("health")]
+    text = " ".join(m.value for m in dom.markdown).replace("\\", "")
+    colon = "：" if lang == "zh" else ": "
+    assert f"{ratio.label}{colon}{ratio.value}" in text
+    assert ratio.label == t("gap.ratio", lang, sides="乡村 ÷ 城镇" if lang == "zh" else "rural ÷ urban")
+
+
+def test_a_retired_indicator_link_opens_its_successor_and_says_who_has_no_value(built_db,
+                                                                                 monkeypatch):
+    """Links made before beds were split by tier keep working; the county seat, which holds
+    the county hospitals, is named as served by them, not ranked last."""
+    at = open_app(built_db, monkeypatch, "health", lang="zh", ind="health_beds_per_1000")
+    assert at.selectbox(key="ind").value == "health_township_beds_per_1000"
+    captions = " ".join(c.value for c in at.caption)
+    assert "淙城街道" in captions and "县级医院" in captions

@@ -8,10 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from etl import db
 from metrics import indicators
-from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
+from metrics.gaps import headline_by_domain, largest_gaps, township_gaps, urban_rural_gap
 from metrics.plan import plan_status
 from tests.conftest import open_app
-from ui.domain import metric_value
+from ui.domain import fmt_value, metric_value
+from ui.format import ratio_label
 from ui.frame import fmt
 from ui.i18n import t
 
@@ -68,43 +69,66 @@ def test_headline_cards_equal_the_metrics(built_db, monkeypatch, world, lang):
     assert f"{elderly['urban']:.2f}" in urban
     culture = table.summaries["culture_complex_ebike_min"]["urban_rural"]["groups"]["mean"]
     assert f"{culture['rural']:.1f} {t('unit.min', lang) if lang == 'en' else '分钟'}" in rural
-    ratios = [fmt(table.summaries[i.key]["urban_rural"]["pair_ratio"], "", 2) for i in heads.values()]
-    assert metric_values(at, t("ratio", lang)) == ratios
+    # the ratio of each card is worse ÷ better, its label naming both sides in that order
+    shown = [(m.label, m.value) for m in at.metric
+             if m.label.startswith(t("gap.ratio", lang, sides="")[:3])]
+    expected = []
+    for ind in heads.values():
+        gap = urban_rural_gap(table.summaries[ind.key]["urban_rural"], ind.higher_is_better)
+        expected.append((t("gap.ratio", lang, sides=ratio_label(gap["worse"], gap["better"], lang)),
+                         fmt(gap["ratio"], "", 2)))
+    assert shown == expected
     assert [m.value for m in at.metric if m.label == t("ov.gini", lang)] == [
         fmt(table.summaries[i.key]["urban_rural"]["gini"], "", 3) for i in heads.values()]
+    # every headline card says how far it moves with its speed (or that it has none)
+    sens = [c.value for c in at.caption if c.value.startswith(t("sens.none", lang)[:4])]
+    assert len(sens) == 4
+    assert any("km/h" in c for c in sens)
     # the default data has one year: the cards say so
     assert sum(t("ov.one_year", lang, year=2024) in c.value for c in at.caption) == 4
     assert any(t("synthetic.title", lang) in w.value for w in at.warning)
 
 
 def test_default_indicator_is_the_largest_gap(built_db, monkeypatch, world):
+    """The map and ranking open on the largest urban-rural gap over every indicator."""
     at = open_app(built_db, monkeypatch)
-    heads = headline_by_domain(indicators.CATALOGUE).values()
     expected = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()},
-                            heads).index[0]
+                            indicators.CATALOGUE).index[0]
     assert at.selectbox(key="ind").value == expected
     assert qp(at, "ind") == expected
     assert any(indicators.INDICATORS[expected].zh in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_largest_gap_is_told_with_both_values(built_db, monkeypatch, world, lang):
-    """The call-out gives the urban and rural values and says which is how many times the
-    other, in that direction (no "ratio 0.47 … or 1/2.11" puzzles)."""
+def test_largest_gap_is_found_over_all_indicators_and_told_with_its_direction(
+        built_db, monkeypatch, world, lang):
+    """The call-out looks at every indicator (not only the headline cards), gives both values,
+    says which side is behind and which value is how many times the other."""
     at = open_app(built_db, monkeypatch, lang=lang)
-    heads = headline_by_domain(indicators.CATALOGUE).values()
-    gaps = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()}, heads)
+    gaps = largest_gaps({k: v["urban_rural"] for k, v in world["table"].summaries.items()},
+                        indicators.CATALOGUE)
+    heads = {i.key for i in headline_by_domain(indicators.CATALOGUE).values()}
     top, row = indicators.INDICATORS[gaps.index[0]], gaps.iloc[0]
-    text = next(i.value for i in at.info if t("ov.biggest", lang).split("：")[0].split(":")[0] in i.value)
+    assert top.key not in heads  # the demo's largest gap is beyond the cards
+    text = next(i.value for i in at.info
+                if ("当前最大的城乡差距" if lang == "zh" else "Largest urban-rural gap") in i.value)
     unit = top.unit_zh if lang == "zh" else top.unit_en
-    assert f"{row['urban']:.1f} {unit}" in text and f"{row['rural']:.1f} {unit}" in text
-    assert "1/" not in text
-    # the larger value is named first: rural minutes here are 2.11 times the urban ones
+    assert f"{fmt_value(row['urban'], top)} {unit}" in text
+    assert f"{fmt_value(row['rural'], top)} {unit}" in text
+    assert str(len(indicators.CATALOGUE)) in text and "1/" not in text
     high, low = ("urban", "rural") if row["urban"] > row["rural"] else ("rural", "urban")
+    factor = f"{row['factor']:.2f}" if row["factor"] < 10 else f"{row['factor']:.1f}"  # 12.6, 2.11
     if lang == "zh":
-        assert f"{t(high, 'zh')}是{t(low, 'zh')}的 {row['factor']:.2f} 倍" in text
+        assert f"{t(row['worse'], 'zh')}落后" in text
+        assert f"{t(high, 'zh')}是{t(low, 'zh')}的 {factor} 倍" in text
     else:
-        assert f"the {high} value is {row['factor']:.2f} times the {low} one" in text
+        assert f"{t(row['worse'], 'en')} areas are behind" in text
+        assert f"the {high} value is {factor} times the {low} one" in text
+    # every indicator's gap is listed, largest first, with the ratio worse ÷ better
+    table = next(d.value for d in at.dataframe if t("ov.col.factor", lang) in d.value.columns)
+    assert len(table) == len(gaps)
+    assert table[t("ov.col.indicator", lang)].iloc[0] == (top.zh if lang == "zh" else top.en)
+    assert table[t("ov.col.ratio", lang)].tolist() == pytest.approx(gaps["ratio"].round(2).tolist())
 
 
 @pytest.mark.parametrize(("lang", "label", "name_in_caption", "sign_note"), [
@@ -115,7 +139,7 @@ def test_ranking_percentage_column_reads_for_both_signs(built_db, monkeypatch, w
                                                         name_in_caption, sign_note):
     """The percentage against the county is signed (positive = behind, negative = ahead):
     its header says so, and the caption under the table names the column and both signs."""
-    key = "health_beds_per_1000"
+    key = "health_township_beds_per_1000"
     at = open_app(built_db, monkeypatch, ind=key, lang=lang)
     table = world["table"]
     gaps = township_gaps(table.summaries[key]["township_code"], table.county.loc[key, "value"], True)
@@ -124,13 +148,14 @@ def test_ranking_percentage_column_reads_for_both_signs(built_db, monkeypatch, w
     assert ranking[label].tolist() == pytest.approx(gaps["shortfall_pct"].round(1).tolist())
     # both signs occur: rank 1 is behind the county, the last is ahead of it
     assert ranking[label].iloc[0] > 0 > ranking[label].iloc[-1]
-    help_text = next(c.value for c in at.caption if t("ov.ranking_help", lang) in c.value)
+    help_text = next(c.value for c in at.caption
+                     if t("ov.ranking_help", lang, order=t("rank.order", lang)) in c.value)
     assert name_in_caption in help_text and sign_note in help_text
     assert "落后全县" not in help_text and "shortfall" not in help_text
 
 
 def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world):
-    key = "health_beds_per_1000"
+    key = "health_township_beds_per_1000"
     at = open_app(built_db, monkeypatch, ind=key, lang="en")
     table = world["table"]
     gaps = township_gaps(table.summaries[key]["township_code"], table.county.loc[key, "value"], True)
@@ -191,7 +216,7 @@ def test_widget_changes_update_the_url(built_db, monkeypatch):
     at.multiselect(key="fac").set_value(["village_clinic", "primary"]).run()
     assert sorted(at.query_params["fac"]) == ["primary", "village_clinic"]
     # a threshold from another indicator is dropped from the URL when the indicator changes
-    at.selectbox(key="ind").set_value("health_beds_per_1000").run()
+    at.selectbox(key="ind").set_value("health_township_beds_per_1000").run()
     assert "primary_lower_max_min" not in at.query_params
 
 
@@ -245,8 +270,9 @@ def test_brief_is_offered(built_db, monkeypatch):
     at = open_app(built_db, monkeypatch, lang="en")
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("download.brief", "en") in labels
-    assert labels.count(t("download.csv", "en")) == 2
-    assert pd.Series(labels).str.contains("XLSX").sum() == 2
+    # every gap, the township ranking and the plan tracker
+    assert labels.count(t("download.csv", "en")) == 3
+    assert pd.Series(labels).str.contains("XLSX").sum() == 3
 
 
 def test_cached_views_follow_the_database(built_db, monkeypatch, tmp_path):

@@ -18,7 +18,7 @@ from metrics import boarding, consortia, indicators, siting
 from metrics import planning as mp
 from tests.conftest import metrics_by_label, open_app
 from ui import planning
-from ui.i18n import TEXT, t
+from ui.i18n import TEXT, t, with_unit
 
 PAGES = ("plan_subcentre", "plan_consortia", "plan_boarding", "plan_scenarios")
 
@@ -70,25 +70,36 @@ def test_every_page_opens_and_runs(built_db, monkeypatch, page, lang):
         assert "人口" not in body and "分钟" not in body
 
 
-@pytest.mark.parametrize("objective", ["pmedian", "mclp"])
+@pytest.mark.parametrize(("objective", "eligible"), [
+    ("pmedian", "central"), ("mclp", "central"), ("pcenter", "central"), ("pmedian", "all"),
+    ("pmedian_cap", "all")])
 @pytest.mark.parametrize("n_new", [1, 3])
-def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, objective, n_new):
+def test_subcentre_optimum_equals_siting(built_db, monkeypatch, instance, objective, eligible,
+                                         n_new):
     at = open_app(built_db, monkeypatch, "plan_subcentre", lang="en", n_new=str(n_new),
-               objective=objective, cover_min="20", run="1")
-    assert at.radio(key="n_new").value == n_new and at.radio(key="objective").value == objective
+                  objective=objective, eligible=eligible, cover_min="20", run="1")
+    assert at.radio(key="n_new").value == n_new and at.selectbox(key="objective").value == objective
+    assert at.radio(key="eligible").value == eligible
     assert at.slider(key="cover_min").value == 20.0
+    # the model on the county hospitals and the eligible centres only
+    cols = [*instance.required, *mp.eligible_columns(instance, mp.ELIGIBILITY[eligible].types)]
     p = len(instance.required) + n_new
-    w, c, req = instance.weights, instance.cost, list(instance.required)
+    w, c, req = instance.weights, instance.cost[:, cols], list(range(len(instance.required)))
     if objective == "mclp":
         r = siting.max_coverage(c, w, 20.0, p, req)
         share = 100 * r.objective / w.sum()
     else:
-        r = siting.p_median(c, w, p, req)
-        mean = r.objective / w.sum()
+        if objective == "pcenter":
+            r = siting.p_center(c, w, p, req)
+        else:
+            q = mp.bed_capacities(instance)[cols] if objective == "pmedian_cap" else None
+            r = siting.p_median(c, w, p, req, capacities=q)
+        chosen = [cols[j] for j in r.sites]
+        mean = float(np.dot(w, instance.cost[:, chosen].min(axis=1)) / w.sum())
         assert metrics_by_label(at)["Average drive"] == f"{mean:,.1f} min"
         share = 100 * w[c[:, r.sites].min(axis=1) <= 20].sum() / w.sum()
-        names = [instance.sites["name"].iloc[j] for j in r.sites if j not in req]
-        assert all(n in at.success[0].value for n in names)
+    names = [instance.sites["name"].iloc[cols[j]] for j in r.sites if j not in req]
+    assert all(n in at.success[0].value for n in names)
     assert metrics_by_label(at)["Residents within a 20-minute drive"] == f"{share:,.1f} %"
     # the county hospitals stay open and are named
     assert "开江县人民医院" in at.markdown[0].value
@@ -199,26 +210,89 @@ def test_boarding_equals_boarding_plan(built_db, monkeypatch, data):
     uu, s = mp.school_tables(data["units"], data["facilities"])
     chosen = list(boarding.default_boarding_schools(s))[:2]
     at = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen,
-               junior_day_max_min="60", mode="school_bus", n_close="3")
+                  junior_day_max_min="60", mode="school_bus", n_close="3")
     assert at.multiselect(key="boarding").value == chosen
     assert at.slider(key="junior_day_max_min").value == 60.0
-    out = mp.boarding_outcome(uu, s, chosen, "school_bus", {"junior_day_max_min": 60.0}, 3)
-    plan = out.plan
+    out = mp.boarding_outcome(uu, s, chosen, "school_bus", {"junior_day_max_min": 60.0}, 3,
+                              board_mode="school_bus")
+    sm = out.plan.summary
     m = metrics_by_label(at)
-    assert m["Boarders"] == f"{plan.summary['boarders']:,.0f}"
-    assert m["Bed shortfall"] == f"{plan.summary['shortfall']:,.0f}"
-    # the shortfall is summed school by school, and says so
-    short = next(x for x in at.metric if x.label == "Bed shortfall")
-    assert "school by school" in short.proto.help
-    assert m["Students per teacher, county (after)"] == f"{out.merge.summary['spt_after']:,.1f}"
+    for label, key in (("Need a boarding place", "need"), ("Placed", "boarders"),
+                       ("Not placed", "unplaced"), ("Beds needed", "beds_needed"),
+                       ("Existing beds used", "beds_used"), ("New beds to build", "new_beds"),
+                       ("Beds left empty", "spare_beds")):
+        assert m[label] == f"{sm[key]:,.0f}", label
+    assert m["Primary pupils per teacher"] == f"{out.spt_after:,.1f}"
     # the walking caveat is for walking only
     note = t("plan.brd.mode_note", "en")
     assert not any(note in i.value for i in at.info)
-    walk = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk")
+    walk = open_app(built_db, monkeypatch, "plan_boarding", lang="en", boarding=chosen, mode="walk_child")
     assert any(note in i.value for i in walk.info)
-    walk_boarders = float(metrics_by_label(walk)["Boarders"].replace(",", ""))
-    bus = mp.boarding_outcome(uu, s, chosen, "school_bus").plan.summary["boarders"]
-    assert walk_boarders > bus  # slower travel: more pupils beyond the day-trip limits
+    walk_need = float(metrics_by_label(walk)["Need a boarding place"].replace(",", ""))
+    bus = mp.boarding_outcome(uu, s, chosen, "school_bus").plan.summary["need"]
+    assert walk_need > bus  # slower travel: more pupils beyond the day-trip limits
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_boarding_planner_totals_add_up_on_screen(built_db, monkeypatch):
+    """The default view (day trips on foot): need = placed + not placed, beds needed = used +
+    new, and the school table's total row is the same figures."""
+    at = open_app(built_db, monkeypatch, "plan_boarding", lang="zh")
+    m = {k: _num(v) for k, v in metrics_by_label(at).items() if "分钟" not in k}
+    assert m["需要寄宿（人）"] == m["已安置（人）"] + m["未能安置（人）"] > 0
+    assert m["需要床位（张）"] == m["占用现有床位（张）"] + m["需新建床位（张）"]
+    by_school = next(d.value for d in at.dataframe if "所选（可新建）" in d.value.columns)
+    total = by_school.iloc[-1]
+    assert total["学校"] == "合计"
+    assert total["安置寄宿生（人）"] == m["已安置（人）"]
+    assert total["需新建床位（张）"] == m["需新建床位（张）"]
+    assert total["现有床位（张）"] == total["空余床位（张）"] + m["占用现有床位（张）"]
+    assert by_school.iloc[:-1]["需新建床位（张）"].sum() == m["需新建床位（张）"]
+    text = " ".join(x.value for x in at.markdown)
+    assert f"**{m['需要寄宿（人）']:,.0f}** 名学生需要寄宿" in text
+
+
+def test_boarding_planner_places_within_the_limit_and_says_why_not(built_db, monkeypatch):
+    """Boarders walking to a boarding school within 60 minutes: many cannot be placed, and
+    each village row says why; nobody is placed farther than the limit."""
+    at = open_app(built_db, monkeypatch, "plan_boarding", lang="en", board_mode="walk_child")
+    m = metrics_by_label(at)
+    assert _num(m["Not placed"]) > 0
+    assert any("Why pupils are not placed" in w.value for w in at.warning)
+    villages = next(d.value for d in at.dataframe if "Why not placed" in d.value.columns)
+    out = villages[villages["Not placed"] > 0]
+    assert set(out["Why not placed"]) <= {t("plan.brd.reason.no_school_in_reach", "en"),
+                                          t("plan.brd.reason.beds_full", "en")}
+    assert (villages["Boarders' trip (min)"].dropna() <= 60).all()
+
+
+def test_boarding_merge_shows_staffing_and_travel_by_band(built_db, monkeypatch, data):
+    at = open_app(built_db, monkeypatch, "plan_boarding", lang="zh", n_close="3",
+                  teachers_move_with_merge="false")
+    m = metrics_by_label(at)
+    closed = next(d.value for d in at.dataframe if "学生转入" in d.value.columns)
+    assert _num(m["腾出的教师岗位（个）"]) == closed["专任教师（人）"].sum() > 0
+    frames = [d.value for d in at.dataframe]
+    col = "生师比：撤并前 → 后（生/专任教师）"
+    receiving = next(f for f in frames if col in f.columns)
+    # teachers stay: every receiving school has more pupils per teacher afterwards
+    pairs = [[float(x) for x in v.split(" → ")] for v in receiving[col]]
+    assert pairs and all(after > before for before, after in pairs)
+    assert (receiving["调入教师（人）"] == 0).all()
+    bands = next(f for f in frames if "平均单程·撤并后（分钟）" in f.columns)
+    assert bands["学段"].tolist() == ["1—3年级", "4—6年级", "初中"]
+    # the county ratio before the merge is the education page's indicator
+    uu, s = mp.school_tables(data["units"], data["facilities"])
+    from metrics import planning_boarding as pb
+
+    ind = indicators.evaluate(indicators.prepare(
+        data["units"], data["facilities"],
+        catalogue=[indicators.INDICATORS["edu_primary_students_per_teacher"]])).county
+    assert pb.primary_students_per_teacher(uu, s) == pytest.approx(
+        ind.loc["edu_primary_students_per_teacher", "value"])
 
 
 def test_boarding_rules_read_in_chinese_with_plain_numbers(built_db, monkeypatch):
@@ -275,7 +349,9 @@ def test_subcentre_table_gives_hospitals_at_one_place_one_row():
     assert table.iloc[:, 1].tolist() == [TEXT["plan.role.kept"][0], TEXT["plan.role.chosen"][0]]
     assert table.iloc[0, 2] == 150 and np.isnan(table.iloc[1, 2])
     assert table.iloc[:, 3].tolist() == [30, 30]
-    assert table.iloc[:, 4].tolist() == [round((10 * 4 + 20 * 3) / 30, 1), 10.0]
+    assert table.iloc[:, -1].tolist() == [round((10 * 4 + 20 * 3) / 30, 1), 10.0]
+    # no county figure (no beds in the register): the load is unknown, never 0
+    assert table.iloc[:, 5].tolist() == ["–", "–"]
 
 
 def test_subcentre_page_shows_the_county_hospitals_as_one_row(built_db, monkeypatch, instance):
@@ -288,5 +364,6 @@ def test_subcentre_page_shows_the_county_hospitals_as_one_row(built_db, monkeypa
     first = table.iloc[0, 0]
     assert all(n in first for n in county), first
     assert not any(n in v for v in table.iloc[1:, 0] for n in county)
-    assert table[TEXT["plan.col.served"][0]].sum() == pytest.approx(instance.weights.sum(), abs=3)
+    served = with_unit(TEXT["plan.col.served"][0], TEXT["plan.sub.unit.people"][0], "zh")
+    assert table[served].sum() == pytest.approx(instance.weights.sum(), abs=3)
     assert TEXT["plan.sub.same_place"][0].split("{km}")[0] in " ".join(c.value for c in at.caption)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box, mapping
 
-from metrics import boarding, consortia, siting, travel
+from metrics import boarding, consortia, indicators, siting, travel
 from metrics import planning as mp
 from metrics.indicators import CATALOGUE
 
@@ -102,7 +102,7 @@ def test_solve_subcentre_reports_before_and_after():
     assert out.before == mp.coverage(inst.cost, inst.weights, [0], 30.0)
     assert out.after == mp.coverage(inst.cost, inst.weights, [0, 1], 30.0)
     with pytest.raises(ValueError, match="objective"):
-        mp.solve_subcentre(inst, 1, "pcenter", 30.0)
+        mp.solve_subcentre(inst, 1, "nope", 30.0)
 
 
 def test_same_place_groups_chain_by_great_circle():
@@ -280,6 +280,49 @@ def test_boarding_outcome_uses_travel_minutes_of_the_mode():
     assert base["boarders"] == 0
     assert out.all_day_mean_min == pytest.approx(base["day_travel_mean_min"])
     assert mp.boarders_per_unit(out.plan).sum() == out.plan.summary["boarders"]
+
+
+def test_boarders_travel_by_their_own_mode():
+    """Day trips on foot, the boarders' weekly trip by school bus: the need is the walking
+    one, the placement reaches farther by bus (village 0.2° from the boarding school:
+    on foot 320 min, by bus 48 min, within the 60-minute limit)."""
+    units = pd.DataFrame({"pop_6_11": [0], "pop_12_14": [12], "lat": [31.2], "lon": [108.0]},
+                         index=["v"])
+    schools = pd.DataFrame({"type": ["nine_year"], "boarding_beds": [10], "students": [400],
+                            "teachers": [30], "name": ["B"], "lat": [31.0], "lon": [108.0]},
+                           index=["b"])
+    walk = mp.boarding_outcome(units, schools, ["b"], "walk")
+    assert walk.plan.summary["need"] == 12 and walk.plan.summary["unplaced_no_school_in_reach"] == 12
+    bus = mp.boarding_outcome(units, schools, ["b"], "walk", board_mode="school_bus")
+    assert bus.plan.summary[["need", "boarders", "beds_used", "new_beds"]].tolist() == [12, 12, 10, 2]
+    bm = travel.matrix_min(units, schools, "school_bus")
+    assert bus.plan.summary["board_mean_min"] == pytest.approx(bm[0, 0])
+
+
+def test_primary_ratio_is_the_education_indicator_before_and_after_a_merge():
+    """Two villages served by their township's primary school and teaching point; closing the
+    teaching point with its teachers staying raises the indicator, with them moving barely."""
+    units = pd.DataFrame({"code": ["u1", "u2"], "lat": [31.0, 31.01], "lon": [108.0, 108.0],
+                          "township_code": ["t", "t"], "urban_rural": ["rural", "rural"],
+                          "population": [500, 500], "pop_6_11": [50, 50], "pop_12_14": [20, 20]}
+                         ).set_index("code", drop=False)
+    schools = pd.DataFrame({"id": ["p", "tp"], "type": ["primary", "teaching_point"],
+                            "tier": ["township", "village"], "unit_code": ["u1", "u2"],
+                            "township_code": ["t", "t"], "name": ["P", "TP"],
+                            "students": [380, 20], "teachers": [20, 4], "boarding_beds": [0, 0],
+                            "lat": [31.0, 31.01], "lon": [108.0, 108.0]}).set_index("id", drop=False)
+    ind = indicators.INDICATORS["edu_primary_students_per_teacher"]
+    direct = indicators.evaluate(indicators.prepare(units.reset_index(drop=True),
+                                                    schools.reset_index(drop=True),
+                                                    catalogue=[ind])).county.loc[ind.key, "value"]
+    assert mp.boarding_outcome(units, schools, [], "walk").spt_before == pytest.approx(direct)
+    stay = mp.boarding_outcome(units, schools, [], "walk", {"teachers_move_with_merge": 0.0}, 1)
+    assert stay.spt_after == pytest.approx(400 / 20)  # one school left: 400 pupils, 20 teachers
+    move = mp.boarding_outcome(units, schools, [], "walk", {}, 1)
+    assert move.spt_after == pytest.approx(400 / 24)
+    # without the columns the indicator needs, no figure rather than a wrong one
+    assert np.isnan(mp.boarding_outcome(units[["pop_6_11", "pop_12_14", "lat", "lon"]], schools,
+                                        [], "walk").spt_before)
 
 
 def test_school_roles_draw_the_boarding_schools_on_top():

@@ -126,6 +126,26 @@ def test_chart_labels_translated_and_escaped(figures):
     assert "http" not in bar.to_json().replace("https://plot.ly", "")
 
 
+def test_brief_tables_read_as_on_the_screen():
+    """Counts with separators (not 20419.0), a rounded -0.04 as 0.0, a missing value as –."""
+    table = pd.DataFrame({"乡镇（街道）": ["淙城街道", "任市镇"], "人口": pd.array([110065, 20419], "Int64"),
+                          "与全县之差（个百分点）": [round(-0.04, 1), 12.5], "数值": [None, 3.5]})
+    html = brief_html("t", "", [], [], [("排名", table)], [], None)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells == ["淙城街道", "110,065", "0.0", "–", "任市镇", "20,419", "12.5", "3.5"]
+
+
+def test_a_cached_figure_specification_makes_a_brief():
+    """The overview's ranking chart comes from a cache, read-only: the brief still draws it."""
+    from ui.cache import freeze
+    from ui.charts import ranked_bar_spec
+
+    spec = freeze(ranked_bar_spec(pd.DataFrame({"n": ["a", "b"], "v": [1.0, 2.0]}), "v", "n", "V",
+                                  group_col=None))
+    html = brief_html("t", "", [], [spec], [], [], None)
+    assert html.count("Plotly.newPlot") == 1
+
+
 def test_charts_in_english(units):
     fig = travel_time_distribution(units, kind="box", lang="en")
     assert fig.layout.yaxis.title.text == "Travel time to the nearest facility (min)"

@@ -15,13 +15,15 @@ blank when the saved file is opened from disk (MapLibre's worker does not start 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from ui.format import display_frame
 from ui.i18n import DEFAULT_LANG, normalise_lang, t
 
 __all__ = ["brief_html", "page_brief"]
@@ -60,8 +62,24 @@ def _e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+def _plain(spec: Any) -> Any:
+    """A figure specification as plain dicts and lists (a cached one is read-only, and
+    plotly takes its input apart while validating it).
+
+    >>> from ui.cache import freeze
+    >>> _plain(freeze({"data": [{"type": "bar", "x": [1]}]}))
+    {'data': [{'type': 'bar', 'x': [1]}]}
+    """
+    if isinstance(spec, Mapping):
+        return {k: _plain(v) for k, v in spec.items()}
+    if isinstance(spec, list | tuple):
+        return [_plain(v) for v in spec]
+    return spec
+
+
 def _figure_div(fig: go.Figure | dict, i: int, height: int, width: int) -> str:
-    f = go.Figure(fig)  # a copy (or a validated specification, see ui.charts)
+    # a copy (or a validated specification, see ui.charts); cached ones are read-only
+    f = go.Figure(fig if isinstance(fig, go.Figure) else _plain(fig))
     bad = sorted({tr.type for tr in f.data if tr.type in _MAP_TRACES})
     if bad:
         raise ValueError(
@@ -102,7 +120,8 @@ def brief_html(
     figures : list of go.Figure or figure specifications (dict, see ui.charts)
         Charts; maps must be static (SVG) figures, see the module docstring.
     tables : list of (caption, DataFrame)
-        Small tables, shown without their index.
+        Small tables, shown without their index; numbers as on the screen
+        (:func:`ui.format.display_frame`: separators, their decimals, no "-0").
     sources : list of str
         One line per source.
     synthetic_note : str or None
@@ -150,7 +169,12 @@ def brief_html(
             parts.append(f'<div class="figure">{_figure_div(fig, i, figure_height, figure_width)}</div>')
         parts.append("</div>")
     for caption, frame in tables:
-        body = frame.to_html(index=False, escape=True, border=0, na_rep="–")
+        # numbers as on the screen: counts with separators, no "-0", no 20419.0; a column of
+        # small charts (lists of values) has no place on paper
+        charts = [c for c in frame.columns
+                  if frame[c].map(lambda v: isinstance(v, list | tuple)).any()]
+        body = display_frame(frame.drop(columns=charts)).to_html(index=False, escape=True, border=0,
+                                                                 na_rep="–")
         # the caption goes right after the opening <table ...> tag
         parts.append(body.replace(">", f"><caption>{_e(caption)}</caption>", 1))
     if sources:

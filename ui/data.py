@@ -414,6 +414,19 @@ def gini_ci(key: str, overrides: Mapping[str, float] | None = None, n_boot: int 
     return s["gini"], s["ci"].get("gini")
 
 
+@cached(max_entries=64)
+def indicator_sensitivity(key: str, overrides: Mapping[str, float] | None = None,
+                          path: str | None = None) -> pd.DataFrame:
+    """:func:`metrics.sensitivity.sensitivity` of indicator ``key``: its county, urban and
+    rural values at the plausible speeds of its mode and for people without the mode
+    (empty for an indicator without a travel mode). Cached per indicator and settings:
+    pass only the overrides the indicator depends on."""
+    from metrics.sensitivity import sensitivity
+
+    ind = indicators.INDICATORS[key]
+    return sensitivity(prepared(path), ind, dict(overrides or {}))
+
+
 def township_names(path: str | None = None) -> dict[str, str]:
     """Township code -> name (a new dict)."""
     towns = frames(path)["townships"]
@@ -464,10 +477,23 @@ def overview_bar(key: str, overrides: Mapping[str, float], lang: str,
                           "value": gaps["value"].to_numpy()})
     target = table.county.loc[key, "target"]
     unit = ind.unit_zh if lang == "zh" else ind.unit_en
-    # the largest gap at the top, as rank 1 heads the table under the chart
-    return ranked_bar_spec(frame, "value", "name", t("dom.map_value", lang), unit, group_col=None,
+    # the largest gap at the top, as rank 1 heads the table under the chart (ties too)
+    spec = ranked_bar_spec(frame, "value", "name", t("dom.map_value", lang), unit, group_col=None,
                            target=None if pd.isna(target) else float(target),
                            higher_is_better=not ind.higher_is_better, lang=lang)
+    return in_rank_order(spec, frame["name"])
+
+
+def in_rank_order(spec: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """A ranked bar chart with its bars in the table's order, rank 1 on top (tied values
+    would otherwise be in any order)."""
+    from ui.charts import merge
+    from ui.i18n import plain
+
+    shown = {str(v) for tr in spec["data"] for v in tr.get("y", [])}
+    order = [plain(n) for n in names if plain(n) in shown][::-1]
+    spec["layout"] = merge(spec["layout"], {"yaxis": {"categoryarray": order}})
+    return spec
 
 
 #: Stand-ins for this database's tables among the arguments of :func:`audit_table`.

@@ -27,7 +27,15 @@ import pandas as pd
 import streamlit as st
 
 from metrics import settings
-from metrics.indicators import CATALOGUE, INDICATORS, Indicator, IndicatorTable
+from metrics.indicators import (
+    CATALOGUE,
+    INDICATORS,
+    NO_SUMMARY_TEXT,
+    Indicator,
+    IndicatorTable,
+    current_key,
+    served_by_county_note,
+)
 from ui.cache import cached
 from ui.cards import group_cards, status_note
 from ui.domain_charts import map_spec, ranking_spec, urban_rural_spec
@@ -54,7 +62,16 @@ from ui.settings_ui import (
     settings_text,
     slider_format,
 )
-from ui.tables import gap_rows, glance_table, localise, names_by_code, township_table, unit_table
+from ui.tables import (
+    gap_rows,
+    gap_unit,
+    glance_table,
+    localise,
+    names_by_code,
+    township_table,
+    unit_table,
+    urban_rural_rule,
+)
 
 __all__ = [
     "DomainView", "band_label", "default_indicator", "digits", "domain_indicators", "fmt_change",
@@ -147,14 +164,18 @@ def footer(lang: str) -> None:
 
 
 def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,
-               empty: str | None = None) -> None:
-    """A table with CSV and XLSX downloads (or an empty-state sentence)."""
-    from ui.frame import download_buttons
+               empty: str | None = None, formats: Mapping[str, int | None] | None = None,
+               helps: Mapping[str, str] | None = None) -> None:
+    """A table with CSV and XLSX downloads (or an empty-state sentence); numbers with
+    thousands separators and their decimals (:func:`ui.frame.number_columns`, ``formats``
+    column -> decimals, None to leave a column as it is; ``helps`` column tooltips)."""
+    from ui.frame import download_buttons, number_columns
 
     if frame.empty:
         st.info(empty or t("empty.no_match", lang))
         return
-    st.dataframe(frame, hide_index=True, width="stretch", placeholder="–")
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="–",
+                 column_config=number_columns(frame, formats, helps))
     download_buttons(frame, name, lang, key)
 
 
@@ -179,7 +200,7 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
     inds = {i.key: i for i in domain_indicators(domain)}
     names = names_by_code(frames()["townships"])
     town_options = [ALL, *names]
-    state.bind("ind", default_indicator(domain), options=list(inds))
+    state.bind("ind", default_indicator(domain), options=list(inds), cast=current_key)
     state.bind("town", ALL, options=town_options)
     c1, c2 = st.columns([3, 2])
     key = c1.selectbox(t("dom.indicator", lang), list(inds), key="ind",
@@ -238,13 +259,17 @@ def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
                      settings=settings_text(view.overrides, lang) or t("dom.brief.defaults", lang))
         if view.township_name:
             subtitle += " · " + t("dom.map_filtered", lang, name=view.township_name)
-        tables = [(t("dom.ranking", lang), _ranked_display(view, ranked)),
+        tables = [(t("rank.title", lang), _ranked_display(view, ranked)),
                   (t("dom.gap_measures", lang), gaps.rename(columns={
                       "measure": t("dom.measure", lang), "value": t("value", lang),
                       "meaning": t("dom.meaning", lang)}))]
         title = (f"{t(f'page.{view.domain}', lang)}：{label_of(ind, lang)}" if lang == "zh"
                  else f"{t(f'page.{view.domain}', lang)}: {label_of(ind, lang)}")
-        return page_brief(title, subtitle, _cards(view), figs, tables, lang,
+        cards = _cards(view)
+        sens = _sensitivity(view)
+        if sens:
+            cards[2] = {**cards[2], "note": sens}
+        return page_brief(title, subtitle, cards, figs, tables, lang,
                           synthetic=bool(view.frames["units"]["is_synthetic"].any()),
                           standard=ind.source)
 
@@ -255,27 +280,29 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
     from metrics.years import change
 
     ind, lang = view.indicator, view.lang
-    cols = {"rank": "dom.col.rank", "name": "dom.col.township", "value": "dom.col.value"}
+    cols = {"rank": "col.rank", "name": "dom.col.township", "value": "dom.col.value",
+            "gap": "col.gap"}
     frame = ranked.copy()
     if ind.weight == "population":
         cols["weight"] = "dom.col.weight_pop"
     cols["n_units"] = "dom.col.n_units"
     if ind.target is not None:
         cols["status"] = "dom.col.status"
-    out = localise(frame, cols, lang, formats={"value": round_format(ind), "weight": ".0f"})
+    out = localise(frame, cols, lang, formats={"value": round_format(ind), "gap": round_format(ind),
+                                               "weight": ".0f", "n_units": ".0f", "rank": ".0f"})
     header_value = with_unit(t("dom.col.value", lang), unit_of(ind, lang), lang)
     before = _previous(view)
     if before is not None and len(frame):
         # the change of each township since the previous year with registers of these kinds
         then = township_table(before[1], ind, view.frames["townships"])
         old = dict(zip(then["township_code"].astype(str), then["value"], strict=True))
-        unit = unit_of(ind, lang)
-        unit = ("个百分点" if lang == "zh" else "pp") if unit == "%" else unit
+        unit = gap_unit(ind, lang)
         out.insert(list(out.columns).index(t("dom.col.value", lang)) + 1,
                    with_unit(t("year.change", lang, prev=before[0]), unit, lang),
                    [signed(change(v, old.get(str(c))), ind)
                     for c, v in zip(frame["township_code"], frame["value"], strict=True)])
-    rename = {t("dom.col.value", lang): header_value}
+    rename = {t("dom.col.value", lang): header_value,
+              t("col.gap", lang): with_unit(t("col.gap", lang), gap_unit(ind, lang), lang)}
     if ind.weight == "population":
         rename[t("dom.col.weight_pop", lang)] = t("dom.col.weight_pop", lang, band=band_label(ind, lang))
     return out.rename(columns=rename)
@@ -284,7 +311,8 @@ def _ranked_display(view: DomainView, ranked: pd.DataFrame) -> pd.DataFrame:
 def _units_display(view: DomainView, units: pd.DataFrame) -> pd.DataFrame:
     ind, lang = view.indicator, view.lang
     ucols = {"code": "dom.col.code", "name": "dom.col.unit", "township": "dom.col.township",
-             "urban_rural_label": "dom.col.urban_rural", "value": "dom.col.value"}
+             "urban_rural_label": "dom.col.urban_rural",
+             "urban_rural_rule": "dom.col.urban_rural_rule", "value": "dom.col.value"}
     if ind.weight == "population":
         ucols["weight"] = "dom.col.weight_pop"
     shown = localise(units, ucols, lang, formats={"value": round_format(ind), "weight": ".0f"})
@@ -362,6 +390,22 @@ def _show_cards(view: DomainView, ranked: pd.DataFrame) -> None:
         cols[3].metric(metric_label(t("dom.township_value", lang, name=md_text(view.township_name)),
                                     ind, lang),
                        metric_value(tv.get(town), ind, lang))
+    sens = _sensitivity(view)
+    if sens:
+        st.caption(sens)
+
+
+def _sensitivity(view: DomainView) -> str:
+    """How far a travel-time figure moves with its assumed speed and mode (empty for an
+    indicator without a travel mode): :func:`ui.cards.sensitivity_text`."""
+    from ui.cards import sensitivity_text
+    from ui.data import indicator_sensitivity
+
+    ind = view.indicator
+    if ind.mode is None:
+        return ""
+    own = {k: v for k, v in view.overrides.items() if k in ind.depends_on}
+    return sensitivity_text(indicator_sensitivity(ind.key, own), ind, view.lang)
 
 
 def _show_map_and_gaps(view: DomainView, common: Mapping[str, Any], local: Mapping[str, Any]) -> None:
@@ -387,9 +431,13 @@ def _show_map_and_gaps(view: DomainView, common: Mapping[str, Any], local: Mappi
         st.subheader(t("dom.compare", lang))
         fig = common["compare"]
         if fig is None or s_ur is None or s_ur.get("pair") is None:
-            st.info(t("dom.empty.no_urban", lang))
+            # a township-level yes/no is not split into urban and rural: say why
+            why = view.table.why_no_summary(ind.key, "urban_rural")
+            st.info(NO_SUMMARY_TEXT[why][0 if lang == "zh" else 1] if why == "township_level"
+                    else t("dom.empty.no_urban", lang))
         if fig is not None:
             show_chart(fig, key="urban_rural")
+        st.caption(urban_rural_rule(view.frames["units"], lang))
         st.markdown(f"**{t('dom.gap_measures', lang)}**")
         colon = "：" if lang == "zh" else ": "
         st.markdown("\n".join(f"- **{md_text(r.measure)}{colon}{md_text(r.value)}** — {md_text(r.meaning)}"
@@ -404,8 +452,13 @@ def _show_ranking_and_tables(view: DomainView, common: Mapping[str, Any],
     ind, lang = view.indicator, view.lang
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(t("dom.ranking", lang))
+        st.subheader(t("rank.title", lang))
         show_chart(common["ranking"], key="ranking")
+        st.caption(t("dom.ranking_help", lang, order=t("rank.order", lang)))
+        served = view.table.not_applicable.get(ind.key, ())
+        if served:  # townships without a value: the county-tier facilities serve them
+            names = names_by_code(view.frames["townships"])
+            st.caption(md_text(served_by_county_note(ind, [names.get(c, c) for c in served], lang)))
     if local["distribution"] is not None:
         with right:
             st.subheader(t("dom.distribution", lang))
@@ -416,7 +469,8 @@ def _show_ranking_and_tables(view: DomainView, common: Mapping[str, Any],
     st.caption(t("dom.sources_line", lang, unit=unit_of(ind, lang)) + std)
     tab1, tab2 = st.tabs([t("dom.table.townships", lang), t("dom.table.units", lang)])
     with tab1:
-        show_table(common["ranked_display"], f"{ind.key}_townships", lang, key="dl_towns")
+        show_table(common["ranked_display"], f"{ind.key}_townships", lang, key="dl_towns",
+                   helps={t("col.rank", lang): t("rank.order", lang)})
     with tab2:
         show_table(local["units_display"], f"{ind.key}_units", lang, key="dl_units",
                    empty=t("dom.empty.township", lang))

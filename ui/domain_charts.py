@@ -1,4 +1,5 @@
-"""The charts of a domain page: the map, the urban-rural comparison and the township ranking.
+"""The charts of a domain page: the map, the urban-rural comparison and the township ranking
+(rank 1, the township furthest behind the county, on top: the overview's order).
 
 Figure specifications (:mod:`ui.charts`) built from a :class:`ui.domain.DomainView`; the
 page caches them per view (``ui.domain``), the brief draws them again statically.
@@ -82,6 +83,7 @@ def urban_rural_spec(view: DomainView) -> dict[str, Any] | None:
 
 def ranking_spec(view: DomainView, ranked: pd.DataFrame) -> dict[str, Any]:
     from ui.charts import ranked_bar_spec
+    from ui.data import in_rank_order
 
     ind, lang = view.indicator, view.lang
     target = view.table.county.loc[ind.key, "target"]
@@ -90,7 +92,8 @@ def ranking_spec(view: DomainView, ranked: pd.DataFrame) -> dict[str, Any]:
     spec = ranked_bar_spec(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
                            unit_of(ind, lang), group_col="group",
                            target=None if pd.isna(target) else float(target),
-                           higher_is_better=ind.higher_is_better, value_format=value_format(ind),
+                           # rank 1 (furthest behind the county) on top, as on the overview
+                           higher_is_better=not ind.higher_is_better, value_format=value_format(ind),
                            lang=lang, colour="#5b7fa6")
     spec["layout"]["showlegend"] = False
-    return spec
+    return in_rank_order(spec, ranked["name"])

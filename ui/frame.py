@@ -19,7 +19,6 @@ the "copy link" control for the current view. Pages do not call
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,10 +30,11 @@ from metrics import provenance
 from ui.cache import cached
 from ui.data import frames, query, status
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
+from ui.format import column_formats, plain_number
 from ui.i18n import md_text, normalise_lang, t
 
-__all__ = ["data_facts", "download_buttons", "fmt", "page_footer", "page_header", "sources",
-           "synthetic_on_screen"]
+__all__ = ["data_facts", "download_buttons", "fmt", "number_columns", "page_footer", "page_header",
+           "sources", "synthetic_on_screen"]
 
 
 @cached(max_entries=8)
@@ -210,15 +210,26 @@ def page_footer(lang: str) -> None:
 
 
 def fmt(value: Any, unit: str = "", digits: int = 1) -> str:
-    """A number for display with thousands separators and its unit; ``–`` when missing.
+    """A number for display with thousands separators and its unit; ``–`` when missing;
+    never "-0".
 
-    >>> fmt(77.4952, "%"), fmt(1234.5, "min", 0), fmt(float("nan"), "%"), fmt(None)
-    ('77.5 %', '1,234 min', '–', '–')
+    >>> fmt(77.4952, "%"), fmt(1234.5, "min", 0), fmt(float("nan"), "%"), fmt(None), fmt(-0.01, "%")
+    ('77.5 %', '1,234 min', '–', '–', '0.0 %')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "–"
-    text = f"{float(value):,.{digits}f}"
-    return f"{text} {unit}".strip()
+    text = plain_number(value, digits)
+    return text if text == "–" else f"{text} {unit}".strip()
+
+
+def number_columns(frame: pd.DataFrame, formats: Mapping[str, int | None] | None = None,
+                   helps: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``column_config`` for ``st.dataframe``: every number column with thousands separators
+    and its decimals (:func:`ui.format.column_formats`; ``formats`` sets a column's
+    decimals, None leaves it as it is): counts read 20,419, never 20419.0. ``helps``: a
+    column's tooltip (e.g. what rank 1 means)."""
+    specs = column_formats(frame, formats)
+    helps = {c: h for c, h in (helps or {}).items() if c in frame.columns}
+    return {col: st.column_config.NumberColumn(format=specs.get(col), help=helps.get(col))
+            for col in [*specs, *(c for c in helps if c not in specs)]}
 
 
 def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, lang: str,

@@ -55,7 +55,6 @@ _UI: dict[str, tuple[str, str]] = {
     "county": ("全县", "County"),
     "all": ("全部", "All"),
     "gap": ("城乡差距", "Urban-rural gap"),
-    "ratio": ("城乡比", "Urban/rural ratio"),
     "township": ("乡镇（街道）", "Township"),
     "unit": ("村（社区）", "Village / community"),
     "facility": ("设施", "Facility"),
@@ -84,6 +83,66 @@ _UI: dict[str, tuple[str, str]] = {
     "unit.m2_per_1000": ("平方米/千人", "m² per 1,000"),
     "unit.facilities": ("个", "facilities"),
     "unit.hours_per_week": ("小时/周", "hours per week"),
+    "unit.pp": ("个百分点", "pp"),
+    "unit.kmh": ("km/h", "km/h"),
+    "unit.share_of_mean": ("占均值的比例", "share of the mean"),
+    "unit.regions": ("个", "regions"),
+    # the urban-rural gap, said from the side behind (ui.cards, ui.tables, the overview)
+    "gap.ratio": ("城乡比（{sides}）", "Ratio ({sides})"),
+    "gap.ratio_help": ("城乡比 = 落后一方 ÷ 领先一方（此处{sides}），1 = 无差距。越高越好的指标小于 1"
+                       "（落后方只有领先方的几成），越低越好的指标（如分钟）大于 1（落后方是领先方的几倍）。",
+                       "Ratio = the side behind ÷ the side ahead (here {sides}); 1 = no gap. Below 1 "
+                       "when higher is better (the side behind has that fraction of the other's "
+                       "value), above 1 when lower is better, such as minutes (that many times "
+                       "the other's)."),
+    "gap.behind": ("{worse}落后（{direction}）", "{worse} areas are behind ({direction})"),
+    "gap.equal": ("城镇与乡村相同", "urban and rural areas are equal"),
+    "gap.times": ("{high}是{low}的 {factor} 倍", "the {high} value is {factor} times the {low} one"),
+    "gap.zero": ("{low}为 0", "the {low} value is 0"),
+    # sensitivity of a travel-time figure to its speed and mode (ui.cards.sensitivity_text)
+    "sens.range": ("敏感性：{mode} {lo}–{hi} km/h 时，{groups}（当前 {now} km/h）。",
+                   "Sensitivity: {mode} at {lo}–{hi} km/h gives {groups} (now {now} km/h)."),
+    "sens.without": ("没有{own}、改用{mode}（{speed} km/h）：{groups}。",
+                     "Without a {own}, by {mode} ({speed} km/h): {groups}."),
+    "sens.case": ("{mode} {speed} km/h：{groups}。", "{mode} at {speed} km/h: {groups}."),
+    "sens.groups": ("城镇 {urban}，乡村 {rural}", "urban {urban}, rural {rural}"),
+    "sens.none": ("敏感性：不涉及出行速度或时间标准，按登记表数值计算。",
+                  "Sensitivity: no travel speed or time standard involved; computed from the "
+                  "registers' figures."),
+    "sens.none.provision": ("敏感性：不涉及出行速度或时间标准；按登记的容量与人口计算"
+                            "（县级机构由全县分摊，乡镇级由本乡镇分摊）。",
+                            "Sensitivity: no travel speed or time standard involved; registered "
+                            "capacity over residents (county facilities shared by the whole "
+                            "county, township ones by their township)."),
+    "sens.none.coverage": ("敏感性：不涉及出行速度或时间标准，按有无设施计。",
+                           "Sensitivity: no travel speed or time standard involved; counts "
+                           "whether a facility is there."),
+    # how urban and rural are told apart (ui.tables.urban_rural_rule)
+    "ur.rule": ("城镇/乡村的划分：按国家统计局 2016 年城乡分类代码（1 字头为城镇：111 主城区、112 城乡结合区、"
+                "121 镇中心区、122 镇乡结合区；2 字头为乡村：210 乡中心区、220 村庄），取 2023 年村（社区）按名称"
+                "对应的 2016 年村的代码；未对应上的按类型（社区 → 城镇，村 → 乡村）。因此 {urban_villages} 个村计为城镇、"
+                "{rural_communities} 个社区计为乡村；共 {n_urban} 个城镇单元、{n_rural} 个乡村单元。各村（社区）的依据见各领域页“按村（社区）”表的“城乡划分依据”列。",
+                "Urban and rural follow the NBS 2016 urban-rural codes (1xx urban: 111 city core, "
+                "112 urban fringe, 121 town centre, 122 town fringe; 2xx rural: 210 township "
+                "centre, 220 village) of the 2016 village matched by name to each 2023 unit; "
+                "units without a match go by type (community → urban, village → rural). So "
+                "{urban_villages} villages count as urban and {rural_communities} communities as "
+                "rural: {n_urban} urban and {n_rural} rural units. Each unit's rule is in the "
+                "\"Urban / rural by\" column of the by-village table on the domain pages."),
+    "ur.code": ("2016 城乡代码 {code}（{name}）", "2016 code {code} ({name})"),
+    "ur.type": ("无 2016 代码，按类型：{kind} → {group}", "no 2016 code: by type, {kind} → {group}"),
+    "ur.code.111": ("主城区", "city core"),
+    "ur.code.112": ("城乡结合区", "urban fringe"),
+    "ur.code.121": ("镇中心区", "town centre"),
+    "ur.code.122": ("镇乡结合区", "town fringe"),
+    "ur.code.123": ("特殊区域", "special area"),
+    "ur.code.210": ("乡中心区", "township centre"),
+    "ur.code.220": ("村庄", "village"),
+    "ur.kind.社区": ("社区", "community"),
+    "ur.kind.村": ("村", "village"),
+    # one order for township rankings, on the overview and the domain pages
+    "rank.order": ("排名 1 = 比全县落后最多", "rank 1 = furthest behind the county"),
+    "rank.title": ("乡镇（街道）排名（1 = 比全县落后最多）", "Townships ranked (1 = furthest behind the county)"),
     # indicators (axis and colour-bar titles add the unit: "{label}（{unit}）")
     "ind.travel_time_min": ("到最近设施的出行时间", "Travel time to the nearest facility"),
     "ind.distance_km": ("到最近设施的距离", "Distance to the nearest facility"),
@@ -178,19 +237,44 @@ _UI: dict[str, tuple[str, str]] = {
                         "All data on screen comes from loaded registers and official sources."),
     # overview
     "ov.cards": ("各领域头条指标：城镇与乡村", "Headline indicator per domain: urban and rural"),
-    "ov.cards_help": ("每个领域取指标目录中的头条指标；数值为按人口加权的平均值。点击下方“指标”可在地图和排名中查看任一指标。",
-                      "One headline indicator per domain from the catalogue; values are population-"
-                      "weighted means. Choose any indicator below for the map and the ranking."),
-    "ov.ratio": ("城镇值 ÷ 乡村值；1 = 无差距。", "Urban value ÷ rural value; 1 = no gap."),
-    "ov.biggest": ("当前最大的城乡差距：{domain} · {indicator}。{worse}落后：城镇 {urban}，乡村 {rural}，"
-                   "{high}是{low}的 {factor} 倍。",
-                   "Largest urban-rural gap now: {domain} · {indicator}. {worse} is behind: "
-                   "urban {urban}, rural {rural}; the {high} value is {factor} times the {low} one."),
+    "ov.cards_help": ("每个领域取指标目录中的头条指标；城镇、乡村数值为各村（社区）数值的加权平均，权重见各卡片。"
+                      "卡片只列头条指标，上面的最大差距则在全部指标中查找（见“全部指标的城乡差距”）。"
+                      "在下方“指标”中可为任一指标查看地图和排名。",
+                      "One headline indicator per domain from the catalogue; urban and rural values "
+                      "are weighted means over villages and communities (each card says how). The "
+                      "cards show headline indicators only; the largest gap above is sought over "
+                      "every indicator (see \"Urban-rural gaps of every indicator\"). Choose any "
+                      "indicator below for the map and the ranking."),
+    "ov.biggest": ("全部 {n} 项指标中，当前最大的城乡差距：{domain} · {indicator}。{behind}：城镇 {urban}，"
+                   "乡村 {rural}，{times}。",
+                   "Largest urban-rural gap now, over all {n} indicators: {domain} · {indicator}. "
+                   "{behind}: urban {urban}, rural {rural}; {times}."),
+    "ov.all_gaps": ("全部指标的城乡差距（差距从大到小）", "Urban-rural gaps of every indicator (largest first)"),
+    "ov.all_gaps_help": ("差距倍数 = 较大值 ÷ 较小值，用来排序；城乡比 = 落后一方 ÷ 领先一方（越高越好的指标小于 1，"
+                         "越低越好的大于 1）。头条指标之外的差距同样列出。",
+                         "Gap factor = larger value ÷ smaller, which orders the table; ratio = the "
+                         "side behind ÷ the side ahead (below 1 when higher is better, above 1 when "
+                         "lower is better). Gaps beyond the headline indicators are listed too."),
+    "ov.col.domain": ("领域", "Domain"),
+    "ov.col.indicator": ("指标", "Indicator"),
+    "ov.col.unit": ("单位", "Unit"),
+    "ov.col.values": ("城镇 / 乡村", "Urban / rural"),
+    "ov.col.direction": ("方向", "Direction"),
+    "ov.col.behind": ("落后方", "Behind"),
+    "ov.col.ratio": ("城乡比（落后方÷领先方）", "Ratio (behind ÷ ahead)"),
+    "ov.col.factor": ("差距倍数（大÷小）", "Gap factor (larger ÷ smaller)"),
     "ov.gini": ("基尼系数", "Gini coefficient"),
-    "ov.gini_help": ("村（社区）之间的不平等，0 = 完全均等；括号内为 95% 置信区间（自助法 {n} 次）。",
-                     "Inequality between villages and communities, 0 = equal; the bracket is the "
-                     "95% interval (bootstrap, {n} draws)."),
-    "ov.ci": ("95% 区间 {lo}–{hi}", "95% CI {lo}–{hi}"),
+    "ov.gini_help": ("村（社区）之间的不平等，0 = 完全均等，越接近 1 越集中在少数地方；{weighting}。",
+                     "Inequality between villages and communities, 0 = equal, the closer to 1 the "
+                     "more concentrated in few places; {weighting}."),
+    "ov.ci": ("95% 区间 {lo}–{hi}：重抽各村（社区）的波动，不是抽样误差",
+              "95% interval {lo}–{hi}: how it varies when villages are redrawn, not a sampling error"),
+    "ov.ci_help": ("95% 区间：人口是普查全数而非抽样，所以它不是抽样误差；它把各村（社区）在城镇、乡村内分别"
+                   "有放回地重抽 {n} 次，看基尼系数在多大范围内变动，表示结果有多依赖个别村（社区）。",
+                   "The 95% interval: the population is a full census, not a sample, so this is no "
+                   "sampling error; the villages and communities are redrawn {n} times (with "
+                   "replacement, within urban and within rural), and the range shows how much "
+                   "the Gini rests on a few of them."),
     "ov.one_year": ("仅有 {year} 年一年数据，暂无法与上年比较。",
                     "One year of data only ({year}): no change on the previous year to show."),
     "ov.no_value": ("无数值", "No value"),
@@ -208,14 +292,13 @@ _UI: dict[str, tuple[str, str]] = {
                        "Colour = the indicator for each village or community ({direction}); "
                        "dots = the chosen facilities."),
     "ov.map_loaded_areas": ("区域为导入的边界。", "Areas are the loaded boundaries."),
-    "ov.ranking": ("乡镇（街道）按与全县的差距排序", "Townships ranked by their gap to the county"),
     "ov.ranking_help": ("“与全县之差” = 乡镇值 − 全县值；“与全县相比”为正表示比全县平均差（落后），"
-                        "为负表示好于全县；排名 1 = 差距最大。",
+                        "为负表示好于全县；{order}。",
                         "\"Difference from county\" = township value − county value; \"vs county\": "
                         "positive = worse than the county average (behind), negative = better; "
-                        "rank 1 = the largest gap."),
-    "ov.selected": ("{name}：{value}（全县 {county}），在 {n} 个乡镇（街道）中差距排第 {rank}。",
-                    "{name}: {value} (county {county}); gap rank {rank} of {n} townships."),
+                        "{order}."),
+    "ov.selected": ("{name}：{value}（全县 {county}），在 {n} 个乡镇（街道）中排第 {rank}（{order}）。",
+                    "{name}: {value} (county {county}); rank {rank} of {n} townships ({order})."),
     "ov.no_ranking": ("该指标没有分乡镇的数值。", "This indicator has no values by township."),
     "col.rank": ("排名", "Rank"),
     "col.value": ("数值", "Value"),

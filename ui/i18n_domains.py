@@ -28,6 +28,8 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.weight.township": ("每个乡镇计 1", "each township counts 1"),
     "dom.verified_no": ("（假设，未核验）", "(assumption, not verified)"),
     "dom.mode.walk": ("步行", "walking"),
+    "dom.mode.walk_child": ("儿童步行", "children walking"),
+    "dom.mode.walk_older": ("老人步行", "over-60s walking"),
     "dom.mode.bicycle": ("自行车", "bicycle"),
     "dom.mode.ebike": ("电动自行车", "e-bike"),
     "dom.mode.car": ("小汽车", "car"),
@@ -62,24 +64,27 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.gap_measures": ("差距怎么读", "How to read the gap"),
     "dom.measure": ("指标", "Measure"),
     "dom.meaning": ("含义", "What it means"),
-    "dom.m.difference": ("差值（城镇 − 乡村）", "Difference (urban − rural)"),
-    "dom.m.ratio": ("比值（城镇 ÷ 乡村）", "Ratio (urban ÷ rural)"),
+    "dom.m.difference": ("差值（{sides}）", "Difference ({sides})"),
+    "dom.m.ratio": ("城乡比（{sides}）", "Ratio ({sides})"),
     "dom.m.gini": ("基尼系数", "Gini coefficient"),
     "dom.m.theil": ("泰尔指数", "Theil index"),
     "dom.m.between": ("城乡之间占比", "Share between urban and rural"),
     "dom.m.between_town": ("乡镇之间占比", "Share between townships"),
-    "dom.s.difference_pos": ("城镇比乡村高 {abs} {unit}（{better}）。",
-                             "Urban areas are {abs} {unit} higher than rural areas ({better})."),
-    "dom.s.difference_neg": ("城镇比乡村低 {abs} {unit}（{better}）。",
-                             "Urban areas are {abs} {unit} lower than rural areas ({better})."),
+    "dom.s.difference_pos": ("{worse}比{better}高 {abs} {unit}（{direction}，{worse}落后）。",
+                             "Compared with {better} areas, {worse} areas are {abs} {unit} higher "
+                             "({direction}, so {worse} areas are behind)."),
+    "dom.s.difference_neg": ("{worse}比{better}低 {abs} {unit}（{direction}，{worse}落后）。",
+                             "Compared with {better} areas, {worse} areas are {abs} {unit} lower "
+                             "({direction}, so {worse} areas are behind)."),
     "dom.s.difference_zero": ("城镇与乡村相同。", "Urban and rural areas are the same."),
     "dom.points": ("个百分点", "percentage points"),
-    "dom.s.ratio": ("城镇是乡村的 {v} 倍；1 表示没有差距。",
-                    "The urban value is {v} times the rural one; 1 means no gap."),
-    "dom.s.ratio_none": ("乡村为 0，比值无意义。", "The rural value is 0, so there is no ratio."),
-    "dom.s.gini": ("0 表示每个村（社区）都一样，越接近 1 越集中在少数地方（按人口加权）。",
+    "dom.s.ratio": ("{worse}是{better}的 {v} 倍（落后一方 ÷ 领先一方）；1 表示没有差距。",
+                    "The {worse} value is {v} times the {better} one (the side behind ÷ the side "
+                    "ahead); 1 means no gap."),
+    "dom.s.ratio_none": ("领先一方为 0，比值无意义。", "The side ahead is at 0, so there is no ratio."),
+    "dom.s.gini": ("0 表示每个村（社区）都一样，越接近 1 越集中在少数地方（{weighting}）。",
                    "0 means every village is the same; the closer to 1, the more the service "
-                   "is concentrated in few places (population-weighted)."),
+                   "is concentrated in few places ({weighting})."),
     "dom.s.theil": ("村（社区）之间的总体不均，可拆成城乡之间与城乡内部两部分；0 表示完全均衡。",
                     "Overall inequality between villages, which splits into a part between urban "
                     "and rural areas and a part within them; 0 means fully equal."),
@@ -89,7 +94,9 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.s.between_town": ("总体不均中 {b}% 来自乡镇之间的差距，{w}% 来自各乡镇内部。",
                            "{b}% of the overall inequality lies between townships; {w}% within them."),
     "dom.s.undefined": ("无法计算（数值全为 0 或缺失）。", "Cannot be computed (values all 0 or missing)."),
-    "dom.ranking": ("乡镇排名（最好的在上）", "Townships ranked (best at the top)"),
+    "dom.ranking_help": ("与总览相同的顺序：按与全县之差排列，{order}；表“按乡镇”同序。",
+                         "The overview's order: by the difference from the county, {order}; the "
+                         "by-township table follows it."),
     "dom.distribution": ("出行时间分布（按人口）", "Travel time distribution (by residents)"),
     "dom.tables": ("数据表", "Tables"),
     "dom.table.townships": ("按乡镇", "By township"),
@@ -98,11 +105,11 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.col.unit": ("村（社区）", "Village / community"),
     "dom.col.code": ("统计代码", "Code"),
     "dom.col.urban_rural": ("城乡", "Urban / rural"),
+    "dom.col.urban_rural_rule": ("城乡划分依据", "Urban / rural by"),
     "dom.col.value": ("数值", "Value"),
     "dom.col.weight_pop": ("人口（{band}）", "Residents ({band})"),
     "dom.col.n_units": ("村（社区）数", "Villages and communities"),
     "dom.col.status": ("是否达标", "Meets the standard"),
-    "dom.col.rank": ("名次", "Rank"),
     "dom.col.type": ("类型", "Type"),
     "dom.col.tier": ("层级", "Tier"),
     "dom.col.name": ("名称", "Name"),
@@ -154,23 +161,49 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.edu.students": ("在校生（人）", "Students"),
     "dom.edu.teachers": ("专任教师（人）", "Teachers"),
     "dom.edu.places": ("学位（个）", "Places"),
-    "dom.edu.spt": ("生师比", "Students per teacher"),
+    "dom.edu.spt": ("生师比（生/专任教师）", "Students per full-time teacher"),
     "dom.edu.spt_title": ("各校生师比（最高的在上）", "Students per teacher by school (highest first)"),
-    "dom.edu.boarding": ("寄宿：床位与寄宿生", "Boarding: beds against boarders"),
+    "dom.edu.boarding": ("寄宿：登记床位与登记寄宿生", "Boarding: registered beds against registered boarders"),
+    "dom.edu.boarding_def": (
+        "寄宿口径（各页相同）：只计义务教育学校——教学点、小学、九年一贯制学校、初中；普通高中和职业高中不计入。"
+        "“登记寄宿生”是学校登记表中今天的寄宿人数（本页和总览的试点任务跟踪）；“需要寄宿的学生”是按走读时间规则"
+        "测算的需求（“规划 → 寄宿制学校”）。两者是不同的数，从不相加。",
+        "Boarding, one definition on every page: compulsory-education schools only — teaching "
+        "points, primary, nine-year and junior middle schools; senior high and vocational "
+        "schools are not counted. *Registered boarders* are today's boarders in the school "
+        "register (this page and the plan tracker on the overview); *pupils who need a boarding "
+        "place* are the need modelled from the day-trip rules (Planning → Boarding schools). "
+        "They are different figures and are never added together."),
     "dom.edu.boarding_plan": ("试点方案在任市、长岭、甘棠建设寄宿制学校。床位余缺 = 寄宿床位 − 寄宿生：正数为富余床位，负数为缺床位（有寄宿生没有床位）。",
                           "The pilot plan builds boarding schools at 任市, 长岭 and 甘棠. "
                           "Beds spare (+) or short (−) = boarding beds − boarders: a positive number is "
                           "spare beds, a negative one boarders without a bed."),
     "dom.edu.boarding_by_town": ("按乡镇", "By township"),
     "dom.edu.boarding_by_school": ("按学校（缺口最大的在上）", "By school (largest shortfall first)"),
-    "dom.edu.boarders": ("寄宿生（人）", "Boarders"),
+    "dom.edu.boarders": ("登记寄宿生（人）", "Registered boarders"),
     "dom.edu.boarding_beds": ("寄宿床位（张）", "Boarding beds"),
     "dom.edu.gap": ("床位余缺（张，负数为缺）", "Beds spare (+) / short (−)"),
     "dom.edu.beds_per_boarder": ("床/寄宿生", "Beds per boarder"),
     "dom.edu.n_boarding_schools": ("有寄宿的学校（所）", "Schools with boarding"),
     "dom.edu.in_plan": ("试点寄宿镇", "Plan boarding town"),
     "dom.edu.no_boarding": ("数据中没有寄宿生或寄宿床位记录。", "The data hold no boarders or boarding beds."),
-    "dom.edu.short_summary": ("{n} 所学校床位不足，共缺 {beds} 张。", "{n} schools are short of beds, {beds} beds in all."),
+    "dom.edu.short_summary": (
+        "义务教育学校登记寄宿生 **{boarders}** 人、寄宿床位 **{beds}** 张（{n} 所学校有寄宿）：{n_short} 所学校床位不足，"
+        "共缺 **{short}** 张；其他学校共富余 {spare} 张。床位 − 寄宿生 = 富余 − 短缺 = {balance} 张。"
+        "富余床位在别的学校，不能直接抵消短缺，所以短缺按学校相加。",
+        "The compulsory-education schools register **{boarders}** boarders and **{beds}** "
+        "boarding beds ({n} schools with boarding): {n_short} schools are short of beds, "
+        "**{short}** beds in all; the others have {spare} beds spare. Beds − boarders = spare − "
+        "short = {balance}. Spare beds at one school do not make up for another's shortage, so "
+        "the shortage is summed school by school."),
+    "dom.edu.other_boarding": (
+        "另有普通高中、职业高中登记寄宿生 {boarders} 人、寄宿床位 {beds} 张（非义务教育，不计入上面的数字和总览）。",
+        "Senior high and vocational schools also register {boarders} boarders and {beds} "
+        "boarding beds (not compulsory education: not in the figures above nor on the overview)."),
+    "dom.edu.modelled": (
+        "按走读时间规则测算的寄宿需求（需要寄宿的学生、安置到哪里、需新建多少床位）见“规划 → 寄宿制学校”。",
+        "The modelled need (pupils who need a boarding place, where they board, the beds to "
+        "build) is on Planning → Boarding schools."),
     "dom.edu.groups": ("教育集团（“4+1”）", "School groups (\"4+1\")"),
     "dom.edu.group": ("教育集团", "School group"),
     "dom.edu.n_schools": ("成员学校（所）", "Member schools"),
@@ -185,13 +218,16 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.health.doctors": ("执业（助理）医师（人）", "Doctors"),
     "dom.health.nurses": ("注册护士（人）", "Nurses"),
     "dom.health.by_town": ("各乡镇一览", "Townships at a glance"),
-    "dom.health.sub_centre": ("试点方案：建设1个医养结合中心、5个紧密型区域医共体和1个县域医疗次中心；登记表未标注医共体归属，"
-                              "暂无法显示现有分组。可在“规划 → 医共体分区”“规划 → 卫生次中心选址”中试算。",
-                          "The pilot plan: one medical-elderly care centre, five close regional "
-                          "medical consortia and a county medical sub-centre. The registers do not "
-                          "record consortium membership, so the actual grouping cannot be shown yet; "
-                          "try groupings and sites under Planning → Medical consortia regions and "
-                          "Planning → Medical sub-centre siting."),
+    "dom.health.sub_centre": ("试点方案原文：“设立医养结合中心1个，组建紧密型区域医合体5个”“建立县域医疗卫生次中心”。"
+                              "医合体即县域医疗卫生共同体，常称医共体（规划页沿用“医共体”）。登记表未标注各机构属于哪个医合体，"
+                              "暂无法显示现有分组；可在“规划 → {consortia}”“规划 → {subcentre}”中试算。",
+                              "The pilot plan: \"one medical-elderly care centre, five close regional "
+                              "medical consortia (紧密型区域医合体)\" and \"a county medical "
+                              "sub-centre\". 医合体 is the plan's word for a county medical "
+                              "community, usually called 医共体 (the Planning pages' word). The "
+                              "registers do not record which consortium a facility belongs to, so the "
+                              "actual grouping cannot be shown yet; try groupings and sites under "
+                              "Planning → {consortia} and Planning → {subcentre}."),
     # elderly and child care
     "dom.care.kinds": ("养老与托育机构（按类型）", "Elderly and child-care facilities by kind"),
     "dom.care.care_beds": ("养老床位（张）", "Care beds"),

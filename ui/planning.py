@@ -24,7 +24,7 @@ from ui.format import digits as fmt_digits
 from ui.i18n import plain, t, with_unit
 
 __all__ = [
-    "REGION_COLOURS", "SCENARIO_STYLE", "SCHOOL_STYLE", "SITE_STYLE", "TOOL_KINDS",
+    "REGION_COLOURS", "SCENARIO_STYLE", "SCHOOL_STYLE", "SITE_HALO_BASE", "SITE_STYLE", "TOOL_KINDS",
     "boarding_map", "boarding_result", "comparison_table", "consortia_map", "domain_kinds", "indicator_comparison", "lead_legend_marker", "region_traces",
     "scenario_map", "scenario_table", "schools", "store_path", "subcentre_instance",
     "subcentre_map", "subcentre_table", "tool_missing", "township_instance",
@@ -33,9 +33,13 @@ __all__ = [
 REGION_COLOURS: tuple[str, ...] = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
                                    "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac")
 #: Marker colour and size (px) per role on the planning maps (the chosen ones stand out).
-SITE_STYLE: dict[str, tuple[str, int]] = {"candidate": ("#90a4ae", 9), "kept": ("#d62728", 13),
-                                          "chosen": ("#1a9850", 17)}
-SCHOOL_STYLE: dict[str, tuple[str, int]] = {"school": ("#90a4ae", 7), "boarding": ("#1a9850", 16)}
+SITE_STYLE: dict[str, tuple[str, int]] = {"ineligible": ("#eceff1", 6), "candidate": ("#4e79a7", 11),
+                                          "kept": ("#d62728", 13), "chosen": ("#1a9850", 17)}
+#: Symbol size (px) of the sub-centre map's facilities: its dark halo is 3 px larger, so the
+#: centres that are not eligible (smaller) show as white dots in a dark ring.
+SITE_HALO_BASE = 8
+SCHOOL_STYLE: dict[str, tuple[str, int]] = {"school": ("#90a4ae", 7), "beds": ("#2c7fb8", 11),
+                                            "boarding": ("#1a9850", 16)}
 SCENARIO_STYLE: dict[str, tuple[str, int]] = {
     "same": ("#b0bec5", 8), "changed": ("#1f77b4", 14), "moved": ("#ff7f0e", 14),
     "closed": ("#d62728", 14), "added": ("#1a9850", 16)}
@@ -101,17 +105,25 @@ def schools(path: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @cached(max_entries=16, ttl=None)
 def _boarding(chosen: tuple[str, ...], mode: str, speed: float,
-              over: tuple[tuple[str, float], ...], n_close: int,
-              path: str | None = None) -> mp.BoardingOutcome:
+              over: tuple[tuple[str, float], ...], n_close: int, board_mode: str,
+              board_speed: float, path: str | None = None) -> mp.BoardingOutcome:
     units, school_table = schools(path)
-    return mp.boarding_outcome(units, school_table, chosen, mode,
-                               {**dict(over), settings.speed_key(mode): speed}, n_close)
+    speeds = {settings.speed_key(board_mode): board_speed, settings.speed_key(mode): speed}
+    return mp.boarding_outcome(units, school_table, chosen, mode, {**dict(over), **speeds},
+                               n_close, board_mode=board_mode)
 
 
 def boarding_result(chosen: tuple[str, ...], mode: str, speed: float,
-                    over: tuple[tuple[str, float], ...], n_close: int) -> mp.BoardingOutcome:
-    """Boarding plan, merge and all-by-day baseline for the rules ``over`` (cached)."""
-    return _boarding(tuple(chosen), mode, float(speed), tuple(over), int(n_close))
+                    over: tuple[tuple[str, float], ...], n_close: int,
+                    board_mode: str | None = None,
+                    board_speed: float | None = None) -> mp.BoardingOutcome:
+    """Boarding plan, merge and all-by-day baseline for the rules ``over``, day trips by
+    ``mode`` and the boarders' trip by ``board_mode`` (default ``mode``) (cached)."""
+    board_mode = board_mode or mode
+    if board_speed is None:
+        board_speed = speed if board_mode == mode else settings.get(settings.speed_key(board_mode))
+    return _boarding(tuple(chosen), mode, float(speed), tuple(over), int(n_close), board_mode,
+                     float(board_speed))
 
 
 @cached(max_entries=8, ttl=None)
@@ -139,17 +151,35 @@ def store_path() -> Any:
 
 def subcentre_table(inst: mp.SubcentreInstance, out: mp.SubcentreSolution, lang: str) -> pd.DataFrame:
     """:func:`metrics.planning.subcentre_assignment` for the screen: per open place its
-    hospitals, role, beds, the residents it serves and their mean car minutes."""
+    hospitals, role, beds, the residents it serves, the load (residents per bed, times the
+    county's per bed, ⚠ above :data:`metrics.planning.LOAD_FLAG_RATIO`, beds needed at the
+    county's level), doctors and residents per doctor, and the residents' mean car minutes."""
     a = mp.subcentre_assignment(inst, out.result)
     sep = "、" if lang == "zh" else ", "
+    served = "plan.sub.col.assigned" if out.objective == "pmedian_cap" else "plan.col.served"
+
+    def counted(key: str, unit: str) -> str:
+        # the English labels name their unit already (beds, residents per bed)
+        return with_unit(t(key, lang), t(unit, lang), lang) if lang == "zh" else t(key, lang)
+
+    def rounded(values: pd.Series, digits: int = 0) -> list[float]:
+        return [round(float(v), digits) if pd.notna(v) else np.nan for v in values]
+
     return pd.DataFrame({
         t("plan.col.site", lang): [sep.join(names) for names in a["names"]],
         t("plan.col.role", lang): [" / ".join(t(f"plan.role.{r}", lang) for r in roles)
                                    for roles in a["roles"]],
-        t("plan.col.beds", lang): a["beds"].tolist(),
-        t("plan.col.served", lang): [round(float(v)) for v in a["served"]],
-        with_unit(t("plan.col.served_min", lang), t("plan.min", lang), lang):
-            [round(float(v), 1) if pd.notna(v) else np.nan for v in a["mean_min"]],
+        counted("plan.col.beds", "plan.sub.unit.beds"): rounded(a["beds"]),
+        counted(served, "plan.sub.unit.people"): rounded(a["served"]),
+        counted("plan.sub.col.per_bed", "plan.sub.unit.per_bed"): rounded(a["per_bed"]),
+        t("plan.sub.col.times", lang): [
+            "–" if pd.isna(r) else t("plan.sub.times_flag" if over else "plan.sub.times", lang,
+                                     times=f"{r:,.2f}")
+            for r, over in zip(a["load_ratio"], a["over"], strict=True)],
+        counted("plan.sub.col.need", "plan.sub.unit.beds"): rounded(a["beds_at_county"]),
+        counted("plan.sub.col.doctors", "plan.sub.unit.people"): rounded(a["doctors"]),
+        counted("plan.sub.col.per_doctor", "plan.sub.unit.per_doctor"): rounded(a["per_doctor"]),
+        with_unit(t("plan.col.served_min", lang), t("plan.min", lang), lang): rounded(a["mean_min"], 1),
     })
 
 
@@ -211,13 +241,18 @@ def _labelled(frame: pd.DataFrame, prefix: str, lang: str) -> pd.DataFrame:
 
 
 def subcentre_map(inst: mp.SubcentreInstance, out: mp.SubcentreSolution | None,
-                  lang: str) -> dict[str, Any]:
-    """Village areas coloured by car minutes to the nearest open site; sites by role."""
+                  lang: str, eligible: Sequence[int] | None = None) -> dict[str, Any]:
+    """Village areas coloured by car minutes to the nearest open site; sites by role (those
+    not among the ``eligible`` columns apart), their beds in the hover."""
     from ui.data import boundaries
     from ui.maps import county_map_spec
 
     b = boundaries()
     chosen = list(out.new) if out else []
+    sites = mp.site_roles(inst, chosen, eligible)
+    sites = sites.assign(name=[name if pd.isna(beds) else
+                               t("plan.sub.site_beds", lang, name=name, beds=f"{beds:,.0f}")
+                               for name, beds in zip(sites["name"], sites["beds"], strict=True)])
     near = pd.Series(mp.nearest_open_min(inst.cost, [*inst.required, *chosen]),
                      index=inst.units["code"].astype(str))
     names = dict(zip(inst.units["code"].astype(str), inst.units["name"].astype(str), strict=True))
@@ -226,12 +261,12 @@ def subcentre_map(inst: mp.SubcentreInstance, out: mp.SubcentreSolution | None,
     today = mp.nearest_open_min(inst.cost, inst.required)
     today = today[np.isfinite(today)]
     return county_map_spec(
-        b["county"], b["unit"], near, None, _labelled(mp.site_roles(inst, chosen), "plan.role", lang),
+        b["county"], b["unit"], near, None, _labelled(sites, "plan.sub.role", lang),
         lang, area_title=with_unit(t("plan.sub.map_value", lang), t("plan.min", lang), lang),
         area_names=names, height=560, width_hint=900,
         value_range=(0.0, float(today.max())) if today.size else None,
-        outlines=b["township"], styles=_styles("plan.role", SITE_STYLE, lang),
-        legend_title=t("plan.role", lang))
+        outlines=b["township"], styles=_styles("plan.sub.role", SITE_STYLE, lang),
+        facility_size=SITE_HALO_BASE, legend_title=t("plan.role", lang))
 
 
 def region_traces(areas: Mapping[str, Any], labels: pd.Series, names: Mapping[str, str],
@@ -322,18 +357,20 @@ def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
 
 
 def boarding_map(plan: Any, chosen: Sequence[str], lang: str) -> dict[str, Any]:
-    """Village areas coloured by boarders per village; the chosen boarding schools marked."""
+    """Village areas coloured by the pupils who need a boarding place; the chosen boarding
+    schools and the other schools with boarding beds marked."""
+    from metrics import planning_boarding as pb
     from ui.data import boundaries
     from ui.maps import county_map_spec
 
     b = boundaries()
     units, school_table = schools()
     return county_map_spec(
-        b["county"], b["unit"], mp.boarders_per_unit(plan), None,
-        _labelled(mp.school_roles(school_table, chosen), "plan.role", lang), lang,
+        b["county"], b["unit"], pb.need_per_unit(plan), None,
+        _labelled(pb.school_roles(school_table, chosen), "plan.brd.role", lang), lang,
         area_title=t("plan.brd.map_value", lang), area_names=units["name"].astype(str).to_dict(),
         value_format=",.0f", height=520, width_hint=760, outlines=b["township"],
-        styles=_styles("plan.role", SCHOOL_STYLE, lang), legend_title=t("plan.role", lang))
+        styles=_styles("plan.brd.role", SCHOOL_STYLE, lang), legend_title=t("plan.role", lang))
 
 
 def scenario_map(facilities: pd.DataFrame, changes: Sequence[Mapping[str, Any]],

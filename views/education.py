@@ -8,6 +8,8 @@ from ui.data import FACILITIES, TOWNSHIPS, audit_table, township_names
 from ui.domain import footer, header, localise, missing_section, render_domain, show_table
 from ui.i18n import t
 
+#: Boarding outside the boarding definition (metrics.boarding.COMPULSORY_TYPES), shown apart.
+OTHER_BOARDING = ("senior_high", "vocational")
 SCHOOLS = ("kindergarten", "teaching_point", "primary", "nine_year", "junior", "senior_high",
            "vocational", "special", "teacher_training")
 
@@ -22,7 +24,8 @@ if absent:  # no register of these kinds: say so rather than a table of zeros
     st.info(absent)
 else:
     show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
-                                "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang),
+                                "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang,
+                        formats={"n": ".0f", "students": ".0f", "teachers": ".0f", "places": ".0f"}),
                "schools_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.edu.spt_title", lang))
@@ -30,19 +33,24 @@ spt = view.audit("students_per_teacher_by_school", FACILITIES, ("primary", "nine
 show_table(localise(spt, {"name": "dom.col.name", "type": "dom.col.type",
                           "township_code": "dom.col.township", "students": "dom.edu.students",
                           "teachers": "dom.edu.teachers", "students_per_teacher": "dom.edu.spt"},
-                    lang, townships=f["townships"], formats={"students_per_teacher": ".1f"}),
+                    lang, townships=f["townships"],
+                    formats={"students": ".0f", "teachers": ".0f", "students_per_teacher": ".1f"}),
            "students_per_teacher", lang, key="dl_spt",
            empty=missing_section(("schools",), lang, t("dom.edu.spt_title", lang)))
 
 st.subheader(t("dom.edu.boarding", lang))
+st.caption(t("dom.edu.boarding_def", lang))
 st.caption(t("dom.edu.boarding_plan", lang))
-by_school = view.audit("boarding_by_school", FACILITIES)
+by_school = view.audit("boarding_by_school", FACILITIES)  # compulsory-education schools
 if by_school.empty:
     st.info(missing_section(("schools",), lang, t("dom.edu.boarding", lang))
             or t("dom.edu.no_boarding", lang))
 else:
-    short = audit.boarding_shortfall(by_school)
-    st.markdown(t("dom.edu.short_summary", lang, n=short["n_schools"], beds=f"{short['beds']:,.0f}"))
+    tot = audit.boarding_totals(by_school)
+    st.markdown(t("dom.edu.short_summary", lang, boarders=f"{tot['boarders']:,.0f}",
+                  beds=f"{tot['boarding_beds']:,.0f}", n=tot["n_schools"], n_short=tot["n_short"],
+                  short=f"{tot['short']:,.0f}", spare=f"{tot['spare']:,.0f}",
+                  balance=f"{tot['boarding_beds'] - tot['boarders']:+,.0f}"))
     tab1, tab2 = st.tabs([t("dom.edu.boarding_by_town", lang), t("dom.edu.boarding_by_school", lang)])
     with tab1:
         names = township_names()  # the plan's boarding townships, named by the township table
@@ -67,6 +75,11 @@ else:
                             formats={"boarders": ".0f", "boarding_beds": ".0f", "gap": ".0f",
                                      "beds_per_boarder": ".2f"}),
                    "boarding_by_school", lang, key="dl_board_school")
+other = audit.boarding_totals(view.audit("boarding_by_school", FACILITIES, OTHER_BOARDING))
+if other["n_schools"]:
+    st.caption(t("dom.edu.other_boarding", lang, boarders=f"{other['boarders']:,.0f}",
+                 beds=f"{other['boarding_beds']:,.0f}"))
+st.caption(t("dom.edu.modelled", lang))
 
 st.subheader(t("dom.edu.groups", lang))
 groups = view.audit("school_groups", FACILITIES)

@@ -30,7 +30,7 @@ if absent:  # no register of this kind: say so rather than a table of zeros
 else:
     show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
                                 "care_beds": "dom.care.care_beds", "places": "dom.care.places"},
-                        lang),
+                        lang, formats=dict.fromkeys(("n", "care_beds", "places"), ".0f")),
                "care_facilities_by_kind", lang, key="dl_kinds")
 
 st.subheader(t("dom.care.medical_elderly", lang))
@@ -46,7 +46,8 @@ else:
 st.subheader(t("dom.care.infant", lang))
 infant = view.facilities(("infant_care",))
 show_table(localise(infant, {"name": "dom.col.name", "township_code": "dom.col.township",
-                             "places": "dom.care.places"}, lang, townships=f["townships"]),
+                             "places": "dom.care.places"}, lang, townships=f["townships"],
+                    formats={"places": ".0f"}),
            "infant_care", lang, key="dl_infant",
            empty=missing_section(("elderly_care",), lang, t("dom.care.infant", lang))
            or t("dom.care.infant_none", lang))

@@ -16,8 +16,9 @@ from ui.i18n import t
 
 KINDS = ("county_hospital", "central_health_centre", "health_centre", "community_health_centre",
          "village_clinic")
-GLANCE = ("health_centre_car_min", "health_centre_share_15min", "health_beds_per_1000",
-          "health_doctors_per_1000", "health_clinic_coverage", "health_doctors_2sfca_per_1000")
+GLANCE = ("health_centre_car_min", "health_centre_share_15min", "health_township_beds_per_1000",
+          "health_county_beds_2sfca_per_1000", "health_township_doctors_per_1000",
+          "health_clinic_coverage", "health_doctors_2sfca_per_1000")
 
 lang = header("health")
 view = render_domain("health", lang)
@@ -31,9 +32,10 @@ if absent:  # no register of these kinds: say so rather than a table of zeros
 else:
     show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
                                 "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"},
-                        lang),
+                        lang, formats=dict.fromkeys(("n", "beds", "doctors", "nurses"), ".0f")),
                "health_facilities_by_kind", lang, key="dl_kinds")
-st.caption(t("dom.health.sub_centre", lang))
+st.caption(t("dom.health.sub_centre", lang, consortia=t("page.plan_consortia", lang),
+             subcentre=t("page.plan_subcentre", lang)))
 
 st.subheader(t("dom.health.by_town", lang))
 show_glance(view, GLANCE, "health_by_township", t("dom.health.by_town", lang), key="dl_glance")

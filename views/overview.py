@@ -7,22 +7,24 @@ setting key, e.g. ``medical_circle_min``), ``town`` (township code or ``all``) a
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from etl.schema import FACILITY_TYPES, REGISTER_KINDS
 from metrics import settings
 from metrics.gaps import headline_by_domain, largest_gaps, township_gaps
-from metrics.indicators import CATALOGUE, INDICATORS
+from metrics.indicators import CATALOGUE, INDICATORS, current_key
 from metrics.plan import TARGET_YEAR, TARGETS
 from ui import state
 from ui.brief import page_brief
-from ui.cards import group_cards, headline_card
+from ui.cards import behind_text, gap_card, group_cards, headline_card, sensitivity_text
 from ui.charts import show_chart
 from ui.data import (
     boundaries,
     frames,
     gini_ci,
+    indicator_sensitivity,
     indicator_table,
     overview_bar,
     overview_map,
@@ -30,11 +32,12 @@ from ui.data import (
     plan_table,
     township_names,
 )
-from ui.format import digits, fmt_value, label_of, unit_of
+from ui.format import digits, label_of, plain_number, unit_of, weighting_text
 from ui.frame import (
     data_facts,
     download_buttons,
     fmt,
+    number_columns,
     page_footer,
     page_header,
     synthetic_on_screen,
@@ -42,7 +45,7 @@ from ui.frame import (
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t, with_unit
 from ui.missing import kinds_of_types, missing_note
 from ui.settings_ui import overrides_from, setting_slider
-from ui.tables import township_gap_table
+from ui.tables import all_gaps_table, township_gap_table, urban_rural_rule
 
 N_BOOT = 100
 TRACKER_ROW_PX = 76  # three lines of wrapped text per row of the plan tracker
@@ -57,13 +60,14 @@ towns = f["townships"]
 town_names = township_names()
 heads = headline_by_domain(CATALOGUE)
 keys = [i.key for i in CATALOGUE]
+# the map and the ranking open on the largest urban-rural gap of any indicator
 base_gaps = largest_gaps({k: v["urban_rural"] for k, v in indicator_table().summaries.items()},
-                         heads.values())
+                         CATALOGUE)
 default_ind = base_gaps.index[0] if len(base_gaps) else next(iter(heads.values())).key
 
 st.subheader(t("ov.view", lang))
 c1, c2, c3 = st.columns([3, 2, 2])
-state.bind("ind", default_ind, options=keys)
+state.bind("ind", default_ind, options=keys, cast=current_key)
 c1.selectbox(t("ov.indicator", lang), keys, key="ind",
              format_func=lambda k: f"{domain_label(INDICATORS[k].domain, lang)} · {label_of(INDICATORS[k], lang)}")
 ind = INDICATORS[st.session_state["ind"]]
@@ -101,27 +105,45 @@ years = data_facts()["years"]
 
 # -- headline cards ------------------------------------------------------------------------------
 st.subheader(t("ov.cards", lang))
-gaps_now = largest_gaps({k: v["urban_rural"] for k, v in table.summaries.items()}, heads.values())
+# the largest gap is sought over every indicator, not only the four headline ones
+gaps_now = largest_gaps({k: v["urban_rural"] for k, v in table.summaries.items()}, CATALOGUE)
 if len(gaps_now):
     top, g0 = INDICATORS[gaps_now.index[0]], gaps_now.iloc[0]
     high, low = ("urban", "rural") if g0["urban"] > g0["rural"] else ("rural", "urban")
-    st.info(t("ov.biggest", lang, domain=domain_label(top.domain, lang), indicator=label_of(top, lang),
-              worse=t(g0["worse"] or "county", lang),
-              urban=f"{fmt_value(g0['urban'], top)} {unit_of(top, lang)}",
-              rural=f"{fmt_value(g0['rural'], top)} {unit_of(top, lang)}",
-              high=t(high, lang).lower(), low=t(low, lang).lower(), factor=f"{g0['factor']:.2f}"),
+    named = {"high": t(high, lang).lower(), "low": t(low, lang).lower()}
+    times = (t("gap.zero", lang, low=named["low"]) if not np.isfinite(g0["factor"])
+             else t("gap.times", lang, factor=plain_number(g0["factor"], 2 if g0["factor"] < 10 else 1),
+                    **named))
+    st.info(t("ov.biggest", lang, n=len(CATALOGUE), domain=domain_label(top.domain, lang),
+              indicator=label_of(top, lang),
+              behind=behind_text({"worse": g0["worse"], "better": g0["better"]}, top, lang),
+              urban=fmt(g0["urban"], unit_of(top, lang), digits(top)),
+              rural=fmt(g0["rural"], unit_of(top, lang), digits(top)), times=times),
             icon=":material/priority_high:")
+with st.expander(t("ov.all_gaps", lang)):
+    st.caption(t("ov.all_gaps_help", lang))
+    shown_gaps = all_gaps_table(table, CATALOGUE, lang, screen=True)
+    widths = {"ov.col.domain": 80, "ov.col.indicator": 300, "ov.col.values": 180,
+              "ov.col.behind": 60, "ov.col.ratio": 150, "ov.col.factor": 150}
+    st.dataframe(shown_gaps, hide_index=True, width="stretch", column_config={
+        t(k, lang): {**number_columns(shown_gaps).get(t(k, lang), {}), "width": w}
+        for k, w in widths.items()})
+    # the download: values as numbers, with their unit and direction in their own columns
+    download_buttons(lambda: all_gaps_table(table, CATALOGUE, lang), "kaijiang_urban_rural_gaps",
+                     lang, "dl_gaps")
 st.caption(t("ov.cards_help", lang))
+st.caption(urban_rural_rule(f["units"], lang))
 cards_for_brief: list[dict] = []
 grid = [c for _ in range(2) for c in st.columns(2)]
 for col, (domain, hind) in zip(grid, heads.items(), strict=False):
     ur = table.summaries[hind.key]["urban_rural"]
     u = unit_of(hind, lang)
     better = t("ov.better_high" if hind.higher_is_better else "ov.better_low", lang)
+    weighting = weighting_text(hind, lang)
     with col.container(border=True):
         st.markdown(f"**{domain_label(domain, lang)}**")
-        st.caption(f"{label_of(hind, lang)}（{u}，{better}）" if lang == "zh" else
-                   f"{label_of(hind, lang)} ({u}; {better})")
+        st.caption(f"{label_of(hind, lang)}（{u}，{better}；{weighting}）" if lang == "zh" else
+                   f"{label_of(hind, lang)} ({u}; {better}; {weighting})")
         if ur is None:
             st.info(missing_note(kinds_of_types(hind.facility_types), lang,
                                  t("dom.missing.card", lang, name=label_of(hind, lang)))
@@ -131,17 +153,22 @@ for col, (domain, hind) in zip(grid, heads.items(), strict=False):
         for m, card in zip(st.columns(2), group_cards(table, hind, lang, ("urban", "rural"),
                                                        unit_in_label=False), strict=True):
             m.metric(card["label"], card["value"])
-        g, ci = gini_ci(hind.key, {k: v for k, v in overrides.items() if k in hind.depends_on},
-                        n_boot=N_BOOT)
+        own = {k: v for k, v in overrides.items() if k in hind.depends_on}
+        g, ci = gini_ci(hind.key, own, n_boot=N_BOOT)
         m3, m4 = st.columns(2)
-        m3.metric(t("ratio", lang), fmt(ur["pair_ratio"], "", 2), help=t("ov.ratio", lang))
-        m4.metric(t("ov.gini", lang), fmt(g, "", 3),
-                  help=t("ov.gini_help", lang, n=N_BOOT))
+        ratio = gap_card(table, hind, lang)
+        if ratio is not None:
+            m3.metric(ratio["label"], ratio["value"], help=ratio["help"])
+            m3.caption(ratio["note"])
+        m4.metric(t("ov.gini", lang), plain_number(g, 3),
+                  help=t("ov.gini_help", lang, weighting=weighting) + " " + t("ov.ci_help", lang, n=N_BOOT))
         if ci is not None:
-            st.caption(t("ov.ci", lang, lo=f"{ci[0]:.3f}", hi=f"{ci[1]:.3f}"))
+            m4.caption(t("ov.ci", lang, lo=plain_number(ci[0], 3), hi=plain_number(ci[1], 3)))
+        sens = sensitivity_text(indicator_sensitivity(hind.key, own), hind, lang)
+        st.caption(sens)
         if len(years) <= 1:
             st.caption(t("ov.one_year", lang, year=years[0] if years else "–"))
-        cards_for_brief.append(headline_card(table, hind, lang, g))
+        cards_for_brief.append(headline_card(table, hind, lang, g, sens))
 
 # -- map -----------------------------------------------------------------------------------------
 u = unit_of(ind, lang)
@@ -193,9 +220,10 @@ def build_bar() -> dict:
 
 
 with rank_col:
-    st.markdown(f"**{t('ov.ranking', lang)}**")
+    st.markdown(f"**{t('rank.title', lang)}**")
     colon = "：" if lang == "zh" else ": "
-    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, n_digits)} · {t('ov.ranking_help', lang)}")
+    st.caption(f"{t('col.county', lang)}{colon}{fmt(county_value, u, n_digits)} · "
+               f"{t('ov.ranking_help', lang, order=t('rank.order', lang))}")
     if gaps.empty:
         st.info(missing_note(kinds_of_types(ind.facility_types), lang,
                              t("dom.missing.ranking", lang)) or t("ov.no_ranking", lang))
@@ -204,11 +232,12 @@ with rank_col:
             st.info(t("ov.selected", lang, name=md_text(town_names[town]),
                       value=fmt(gaps.loc[town, "value"], u, n_digits),
                       county=fmt(county_value, u, n_digits), rank=int(gaps.loc[town, "rank"]),
-                      n=len(gaps)))
+                      n=len(gaps), order=t("rank.order", lang)))
         show_chart(build_bar(), width="stretch", key="bar")
 
 if not gaps.empty:
-    st.dataframe(ranking, hide_index=True, width="stretch", height=36 * (len(ranking) + 1) + 3)
+    st.dataframe(ranking, hide_index=True, width="stretch", height=36 * (len(ranking) + 1) + 3,
+                 column_config=number_columns(ranking, helps={t("col.rank", lang): t("rank.order", lang)}))
     download_buttons(ranking, f"kaijiang_{ind.key}_townships", lang, "dl_rank")
 
 # -- plan tracker ------------------------------------------------------------------------------------
@@ -291,7 +320,7 @@ def brief() -> bytes:
         t("brief.overview_subtitle", lang, indicator=with_unit(label_of(ind, lang), u, lang),
           setting=setting_text) + town_text,
         cards_for_brief, figs,
-        [(t("ov.ranking", lang), ranking), (t("ov.plan", lang), tracker)],
+        [(t("rank.title", lang), ranking), (t("ov.plan", lang), tracker)],
         lang, synthetic=synthetic_on_screen(),
     ).encode("utf-8")
 

@@ -9,7 +9,7 @@ from metrics.siting import SitingError
 from ui import planning, state
 from ui.charts import show_chart
 from ui.frame import page_footer, page_header
-from ui.i18n import current_lang, md_text, t
+from ui.i18n import current_lang, md_text, t, with_unit
 
 lang = current_lang()
 page_header("plan_consortia", lang)
@@ -25,8 +25,9 @@ else:
     state.bind("deviation", 0.5, cast=float, bounds=(0.1, 1.0))
     with st.form("consortia"):
         c1, c2 = st.columns(2)
-        k = c1.slider(t("plan.con.k", lang), 2, 8, key="k")
-        dev = c2.slider(t("plan.con.deviation", lang), 0.1, 1.0, step=0.1, key="deviation", format="%.1f",
+        k = c1.slider(with_unit(t("plan.con.k", lang), t("unit.regions", lang), lang), 2, 8, key="k")
+        dev = c2.slider(with_unit(t("plan.con.deviation", lang), t("unit.share_of_mean", lang), lang),
+                        0.1, 1.0, step=0.1, key="deviation", format="%.1f",
                         help=t("plan.con.deviation_help", lang))
         run = st.form_submit_button(t("plan.run", lang), type="primary", icon=":material/play_arrow:")
 
@@ -81,7 +82,7 @@ else:
         members = pd.DataFrame({t("plan.col.township", lang): [names[c] for c in towns.index],
                                 t("plan.con.region", lang): model.to_numpy(),
                                 t("plan.con.zone", lang): towns["zone"].to_numpy(),
-                                t("plan.col.population", lang): towns["population"].round().to_numpy(),
+                                t("plan.col.population", lang): towns["population"].round().astype("Int64").to_numpy(),
                                 t("plan.col.lead_min", lang): table["travel"].round(1).to_numpy()})
         st.dataframe(members, hide_index=True, width="stretch", height=35 * (len(members) + 1) + 3)
 page_footer(lang)
