@@ -40,7 +40,7 @@ from metrics import settings
 from metrics.geo import haversine_km, nearest_km, pairs_within_km
 
 __all__ = [
-    "STRAIGHT", "Nearest", "Places", "StraightLine", "TravelModel", "Within", "distance_km",
+    "STRAIGHT", "Nearest", "Places", "StraightLine", "TravelModel", "Within", "coords", "distance_km",
     "describe", "matrix_min", "minutes_per_km", "nearest", "within",
 ]
 
@@ -50,7 +50,12 @@ Places = pd.DataFrame | tuple[ArrayLike, ArrayLike]
 F64 = NDArray[np.float64]
 
 
-def _coords(places: Places) -> tuple[F64, F64]:
+def coords(places: Places) -> tuple[F64, F64]:
+    """``(lat, lon)`` arrays of float of ``places`` (a table or a pair); bad values NaN.
+
+    >>> coords(([31.0, "x"], [108.0, 108.5]))
+    (array([31., nan]), array([108. , 108.5]))
+    """
     if isinstance(places, pd.DataFrame):
         lat, lon = places["lat"], places["lon"]
     else:
@@ -81,8 +86,8 @@ def distance_km(a: Places, b: Places) -> F64:
     >>> distance_km(([31.0], [108.0]), ([31.0, 31.1], [108.0, 108.0])).round(2)
     array([[ 0.  , 11.12]])
     """
-    a_lat, a_lon = _coords(a)
-    b_lat, b_lon = _coords(b)
+    a_lat, a_lon = coords(a)
+    b_lat, b_lon = coords(b)
     return np.asarray(haversine_km(a_lat[:, None], a_lon[:, None], b_lat[None, :], b_lon[None, :]),
                       dtype=np.float64)
 
@@ -167,8 +172,8 @@ class StraightLine:
         return distance_km(origins, destinations) * minutes_per_km(mode, overrides)
 
     def nearest(self, origins: Places, destinations: Places) -> Nearest:
-        o_lat, o_lon = _coords(origins)
-        d_lat, d_lon = _coords(destinations)
+        o_lat, o_lon = coords(origins)
+        d_lat, d_lon = coords(destinations)
         km = np.full(len(o_lat), np.nan)
         index = np.full(len(o_lat), -1, dtype=np.int64)
         o_ok = np.isfinite(o_lat) & np.isfinite(o_lon)
@@ -180,8 +185,8 @@ class StraightLine:
         return Nearest(index, km)
 
     def within(self, origins: Places, destinations: Places, radius_km: float) -> Within:
-        o_lat, o_lon = _coords(origins)
-        d_lat, d_lon = _coords(destinations)
+        o_lat, o_lon = coords(origins)
+        d_lat, d_lon = coords(destinations)
         o, d, km = _within_radius(o_lat, o_lon, d_lat, d_lon, radius_km, 1.0)
         return Within(o, d, km, float(radius_km), o_lat, o_lon, d_lat, d_lon)
 

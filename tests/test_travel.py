@@ -116,9 +116,9 @@ def test_a_model_passed_in_reaches_every_consumer():
     assert a.access[0] == pytest.approx(0.05) and b.access[0] == 0.0
 
 
-#: Modules allowed to compute distances: the geometry and the travel model itself, and the
+#: Modules allowed to compute distances: the geometry and the travel models themselves, and the
 #: distance metrics of metrics.access (k nearest by km, compared with PySAL).
-_DISTANCE_OWNERS = {"metrics/geo.py", "metrics/travel.py"}
+_DISTANCE_OWNERS = {"metrics/geo.py", "metrics/travel.py", "metrics/network.py"}
 _DISTANCE_NAMES = {"haversine_km", "nearest_km", "pairs_within_km", "chord_to_km",
                    "travel_time_min", "travel_matrix_min", "cKDTree"}
 

@@ -1,0 +1,609 @@
+"""Travel times along roads: the road-network travel model (issue 14).
+
+:class:`NetworkModel` answers the three questions of :class:`metrics.travel.TravelModel`
+(``matrix``, ``nearest``, ``within``) on a :class:`RoadNetwork` built once from two tables
+(the shape the road reader stores in DuckDB):
+
+* ``nodes``: ``node_id`` (int), ``lon``, ``lat`` (WGS-84 degrees);
+* ``edges``: one straight segment between two consecutive vertices of a road: ``u``, ``v``
+  (node ids), ``length_m``, ``road_class`` (the canonical classes of
+  :mod:`metrics.road_speeds`), ``oneway`` (0 both ways, 1 along u→v, -1 along v→u),
+  ``maxspeed_kph`` (NaN: the class speed) and ``ferry`` (bool).
+
+How a trip is timed
+-------------------
+1. Per mode, every segment gets minutes = ``length_m`` ÷ speed (speeds:
+   :mod:`metrics.road_speeds`, driven by the speed settings of :mod:`metrics.settings`);
+   ``oneway`` binds motor modes only; a class the mode may not use carries no edge. The
+   directed graph is a :class:`scipy.sparse.csr_matrix`, built lazily and cached per mode
+   and settings.
+2. A place joins the network at the nearest point of the nearest segment its mode may use
+   (never a motorway — access is controlled — nor a ferry). The entry point splits its
+   segment: travel on to either end costs the matching share of the segment's minutes.
+   The way from the place to the road, the *off-road leg*, is the straight snap distance ×
+   ``detour_factor`` at the adult walking speed ``speed_walk_kmh``, at both ends of a trip
+   and for every mode. The snap distance of every place is kept (``snap_m``);
+   :func:`far_from_road` flags those beyond 2 km ('离道路较远 / far from any road').
+3. Times are Dijkstra shortest paths (:func:`scipy.sparse.csgraph.dijkstra`): the nearest
+   destination of every origin by **one** multi-source search from all destinations on the
+   reversed graph (``min_only=True``); matrices from the smaller side, in chunks of rows so
+   the memory stays bounded, with an optional cutoff (``limit``).
+
+An origin without a point gets NaN; a pair with no road connection is unreachable, ``inf``,
+never 0 and never bridged by a straight line. A place on top of a facility still walks its
+off-road legs (to the road and back): the model knows no path that is not on the network.
+
+Snapping works in metres on a local equirectangular projection centred on the network
+(x = R cos φ0 Δλ, y = R Δφ, R = 6,371,008.8 m): within ±0.3° of latitude of the centre (a
+county) the east-west scale is off by at most tan φ0 · Δφ ≈ 0.3 % at 31° N, on top of the
+≤ 0.5 % of the sphere against the ellipsoid. It only places the entry point and measures
+the off-road leg; segment lengths come from ``length_m``.
+
+Pure: inputs are never modified; the caches hold derived arrays only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from metrics import road_speeds as rs
+from metrics import settings, travel
+from metrics.geo import EARTH_RADIUS_KM
+from metrics.travel import Places, coords
+
+__all__ = [
+    "FAR_FROM_ROAD_M", "FAR_FROM_ROAD_TEXT", "NetworkModel", "NetworkNearest", "NetworkWithin",
+    "RoadNetwork", "Snap", "far_from_road",
+]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+#: Snap distance above which a place is flagged on screen, metres.
+FAR_FROM_ROAD_M: float = 2000.0
+#: The flag's words: (zh, en).
+FAR_FROM_ROAD_TEXT: tuple[str, str] = ("离道路较远", "far from any road")
+
+_R_M = EARTH_RADIUS_KM * 1000.0
+#: Spacing of the sample points of the snapping index, metres.
+_SAMPLE_M = 50.0
+#: Memory for one chunk of Dijkstra rows, bytes.
+_CHUNK_BYTES = 64 * 2**20
+_CACHE_SIZE = 16
+#: Road km (the ``km`` of :class:`NetworkNearest`): walkable segments, both ways, lengths.
+_KM = "road_km"
+
+
+def far_from_road(snap_m: Any, threshold_m: float = FAR_FROM_ROAD_M) -> NDArray[np.bool_]:
+    """Places whose snap distance exceeds ``threshold_m`` (no usable road at all counts;
+    a place without a point does not).
+
+    >>> far_from_road([10.0, 2500.0, np.inf, np.nan]).tolist()
+    [False, True, True, False]
+    """
+    s = np.asarray(snap_m, dtype=np.float64)
+    return np.where(np.isnan(s), False, s > threshold_m)
+
+
+def _group(mode: str) -> str:
+    if mode in rs.WALK_MODES or mode == _KM:
+        return "walk"
+    if mode in rs.CYCLE_MODES:
+        return "cycle"
+    if mode in rs.MOTOR_MODES:
+        return "motor"
+    settings.speed_key(mode)  # raises the usual error for an unknown mode
+    raise ValueError(f"mode {mode!r} has no road speeds in metrics.road_speeds")
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Where places join the network: ``edge`` (position in the edge table, -1 none),
+    ``t`` (fraction along u→v) and ``snap_m`` (straight metres to the road; ``inf`` when the
+    mode may use no segment, NaN without a point)."""
+
+    edge: I64
+    t: F64
+    snap_m: F64
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """A road network, built once (:meth:`from_frames`); graphs and snapping indexes are
+    made lazily per mode and settings and cached."""
+
+    node_id: I64 = field(repr=False)
+    x: F64 = field(repr=False)
+    y: F64 = field(repr=False)
+    u: I64 = field(repr=False)
+    v: I64 = field(repr=False)
+    length_m: F64 = field(repr=False)
+    road_class: NDArray[np.object_] = field(repr=False)
+    oneway: NDArray[np.int8] = field(repr=False)
+    maxspeed_kph: F64 = field(repr=False)
+    ferry: NDArray[np.bool_] = field(repr=False)
+    lat0: float
+    lon0: float
+    #: Graph weights per mode and settings (a few, oldest dropped first).
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Class speeds and snapping indexes (made once).
+    _fixed: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    _lock: Any = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @classmethod
+    def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> RoadNetwork:
+        """Build from the ``nodes`` and ``edges`` tables (module docstring)."""
+        node_id = pd.to_numeric(nodes["node_id"], errors="raise").to_numpy(np.int64)
+        lat = pd.to_numeric(nodes["lat"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(nodes["lon"], errors="coerce").to_numpy(float)
+        if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
+            raise ValueError("every road node needs a lat and a lon")
+        if len(np.unique(node_id)) != len(node_id):
+            raise ValueError("node_id must be unique")
+        order = np.argsort(node_id, kind="stable")
+        sorted_ids = node_id[order]
+
+        def pos(ids: pd.Series, name: str) -> I64:
+            a = pd.to_numeric(ids, errors="raise").to_numpy(np.int64)
+            i = np.searchsorted(sorted_ids, a)
+            i = np.minimum(i, max(len(sorted_ids) - 1, 0))
+            bad = (len(sorted_ids) == 0) | (sorted_ids[i] != a) if len(a) else np.zeros(0, bool)
+            if np.any(bad):
+                raise ValueError(f"edges.{name} names nodes that are not in nodes: "
+                                 f"{sorted(set(a[bad].tolist()))[:5]}")
+            return order[i].astype(np.int64)
+
+        u, v = pos(edges["u"], "u"), pos(edges["v"], "v")
+        length = pd.to_numeric(edges["length_m"], errors="coerce").to_numpy(float)
+        if not (np.isfinite(length).all() and (length >= 0).all()):
+            raise ValueError("length_m must be a non-negative number on every edge")
+        cls_ = edges["road_class"].astype(str).to_numpy(object)
+        unknown = sorted(set(cls_.tolist()) - set(rs.CLASSES))
+        if unknown:
+            raise ValueError(f"unknown road classes {unknown}; map them to {list(rs.CLASSES)}")
+        def column(name: str, default: Any) -> pd.Series:
+            return edges[name] if name in edges.columns else pd.Series(default, index=edges.index)
+
+        oneway_a = pd.to_numeric(column("oneway", 0), errors="coerce").fillna(0).to_numpy()
+        if not np.isin(oneway_a, (-1, 0, 1)).all():
+            raise ValueError("oneway must be 0, 1 or -1")
+        oneway_a = oneway_a.astype(np.int8)
+        maxspeed_a = pd.to_numeric(column("maxspeed_kph", np.nan), errors="coerce").to_numpy(float)
+        ferry_a = (column("ferry", False).astype("boolean").fillna(False).to_numpy(bool)
+                   | (cls_ == "ferry"))
+        lat0 = float((lat.min() + lat.max()) / 2) if len(lat) else 0.0
+        lon0 = float((lon.min() + lon.max()) / 2) if len(lon) else 0.0
+        x, y = _project(lat, lon, lat0, lon0)
+        return cls(node_id, x, y, u, v, length, cls_, oneway_a, maxspeed_a, ferry_a, lat0, lon0)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_id)
+
+    # -- speeds and graphs -----------------------------------------------------------------
+
+    def edge_minutes(self, mode: str, overrides: Mapping[str, float] | None = None
+                     ) -> tuple[F64, F64]:
+        """Minutes on every segment along u→v and along v→u by ``mode`` (``inf``: not
+        allowed). ``mode`` ``"road_km"`` gives walkable road km instead."""
+        key = ("edge", mode, _mode_settings(mode, overrides))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        car, walk_ok, cycle_ok, factor = self._classes()
+        posted = np.isfinite(self.maxspeed_kph) & (self.maxspeed_kph > 0)
+        if mode == _KM:
+            speed = np.where(walk_ok | self.ferry, 60.0, 0.0)  # 1 km per minute: km
+            weight = self.length_m / 1000.0 / np.where(speed > 0, speed, 1.0) * 60.0
+            fwd = np.where(speed > 0, weight, np.inf)
+            out = (fwd, fwd.copy())
+            self._remember(key, out)
+            return out
+        setting = _speed(mode, overrides)
+        if mode in rs.WALK_MODES:
+            speed = np.where(walk_ok, setting * factor, 0.0)
+        elif mode in rs.CYCLE_MODES:
+            speed = np.where(cycle_ok, setting, 0.0)
+        elif mode in rs.MOTOR_MODES:
+            base = np.where(posted, self.maxspeed_kph, car)
+            base = np.where(car > 0, base, 0.0)  # a posted speed never opens a footway
+            scale = setting / rs.MOTOR_REFERENCE_KMH[mode]
+            if mode == "school_bus":
+                cap = np.where(self.road_class == "motorway", rs.SCHOOL_BUS_CAP_KMH["motorway"],
+                               rs.SCHOOL_BUS_CAP_KMH["other"])
+                speed = np.minimum(base * rs.SCHOOL_BUS_SHARE * scale, cap)
+            else:
+                speed = base * scale
+        else:
+            _group(mode)
+            raise AssertionError(mode)
+        speed = np.where(self.ferry, rs.FERRY_KMH, speed)
+        with np.errstate(divide="ignore"):
+            minutes = np.where(speed > 0, self.length_m / 1000.0 / speed * 60.0, np.inf)
+        if mode in rs.ONEWAY_MODES:
+            fwd = np.where(self.oneway >= 0, minutes, np.inf)
+            bwd = np.where(self.oneway <= 0, minutes, np.inf)
+        else:
+            fwd, bwd = minutes, minutes.copy()
+        out = (fwd, bwd)
+        self._remember(key, out)
+        return out
+
+    def graph(self, mode: str, overrides: Mapping[str, float] | None = None) -> csr_matrix:
+        """The directed graph of ``mode`` over the road nodes, minutes (cached)."""
+        s, d, w = self._base_edges(mode, overrides)
+        return _csr(s, d, w, self.n_nodes)
+
+    def _base_edges(self, mode: str, overrides: Mapping[str, float] | None
+                    ) -> tuple[I64, I64, F64]:
+        fwd, bwd = self.edge_minutes(mode, overrides)
+        f, b = np.isfinite(fwd), np.isfinite(bwd)
+        return (np.concatenate([self.u[f], self.v[b]]), np.concatenate([self.v[f], self.u[b]]),
+                np.concatenate([fwd[f], bwd[b]]))
+
+    def _remember(self, key: Any, value: Any) -> None:
+        with self._lock:
+            while len(self._cache) >= _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = value
+
+    def _classes(self) -> tuple[F64, NDArray[np.bool_], NDArray[np.bool_], F64]:
+        """Per edge: the car's class km/h, walkable, cyclable, walking factor."""
+        hit = self._fixed.get("classes")
+        if hit is None:
+            keys, inv = np.unique(self.road_class.astype(str), return_inverse=True)
+            table = [rs.CLASSES[k] for k in keys]
+            hit = (np.array([c.car_kmh for c in table], dtype=float)[inv],
+                   np.array([c.walk for c in table], dtype=bool)[inv],
+                   np.array([c.cycle for c in table], dtype=bool)[inv],
+                   np.array([c.walk_factor for c in table], dtype=float)[inv])
+            self._fixed["classes"] = hit
+        return hit
+
+    # -- snapping --------------------------------------------------------------------------
+
+    def _index(self, group: str) -> tuple[I64, I64, cKDTree, float] | None:
+        key = ("index", group)
+        if key in self._fixed:
+            return self._fixed[key]
+        mode = {"walk": "walk", "cycle": "bicycle", "motor": "car"}[group]
+        fwd, bwd = self.edge_minutes(mode, None)
+        usable = (np.isfinite(fwd) | np.isfinite(bwd)) & ~self.ferry & (self.road_class != "motorway")
+        e = np.flatnonzero(usable).astype(np.int64)
+        if len(e) == 0:
+            self._fixed[key] = None
+            return None
+        ax, ay, bx, by = self.x[self.u[e]], self.y[self.u[e]], self.x[self.v[e]], self.y[self.v[e]]
+        seg = np.hypot(bx - ax, by - ay)
+        pieces = np.maximum(1, np.ceil(seg / _SAMPLE_M)).astype(np.int64)
+        rep = np.repeat(np.arange(len(e)), pieces)
+        k = np.arange(len(rep)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        f = (k + 0.5) / pieces[rep]
+        pts = np.column_stack([ax[rep] + f * (bx - ax)[rep], ay[rep] + f * (by - ay)[rep]])
+        half = float((seg / pieces).max() / 2) + 1e-6
+        out = (e, e[rep], cKDTree(pts), half)
+        self._fixed[key] = out  # three groups at most
+        return out
+
+    def snap(self, places: Places, mode: str = "walk") -> Snap:
+        """Where ``places`` join the segments ``mode`` may use (exact nearest point)."""
+        lat, lon = coords(places)
+        n = len(lat)
+        edge = np.full(n, -1, dtype=np.int64)
+        t = np.zeros(n)
+        snap_m = np.full(n, np.nan)
+        ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+        index = self._index(_group(mode))
+        if index is None:
+            snap_m[ok] = np.inf
+            return Snap(edge, t, snap_m)
+        if len(ok) == 0:
+            return Snap(edge, t, snap_m)
+        _, sample_edge, tree, half = index
+        px, py = _project(lat[ok], lon[ok], self.lat0, self.lon0)
+        pts = np.column_stack([px, py])
+        _, first = tree.query(pts)
+        d_first, _ = self._project_on(px, py, sample_edge[first])
+        cands = tree.query_ball_point(pts, d_first + half)
+        counts = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
+        owner = np.repeat(np.arange(len(ok)), counts)
+        cand_edge = sample_edge[np.fromiter((i for c in cands for i in c), dtype=np.int64,
+                                            count=int(counts.sum()))]
+        d, tt = self._project_on(px[owner], py[owner], cand_edge)
+        order = np.lexsort((cand_edge, d, owner))
+        best = order[np.r_[0, np.flatnonzero(np.diff(owner[order])) + 1]]
+        edge[ok] = cand_edge[best]
+        t[ok] = tt[best]
+        snap_m[ok] = d[best]
+        return Snap(edge, t, snap_m)
+
+    def _project_on(self, px: F64, py: F64, e: I64) -> tuple[F64, F64]:
+        ax, ay = self.x[self.u[e]], self.y[self.u[e]]
+        dx, dy = self.x[self.v[e]] - ax, self.y[self.v[e]] - ay
+        len2 = dx * dx + dy * dy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.where(len2 > 0, ((px - ax) * dx + (py - ay) * dy) / len2, 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        return np.hypot(ax + t * dx - px, ay + t * dy - py), t
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Remember ``value``, dropping the oldest entries beyond :data:`_CACHE_SIZE`."""
+    while len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)), None)
+    cache[key] = value
+
+
+def _project(lat: F64, lon: F64, lat0: float, lon0: float) -> tuple[F64, F64]:
+    return (_R_M * np.cos(np.radians(lat0)) * np.radians(lon - lon0),
+            _R_M * np.radians(lat - lat0))
+
+
+def _speed(mode: str, overrides: Mapping[str, float] | None) -> float:
+    value = settings.get(settings.speed_key(mode), overrides)
+    if value <= 0:
+        raise ValueError(f"speed of {mode!r} must be positive")
+    return value
+
+
+def _mode_settings(mode: str, overrides: Mapping[str, float] | None) -> float:
+    return 0.0 if mode == _KM else _speed(mode, overrides)
+
+
+def _leg_min_per_m(mode: str, overrides: Mapping[str, float] | None) -> float:
+    """Minutes per metre of off-road leg: detour ÷ adult walking speed (``road_km``: km)."""
+    if mode == _KM:
+        return settings.get("detour_factor") / 1000.0
+    return travel.minutes_per_km("walk", overrides) / 1000.0
+
+
+def _csr(src: I64, dst: I64, w: F64, n: int) -> csr_matrix:
+    """A CSR graph keeping the cheapest of parallel edges and explicit zeros (edges)."""
+    order = np.lexsort((w, dst, src))
+    src, dst, w = src[order], dst[order], w[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, w = src[first], dst[first], w[first]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return csr_matrix((w, dst.astype(np.int32), indptr.astype(np.int32)), shape=(n, n))
+
+
+@dataclass(frozen=True, eq=False)
+class _Query:
+    """Places (origins then destinations) joined to the network of one mode group."""
+
+    net: RoadNetwork
+    snap: Snap
+    n_origins: int
+
+    def graph(self, mode: str, overrides: Mapping[str, float] | None) -> tuple[csr_matrix, I64]:
+        """The mode's graph with the places added; and every place's node (-1 not joined).
+
+        Node layout: road nodes, one junction per joined place (splitting its segment),
+        one node per place (joined to its junction by the off-road leg, both ways)."""
+        net, s = self.net, self.snap
+        n, p = net.n_nodes, len(s.edge)
+        fwd, bwd = net.edge_minutes(mode, overrides)
+        bs, bd, bw = net._base_edges(mode, overrides)
+        joined = np.flatnonzero(s.edge >= 0)
+        junction = n + joined
+        node = np.full(p, -1, dtype=np.int64)
+        node[joined] = n + p + joined
+        # chain along each split segment: u, junctions by t, v
+        order = np.lexsort((s.t[joined], s.edge[joined]))
+        j_sorted, e_sorted, t_sorted = junction[order], s.edge[joined][order], s.t[joined][order]
+        start = np.r_[True, e_sorted[1:] != e_sorted[:-1]] if len(order) else np.zeros(0, bool)
+        end = np.r_[e_sorted[1:] != e_sorted[:-1], True] if len(order) else np.zeros(0, bool)
+        a = np.where(start, net.u[e_sorted], np.r_[-1, j_sorted[:-1]][: len(order)])
+        t_prev = np.where(start, 0.0, np.r_[0.0, t_sorted[:-1]][: len(order)])
+        links_a = np.concatenate([a, j_sorted[end]])
+        links_b = np.concatenate([j_sorted, net.v[e_sorted[end]]])
+        links_e = np.concatenate([e_sorted, e_sorted[end]])
+        share = np.concatenate([t_sorted - t_prev, 1.0 - t_sorted[end]])
+        with np.errstate(invalid="ignore"):  # 0 × inf: a direction not allowed, dropped
+            wf, wb = share * fwd[links_e], share * bwd[links_e]
+        f, b = np.isfinite(wf), np.isfinite(wb)
+        leg = s.snap_m[joined] * _leg_min_per_m(mode, overrides)
+        src = np.concatenate([bs, links_a[f], links_b[b], node[joined], junction])
+        dst = np.concatenate([bd, links_b[f], links_a[b], junction, node[joined]])
+        w = np.concatenate([bw, wf[f], wb[b], leg, leg])
+        return _csr(src, dst, w, n + 2 * p), node
+
+    def blocks(self, mode: str, overrides: Mapping[str, float] | None, limit: float = np.inf,
+               chunk_bytes: int = _CHUNK_BYTES) -> Iterator[tuple[I64, F64]]:
+        """Origins × destinations minutes in blocks of origin rows: ``(origin positions,
+        minutes)``; every origin appears once; rows of places not joined are ``inf``."""
+        g, node = self.graph(mode, overrides)
+        k = self.n_origins
+        o_node, d_node = node[:k], node[k:]
+        o_ok, d_ok = np.flatnonzero(o_node >= 0), np.flatnonzero(d_node >= 0)
+        nd = len(d_node)
+        rest = np.flatnonzero(o_node < 0)
+        if len(rest):
+            yield rest, np.full((len(rest), nd), np.inf)
+        if not len(o_ok):
+            return
+        rows = max(1, chunk_bytes // (8 * g.shape[0]))
+        if len(d_ok) < len(o_ok):  # search from the destinations on the reversed graph
+            out = np.full((len(o_ok), nd), np.inf)
+            gt = g.T.tocsr()
+            for i in range(0, len(d_ok), rows):
+                part = d_ok[i:i + rows]
+                dist = dijkstra(gt, indices=d_node[part], limit=limit)
+                out[:, part] = dist[:, o_node[o_ok]].T
+            for i in range(0, len(o_ok), max(rows, 1)):
+                yield o_ok[i:i + rows], out[i:i + rows]
+            return
+        for i in range(0, len(o_ok), rows):
+            part = o_ok[i:i + rows]
+            dist = dijkstra(g, indices=o_node[part], limit=limit)
+            block = np.full((len(part), nd), np.inf)
+            block[:, d_ok] = dist[:, d_node[d_ok]]
+            yield part, block
+
+
+def _join(net: RoadNetwork, origins: Places, destinations: Places, mode: str
+          ) -> tuple[_Query, NDArray[np.bool_], NDArray[np.bool_]]:
+    o_lat, o_lon = coords(origins)
+    d_lat, d_lon = coords(destinations)
+    lat, lon = np.concatenate([o_lat, d_lat]), np.concatenate([o_lon, d_lon])
+    snap = net.snap((lat, lon), mode)
+    return (_Query(net, snap, len(o_lat)), np.isfinite(o_lat) & np.isfinite(o_lon),
+            np.isfinite(d_lat) & np.isfinite(d_lon))
+
+
+def _joined(cache: dict[Any, Any], net: RoadNetwork, places: tuple[F64, F64, F64, F64],
+            mode: str) -> tuple[_Query, NDArray[np.bool_], NDArray[np.bool_]]:
+    """:func:`_join` once per mode group (snapping does not depend on the settings)."""
+    key = ("joined", _group(mode))
+    hit = cache.get(key)
+    if hit is None:
+        o_lat, o_lon, d_lat, d_lon = places
+        hit = _join(net, (o_lat, o_lon), (d_lat, d_lon), mode)
+        _keep(cache, key, hit)
+    return hit
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkNearest(travel.Nearest):
+    """The nearest destination along roads. ``index``/``km``: by road km on the walking
+    network (every walkable segment both ways, off-road legs × ``detour_factor`` at its
+    default) — the distance to show; :meth:`minutes` finds the quickest destination of the
+    mode afresh (it may differ: a faster road, a one-way street) with one multi-source
+    search, cached per mode and settings. ``snap_m``: every origin's walking snap distance.
+    """
+
+    snap_m: F64 = field(default_factory=lambda: np.zeros(0), repr=False)
+    _net: RoadNetwork | None = field(default=None, repr=False)
+    _places: tuple[F64, F64, F64, F64] | None = field(default=None, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def search(self, mode: str, overrides: Mapping[str, float] | None = None
+               ) -> tuple[I64, F64]:
+        """``(index, minutes)`` of the quickest destination by ``mode`` per origin."""
+        assert self._net is not None and self._places is not None
+        key = (mode, _mode_settings(mode, overrides),
+               None if mode == _KM else travel.minutes_per_km("walk", overrides))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        q, o_pt, d_pt = _joined(self._cache, self._net, self._places, mode)
+        g, node = q.graph(mode, overrides)
+        k = q.n_origins
+        o_node, d_node = node[:k], node[k:]
+        d_ok = np.flatnonzero((d_node >= 0) & d_pt)
+        minutes = np.full(k, np.inf)
+        index = np.full(k, -1, dtype=np.int64)
+        o_ok = np.flatnonzero(o_node >= 0)
+        if len(d_ok) and len(o_ok):
+            dist, _, src = dijkstra(g.T.tocsr(), indices=d_node[d_ok], min_only=True,
+                                    return_predecessors=True)
+            minutes[o_ok] = dist[o_node[o_ok]]
+            found = o_ok[src[o_node[o_ok]] >= 0]
+            place = src[o_node[found]] - (g.shape[0] - len(node))  # place nodes: n + p + i
+            index[found] = place - k
+        minutes[~o_pt] = np.nan
+        index[~np.isfinite(minutes)] = -1
+        out = (index, minutes)
+        _keep(self._cache, key, out)
+        return out
+
+    def minutes(self, mode: str, overrides: Mapping[str, float] | None = None) -> F64:
+        """Minutes to the quickest destination by ``mode`` (``inf`` none reachable, NaN no
+        point)."""
+        return self.search(mode, overrides)[1].copy()
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkWithin:
+    """Origin-destination pairs within a time bound along roads, found per mode, settings
+    and bound by Dijkstra with ``limit`` in chunks (``radius_km`` kept for the interface:
+    roads are never shorter than the straight line, so it bounds nothing here)."""
+
+    net: RoadNetwork = field(repr=False)
+    places: tuple[F64, F64, F64, F64] = field(repr=False)
+    radius_km: float
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def pairs(self, mode: str, max_min: float, overrides: Mapping[str, float] | None = None
+              ) -> tuple[I64, I64, F64]:
+        """``(origin, dest, minutes)`` of the pairs with minutes ≤ ``max_min``."""
+        key = (mode, float(max_min), _mode_settings(mode, overrides),
+               travel.minutes_per_km("walk", overrides))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        q, o_pt, d_pt = _joined(self._cache, self.net, self.places, mode)
+        os_, ds_, ms_ = [], [], []
+        for rows, block in q.blocks(mode, overrides, limit=float(max_min)):
+            block = np.where(o_pt[rows][:, None] & d_pt[None, :], block, np.inf)
+            r, c = np.nonzero(block <= max_min)
+            os_.append(rows[r])
+            ds_.append(c.astype(np.int64))
+            ms_.append(block[r, c])
+        o = np.concatenate(os_) if os_ else np.zeros(0, np.int64)
+        d = np.concatenate(ds_) if ds_ else np.zeros(0, np.int64)
+        m = np.concatenate(ms_) if ms_ else np.zeros(0)
+        order = np.lexsort((d, o))
+        out = (o[order].astype(np.int64), d[order], m[order])
+        _keep(self._cache, key, out)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkModel:
+    """Travel along roads: a :class:`metrics.travel.TravelModel` on a :class:`RoadNetwork`."""
+
+    network: RoadNetwork = field(repr=False)
+    key: str = "network"
+    zh: str = "路网"
+    en: str = "road network"
+    chunk_bytes: int = _CHUNK_BYTES
+
+    @classmethod
+    def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> NetworkModel:
+        return cls(RoadNetwork.from_frames(nodes, edges))
+
+    def matrix(self, origins: Places, destinations: Places, mode: str,
+               overrides: Mapping[str, float] | None = None, max_min: float | None = None
+               ) -> F64:
+        """Origins × destinations minutes by ``mode`` (``inf`` unreachable or beyond
+        ``max_min``; NaN when either place has no point)."""
+        q, o_pt, d_pt = _join(self.network, origins, destinations, mode)
+        out = np.full((len(o_pt), len(d_pt)), np.inf)
+        limit = np.inf if max_min is None else float(max_min)
+        for rows, block in q.blocks(mode, overrides, limit, self.chunk_bytes):
+            out[rows] = block
+        out[~o_pt, :] = np.nan
+        out[:, ~d_pt] = np.nan
+        return out
+
+    def nearest(self, origins: Places, destinations: Places) -> NetworkNearest:
+        o_lat, o_lon = coords(origins)
+        d_lat, d_lon = coords(destinations)
+        probe = NetworkNearest(np.zeros(0, np.int64), np.zeros(0), _net=self.network,
+                               _places=(o_lat, o_lon, d_lat, d_lon))
+        index, km = probe.search(_KM)
+        snap_m = self.network.snap((o_lat, o_lon), "walk").snap_m
+        return NetworkNearest(index, km, snap_m, self.network, (o_lat, o_lon, d_lat, d_lon),
+                              probe._cache)
+
+    def within(self, origins: Places, destinations: Places, radius_km: float) -> NetworkWithin:
+        o_lat, o_lon = coords(origins)
+        d_lat, d_lon = coords(destinations)
+        return NetworkWithin(self.network, (o_lat, o_lon, d_lat, d_lon), float(radius_km))
+
+    def snap_m(self, places: Places, mode: str = "walk") -> F64:
+        """Straight metres from every place to the nearest segment ``mode`` may use."""
+        return self.network.snap(places, mode).snap_m
