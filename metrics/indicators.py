@@ -576,7 +576,7 @@ def served_by_county_note(ind: Indicator, towns: Sequence[str], lang: str) -> st
 class _Catchment:
     """Unit-facility pairs of one 2SFCA indicator (from the travel model) and the supply."""
 
-    pairs: travel.Within
+    pairs: travel.Pairs
     supply: np.ndarray
 
 

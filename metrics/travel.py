@@ -40,7 +40,7 @@ from metrics import settings
 from metrics.geo import haversine_km, nearest_km, pairs_within_km
 
 __all__ = [
-    "STRAIGHT", "Nearest", "Places", "StraightLine", "TravelModel", "Within", "coords", "distance_km",
+    "STRAIGHT", "Nearest", "Pairs", "Places", "StraightLine", "TravelModel", "Within", "coords", "distance_km",
     "describe", "matrix_min", "minutes_per_km", "nearest", "within",
 ]
 
@@ -144,6 +144,13 @@ def _within_radius(o_lat: F64, o_lon: F64, d_lat: F64, d_lon: F64, radius_km: fl
         km * per_km, radius_km * per_km)
 
 
+class Pairs(Protocol):
+    """What :meth:`TravelModel.within` returns: pairs filtered by time per mode."""
+
+    def pairs(self, mode: str, max_min: float, overrides: Mapping[str, float] | None = None
+              ) -> tuple[NDArray[np.int64], NDArray[np.int64], F64]: ...
+
+
 class TravelModel(Protocol):
     """What a travel model answers (the straight line today, roads with issue 14)."""
 
@@ -156,7 +163,7 @@ class TravelModel(Protocol):
 
     def nearest(self, origins: Places, destinations: Places) -> Nearest: ...
 
-    def within(self, origins: Places, destinations: Places, radius_km: float) -> Within: ...
+    def within(self, origins: Places, destinations: Places, radius_km: float) -> Pairs: ...
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ def nearest(origins: Places, destinations: Places, model: TravelModel | None = N
 
 
 def within(origins: Places, destinations: Places, radius_km: float = 50.0,
-           model: TravelModel | None = None) -> Within:
+           model: TravelModel | None = None) -> Pairs:
     """The pairs within ``radius_km`` (the straight model's preparation bound), to be
     filtered by time with ``.pairs(mode, max_min, overrides)``.
 
