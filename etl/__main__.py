@@ -15,7 +15,7 @@ import pandas as pd
 
 from etl import db, locks, paths, schema
 
-KINDS = sorted(schema.REGISTER_KINDS)
+KINDS = sorted([*schema.REGISTER_KINDS, schema.ROADS_KIND])
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -45,7 +45,7 @@ def _parse_map(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _print_result(result, as_json: bool) -> None:
+def _print_result(result, as_json: bool, extra: dict | None = None) -> None:
     if as_json:
         rej = result.rejects.to_dict(orient="records") if len(result.rejects) else []
         print(json.dumps({
@@ -54,7 +54,7 @@ def _print_result(result, as_json: bool) -> None:
             "rows_rejected": result.rows_rejected, "load_id": result.load_id,
             "already_loaded": result.already_loaded, "notes": result.notes, "rejects": rej,
             "year": result.year, "scope": list(result.scope) if result.scope else None,
-            "supersedes": result.supersedes,
+            "supersedes": result.supersedes, **(extra or {}),
         }, ensure_ascii=False, indent=2, default=str))
         return
     print(result.summary_zh())
@@ -142,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=2022)
     d.add_argument("--out", default=str(paths.REGISTERS))
     t = sub.add_parser("template", help="write a blank register template with the accepted headers")
-    t.add_argument("--kind", required=True, choices=[k for k in KINDS if k != "boundaries"])
+    t.add_argument("--kind", required=True, choices=[k for k in KINDS if k not in ("boundaries", schema.ROADS_KIND)])
     t.add_argument("out")
     h = sub.add_parser("hash-password", help="make an admin password hash for .streamlit/secrets.toml")
     h.add_argument("--user", default="admin", help="account name (default admin)")
@@ -291,6 +291,8 @@ def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> 
         print(_demo_line(db.uses_demo(args.db), args.db), file=sys.stderr)
         print(f"built {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         return 0
+    if args.kind == schema.ROADS_KIND:
+        return _roads(args, read_error)
     overrides = _parse_map(args.map)
     try:
         if args.cmd == "validate":
@@ -321,6 +323,43 @@ def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> 
         print(str(exc), file=sys.stderr)
         return 1
     _print_result(result, args.json)
+    return 0
+
+
+def _roads(args: argparse.Namespace, read_error: type[Exception]) -> int:
+    """``validate``/``load --kind roads``: the network's counts, length by class and
+    connectivity (:mod:`etl.road_store`); ``load`` needs ``--year``."""
+    from etl import road_store
+
+    unused = [o for o in ("type", "map", "scope") if getattr(args, o)]
+    if unused or (args.cmd == "load" and args.year is None):
+        print("道路登记表：需要 --year（导入时），不接受 --type、--map、--scope / roads: "
+              "load needs --year; --type, --map and --scope do not apply", file=sys.stderr)
+        return 2
+    try:
+        if args.cmd == "validate":
+            db.ensure(args.db, progress=_progress, on_wait=_waiting)
+            con = db.connect(args.db, read_only=True)
+            try:
+                result, net = road_store.process(con, Path(args.file), crs=args.crs,
+                                                 year=args.year)
+            finally:
+                con.close()
+        else:
+            with db.writing(args.db, what=f"etl load {Path(args.file).name}", progress=_progress,
+                            on_wait=_waiting) as change:
+                result, net = road_store.load_file(change.con, Path(args.file), crs=args.crs,
+                                                   year=args.year, data_dir=Path(args.db).parent,
+                                                   who=_who())
+                if result.already_loaded:
+                    change.discard()
+    except read_error as exc:
+        print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
+        return 1
+    except (ValueError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    _print_result(result, args.json, {"roads": net.stats if net is not None else None})
     return 0
 
 

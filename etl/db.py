@@ -213,6 +213,10 @@ def _build(db_path: str | Path, *, data_dir: Path = paths.DATA,
                 progress(done / steps, entry["file_name"])
                 events = register_log.replay(con, events,
                                              before=register_log.parse_at(entry.get("loaded_at")))
+                if entry["kind"] == schema.ROADS_KIND:
+                    _replay_roads(con, raw_dir, entry, data_dir)
+                    done += 1
+                    continue
                 pipeline.load_file(con, raw_dir / entry["raw_name"], entry["kind"],
                                    crs=entry["crs"], overrides=json.loads(entry["overrides"] or "{}"),
                                    data_dir=data_dir, keep_raw=False,
@@ -236,6 +240,19 @@ def _build(db_path: str | Path, *, data_dir: Path = paths.DATA,
             p.unlink(missing_ok=True)
     progress(1.0, "done")
     return summary
+
+
+def _replay_roads(con: duckdb.DuckDBPyConnection, raw_dir: Path, entry: dict[str, str],
+                  data_dir: Path) -> None:
+    """A roads register of ``raw/index.csv`` loaded again by ``build``."""
+    from etl import registers as register_log
+    from etl import road_store
+
+    road_store.load_file(con, raw_dir / entry["raw_name"], crs=entry["crs"] or "wgs84",
+                         year=int(entry["year"]) if entry.get("year") else None,
+                         data_dir=data_dir, keep_raw=False, raw_path=f"raw/{entry['raw_name']}",
+                         file_name=entry["file_name"], who=entry.get("who") or None,
+                         loaded_at=register_log.parse_at(entry.get("loaded_at")))
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

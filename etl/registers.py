@@ -76,7 +76,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "hospitals": ("医院、卫生院", "hospitals and health centres"),
     "clinics": ("村卫生室", "village clinics"),
     "elderly_care": ("养老托育机构", "elderly and infant care"),
-    "culture": ("文化设施", "cultural facilities"),
+    "culture": ("文化设施", "cultural facilities"), "roads": ("道路", "roads"),
 }
 
 
@@ -269,7 +269,7 @@ def compute(regs: list[Reg], county: tuple[str, ...]) -> list[tuple]:
             for later in regs[i + 1:]:
                 if later.withdrawn or later.kind != r.kind or t not in (later.scope or county):
                     continue
-                if (r.year is not None and later.year == r.year) or (
+                if (r.year is not None and later.year == r.year) or r.kind == "roads" or (
                         r.is_synthetic and not later.is_synthetic):
                     by = later.register_id
                     break
@@ -345,8 +345,8 @@ def _rows_of(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, str]]) -> lis
                                  "township_code": pa.array([p[1] for p in pairs], pa.string())}))
     try:
         rows = con.execute("""
-            SELECT g.register_id, g.kind, g.year, g.scope, g.scope_names, g.file_name,
-                   g.is_synthetic, f.type, count(f.id) AS n
+            SELECT g.register_id, g.kind, g.year, g.scope, g.scope_names, g.file_name, g.is_synthetic,
+                   f.type, coalesce(max(g.rows) FILTER (WHERE g.kind = 'roads'), count(f.id)) AS n
             FROM _p JOIN registers g USING (register_id)
             LEFT JOIN facilities_all f ON f.load_id = _p.register_id
                  AND f.township_code = _p.township_code
@@ -358,9 +358,9 @@ def _rows_of(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, str]]) -> lis
         d = out.setdefault(rid, {"register_id": rid, "kind": kind, "year": year, "scope": scope,
                                  "scope_names": names, "file_name": file_name,
                                  "is_synthetic": bool(syn), "rows": 0, "types": {}})
-        if ftype is not None:
+        if ftype is not None:  # a roads register: its rows are road segments, of no type
             d["types"][ftype] = d["types"].get(ftype, 0) + n
-            d["rows"] += n
+        d["rows"] += n
     return list(out.values())
 
 
@@ -375,15 +375,15 @@ def _describe(changes: list[dict], verb: str) -> list[str]:
         by_type_zh = "、".join(f"{schema.FACILITY_TYPES[t][2]} {n} 行" for t, n in c["types"].items())
         by_type_en = ", ".join(f"{n} {'generated ' if c['is_synthetic'] else ''}"
                                f"{_plural(schema.FACILITY_TYPES[t][3]) if n != 1 else schema.FACILITY_TYPES[t][3].lower()}"
-                               for t, n in c["types"].items()) or "0 rows"
+                               for t, n in c["types"].items()) or f"{c['rows']} rows"
         if c["is_synthetic"]:
-            notes.append(f"{zh_verb}示例数据：{by_type_zh or '0 行'} / {en_verb} {by_type_en}")
+            notes.append(f"{zh_verb}示例数据：{by_type_zh or str(c['rows']) + ' 行'} / {en_verb} {by_type_en}")
         else:
             zh_year = f"{c['year']} 年" if c["year"] is not None else "未注明年份"
             en_year = c["year"] if c["year"] is not None else "undated"
             en_scope = "whole county" if c["scope"] == COUNTY else c["scope_names"]
             notes.append(f"{zh_verb}登记表 {c['register_id']}（{c['file_name']}，{zh_year}，"
-                         f"{c['scope_names']}）：{by_type_zh or '0 行'} / {en_verb} {by_type_en} of "
+                         f"{c['scope_names']}）：{by_type_zh or str(c['rows']) + ' 行'} / {en_verb} {by_type_en} of "
                          f"register {c['register_id']} ({c['file_name']}, {en_year}, {en_scope})")
     return notes
 

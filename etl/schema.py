@@ -72,6 +72,9 @@ REGISTER_KINDS: dict[str, tuple[str, ...]] = {
     "boundaries": (),
 }
 FACILITY_KINDS: tuple[str, ...] = tuple(k for k, v in REGISTER_KINDS.items() if v)
+#: The roads register (``etl load --kind roads``, :mod:`etl.road_store`): loaded by the command
+#: line and the Python API only, so it is not one of the :data:`REGISTER_KINDS` pages offer.
+ROADS_KIND = "roads"
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,40 @@ JOIN (SELECT register_id, township_code FROM register_townships
 QUALIFY row_number() OVER (PARTITION BY a.id ORDER BY a.load_id DESC) = 1"""
 
 
+#: The road network of the roads registers (:mod:`etl.road_store`), every register's rows
+#: (the active one: ``registers.kind = 'roads' AND status = 'active'``). Not part of the
+#: contract's :data:`TABLES`: created by :func:`ddl` and by the first roads load.
+ROAD_TABLES: dict[str, list[Column]] = {
+    "road_nodes": [
+        _c("node_id", "BIGINT", "节点编号（OSM 节点号；GIS 图层按坐标取整编号）",
+           "Node id (the OSM node id; for GIS layers one per rounded position)"),
+        _c("lon", "DOUBLE", "经度（WGS-84）", "Longitude, WGS-84"),
+        _c("lat", "DOUBLE", "纬度（WGS-84）", "Latitude, WGS-84"),
+        _c("register_id", "INTEGER", "道路登记表编号", "Roads register id"),
+    ],
+    "road_edges": [
+        _c("u", "BIGINT", "起点节点", "From node"),
+        _c("v", "BIGINT", "终点节点", "To node"),
+        _c("length_m", "DOUBLE", "长度（米，大圆距离）", "Length in metres (great-circle)"),
+        _c("road_class", "VARCHAR", "道路等级（motorway … ferry）", "Road class (motorway … ferry)"),
+        _c("oneway", "SMALLINT", "单向：0 双向，1 u→v，-1 v→u", "One-way: 0 both, 1 u→v, -1 v→u"),
+        _c("maxspeed_kph", "DOUBLE", "限速（km/h）；空：未注明", "Speed limit (km/h); NULL: not given"),
+        _c("surface", "VARCHAR", "路面", "Surface"),
+        _c("bridge", "BOOLEAN", "桥梁", "Bridge"),
+        _c("ferry", "BOOLEAN", "渡口航线", "Ferry route"),
+        _c("name", "VARCHAR", "路名", "Name"),
+        _c("register_id", "INTEGER", "道路登记表编号", "Roads register id"),
+    ],
+}
+
+
+def road_ddl() -> list[str]:
+    """CREATE statements of :data:`ROAD_TABLES` (no-op for tables that exist)."""
+    return [f"CREATE TABLE IF NOT EXISTS {t} (\n  "
+            + ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols) + "\n)"
+            for t, cols in ROAD_TABLES.items()]
+
+
 def ddl() -> list[str]:
     """CREATE statements for every table of the contract (views last)."""
     out = []
@@ -390,6 +427,7 @@ def ddl() -> list[str]:
     for table, cols in tables.items():
         body = ",\n  ".join(f"{c.name} {c.sql_type}" for c in cols)
         out.append(f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)")
+    out += road_ddl()
     out += [_facilities_view(), _facilities_all_view(), _facilities_in_year_macro()]
     return out
 
