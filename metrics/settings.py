@@ -238,7 +238,7 @@ _TABLE: tuple[Setting, ...] = (
             "国办发〔2018〕27号：4—6年级学生以走读为主，在住宿、生活、交通、安全等有保障的前提下"
             "可适当寄宿，具体由县级人民政府根据当地实际确定（对照中国政府网2018-05-02发布文本的"
             "新闻摘录核对）", True, "access"),
-    Setting("grade_1_3_share", 0.5, "share", "6—11岁中1—3年级比例",
+    Setting("grade_1_3_share", 0.5, "0–1", "6—11岁中1—3年级比例",
             "Share of the 6-11 band in grades 1-3",
             "无分年级数据时，6—11岁人口按此比例拆分为1—3年级与4—6年级（默认各半）。",
             "Without counts by grade, the 6-11 band is split into grades 1-3 and 4-6 by this "

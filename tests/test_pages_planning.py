@@ -299,7 +299,7 @@ def test_boarding_rules_read_in_chinese_with_plain_numbers(built_db, monkeypatch
     at = open_app(built_db, monkeypatch, "plan_boarding", lang="zh")
     beds, share = at.slider(key="boarding_beds_per_boarder"), at.slider(key="grade_1_3_share")
     assert beds.proto.label == "寄宿生人均床位（床/寄宿生）"
-    assert share.proto.label.endswith("（比例）")
+    assert share.proto.label == "6—11岁中1—3年级比例（0–1）"  # the unit, not the label again
     labels = " ".join(x.proto.label for x in at.slider)
     assert "beds / boarder" not in labels and "share" not in labels and "（min）" not in labels
     # steps of 5 minutes read "45", steps of 0.05 read "1.00"
