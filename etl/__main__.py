@@ -294,26 +294,39 @@ def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> 
     if args.kind == schema.ROADS_KIND:
         return _roads(args, read_error)
     overrides = _parse_map(args.map)
+    path = Path(args.file)
+
+    def validate(con):
+        return pipeline.process_file(con, path, args.kind, crs=args.crs, type=args.type,
+                                     overrides=overrides, year=args.year, scope=args.scope,
+                                     require_year=True), None
+
+    def load(con):
+        # the raw file is kept beside the database, under raw/<sha256>
+        return pipeline.load_file(con, path, args.kind, crs=args.crs, type=args.type,
+                                  overrides=overrides, data_dir=Path(args.db).parent,
+                                  year=args.year, scope=args.scope, require_year=True,
+                                  who=_who()), None
+
+    return _validate_or_load(args, read_error, validate, load)
+
+
+def _validate_or_load(args: argparse.Namespace, read_error: type[Exception], validate, load) -> int:
+    """``validate`` on a read-only connection or ``load`` under the writer lock (waiting with a
+    message for another writer; a file already loaded changes nothing); each returns the
+    result and extra JSON for the summary. Read errors and bad input exit 1."""
     try:
         if args.cmd == "validate":
             db.ensure(args.db, progress=_progress, on_wait=_waiting)
             con = db.connect(args.db, read_only=True)
             try:
-                result = pipeline.process_file(con, Path(args.file), args.kind, crs=args.crs,
-                                               type=args.type,
-                                               overrides=overrides, year=args.year,
-                                               scope=args.scope, require_year=True)
+                result, extra = validate(con)
             finally:
                 con.close()
         else:
             with db.writing(args.db, what=f"etl load {Path(args.file).name}", progress=_progress,
                             on_wait=_waiting) as change:
-                # the raw file is kept beside the database, under raw/<sha256>
-                result = pipeline.load_file(change.con, Path(args.file), args.kind, crs=args.crs,
-                                            type=args.type,
-                                            overrides=overrides, data_dir=Path(args.db).parent,
-                                            year=args.year, scope=args.scope, require_year=True,
-                                            who=_who())
+                result, extra = load(change.con)
                 if result.already_loaded:
                     change.discard()
     except read_error as exc:
@@ -322,7 +335,7 @@ def _change(args: argparse.Namespace, pipeline, read_error: type[Exception]) -> 
     except (ValueError, FileNotFoundError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    _print_result(result, args.json)
+    _print_result(result, args.json, extra)
     return 0
 
 
@@ -336,31 +349,17 @@ def _roads(args: argparse.Namespace, read_error: type[Exception]) -> int:
         print("道路登记表：需要 --year（导入时），不接受 --type、--map、--scope / roads: "
               "load needs --year; --type, --map and --scope do not apply", file=sys.stderr)
         return 2
-    try:
-        if args.cmd == "validate":
-            db.ensure(args.db, progress=_progress, on_wait=_waiting)
-            con = db.connect(args.db, read_only=True)
-            try:
-                result, net = road_store.process(con, Path(args.file), crs=args.crs,
-                                                 year=args.year)
-            finally:
-                con.close()
-        else:
-            with db.writing(args.db, what=f"etl load {Path(args.file).name}", progress=_progress,
-                            on_wait=_waiting) as change:
-                result, net = road_store.load_file(change.con, Path(args.file), crs=args.crs,
-                                                   year=args.year, data_dir=Path(args.db).parent,
-                                                   who=_who())
-                if result.already_loaded:
-                    change.discard()
-    except read_error as exc:
-        print(f"{exc.zh}\n{exc.en}", file=sys.stderr)
-        return 1
-    except (ValueError, FileNotFoundError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    _print_result(result, args.json, {"roads": net.stats if net is not None else None})
-    return 0
+    path = Path(args.file)
+
+    def stats(out):
+        result, net = out
+        return result, {"roads": net.stats if net is not None else None}
+
+    return _validate_or_load(
+        args, read_error,
+        lambda con: stats(road_store.process(con, path, crs=args.crs, year=args.year)),
+        lambda con: stats(road_store.load_file(con, path, crs=args.crs, year=args.year,
+                                               data_dir=Path(args.db).parent, who=_who())))
 
 
 if __name__ == "__main__":

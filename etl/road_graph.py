@@ -16,12 +16,12 @@ import pandas as pd
 
 from etl import coords
 from etl.roads import CLASSES, Way
+from metrics.geo import haversine_km  # pure geometry, the one great-circle formula
 
 #: Buffer around the county boundary inside which roads are kept (km).
 CLIP_KM = 15.0
 #: Vertices of GIS layers equal after rounding to this many decimals of a degree are one node.
 ROUND_DECIMALS = 7
-EARTH_RADIUS_M = 6_371_008.8
 
 EDGE_COLUMNS = ("u", "v", "length_m", "road_class", "oneway", "maxspeed_kph", "surface",
                 "bridge", "ferry", "name")
@@ -39,19 +39,6 @@ class Network:
     segments_read: int = 0
     segments_outside: int = 0
     stats: dict = field(default_factory=dict)
-
-
-def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Great-circle distance in metres.
-
-    >>> round(float(haversine_m(107.0, 31.0, 107.0, 31.001)), 1)
-    111.2
-    """
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(a, dtype=float))
-                              for a in (lon1, lat1, lon2, lat2))
-    a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _vertex_ids(ways: list[Way], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -85,7 +72,7 @@ def build(ways: list[Way], area: coords.Area | None) -> Network:
     w = way_of[a]
     edges = pd.DataFrame({
         "u": ids[a], "v": ids[b],
-        "length_m": haversine_m(lon[a], lat[a], lon[b], lat[b]),
+        "length_m": 1000.0 * haversine_km(lat[a], lon[a], lat[b], lon[b]),
         "road_class": np.array([x.road_class for x in ways], dtype=object)[w],
         "oneway": np.array([x.oneway for x in ways], dtype=np.int16)[w],
         "maxspeed_kph": np.array([np.nan if x.maxspeed_kph is None else x.maxspeed_kph

@@ -17,6 +17,7 @@ from etl import db, scenarios
 from metrics import boarding, consortia, indicators, siting
 from metrics import planning as mp
 from tests.conftest import metrics_by_label, open_app
+from tests.test_planning import three_sites
 from ui import planning
 from ui.i18n import TEXT, t, with_unit
 
@@ -336,14 +337,8 @@ def test_scenario_opens_from_its_id(built_db, monkeypatch, data):
 
 
 def test_subcentre_table_gives_hospitals_at_one_place_one_row():
-    """Worked by hand: A and B about 95 m apart are one place, C 19 km away another.
-    Village 0 (10 people) is nearest B at 4 min, village 1 (20) nearest A at 3 min, village 2
-    (30) nearest C at 10 min."""
-    sites = pd.DataFrame({"name": ["A", "B", "C"], "lon": [107.0, 107.001, 107.2],
-                          "lat": [31.0, 31.0, 31.0], "beds": [100.0, 50.0, np.nan]})
-    cost = np.array([[5.0, 4.0, 30.0], [3.0, 6.0, 40.0], [40.0, 41.0, 10.0]])
-    inst = mp.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
-                                np.array([10.0, 20.0, 30.0]), (0, 1))
+    """The hand-worked instance of ``tests.test_planning.three_sites``."""
+    inst = three_sites()
     table = planning.subcentre_table(inst, mp.solve_subcentre(inst, 1, "pmedian", 30.0), "zh")
     assert table.iloc[:, 0].tolist() == ["A、B", "C"]
     assert table.iloc[:, 1].tolist() == [TEXT["plan.role.kept"][0], TEXT["plan.role.chosen"][0]]

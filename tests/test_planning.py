@@ -114,15 +114,21 @@ def test_same_place_groups_chain_by_great_circle():
     assert mp.same_place_groups(s, []) == []
 
 
-def test_subcentre_assignment_groups_hospitals_at_one_place():
+def three_sites() -> mp.SubcentreInstance:
     """Worked by hand: A and B about 95 m apart are one place, C 19 km away another.
     Village 0 (10 people) is nearest B at 4 min, village 1 (20) nearest A at 3 min, village 2
-    (30) nearest C at 10 min."""
+    (30) nearest C at 10 min; A and B are kept open."""
     sites = pd.DataFrame({"name": ["A", "B", "C"], "lon": [107.0, 107.001, 107.2],
                           "lat": [31.0, 31.0, 31.0], "beds": [100.0, 50.0, np.nan]})
     cost = np.array([[5.0, 4.0, 30.0], [3.0, 6.0, 40.0], [40.0, 41.0, 10.0]])
-    inst = mp.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
+    return mp.SubcentreInstance(pd.DataFrame({"code": ["u0", "u1", "u2"]}), sites, cost,
                                 np.array([10.0, 20.0, 30.0]), (0, 1))
+
+
+def test_subcentre_assignment_groups_hospitals_at_one_place():
+    """The instance of :func:`three_sites`, worked by hand."""
+    inst = three_sites()
+    cost = inst.cost
     table = mp.subcentre_assignment(inst, siting.p_median(cost, inst.weights, 3, [0, 1]))
     assert table["names"].tolist() == [("A", "B"), ("C",)]
     assert table["sites"].tolist() == [(0, 1), (2,)]

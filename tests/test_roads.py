@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from etl import coords, db, registers, road_graph, road_store, roads
+from metrics.geo import haversine_km
 from tests.conftest import reference_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,12 +98,12 @@ def test_a_gis_layer_with_chinese_classes_speeds_and_one_way(refdb, tmp_path):
     assert len(nodes) == 8
     secondary = e[e["road_class"] == "secondary"]
     assert set(secondary["v"]) & set(e.loc[e["road_class"] == "tertiary", "u"]) == {nodes[A2]}
-    expected = road_graph.haversine_m(A0[0], A0[1], A2[0], A2[1])
+    expected = 1000 * haversine_km(A0[1], A0[0], A2[1], A2[0])
     assert secondary["length_m"].sum() == pytest.approx(float(expected), rel=1e-9)
     assert s["km_by_class"]["secondary"] == pytest.approx(float(expected) / 1000, abs=1e-3)
     # two pieces: the connected three roads and the isolated city road
     assert s["pieces"] == 2 and s["pieces_not_connected"] == 1
-    iso = float(road_graph.haversine_m(*F0, *F1))
+    iso = float(1000 * haversine_km(F0[1], F0[0], F1[1], F1[0]))
     assert s["largest_share_length"] == pytest.approx(1 - iso / e["length_m"].sum())
     text = "\n".join(result.notes)
     assert "pieces are not connected to it" in text and "secondary" in text

@@ -77,7 +77,8 @@ __all__ = [
     "DomainView", "band_label", "default_indicator", "digits", "domain_indicators", "fmt_change",
     "fmt_value", "footer", "gap_rows", "glance_table", "header", "indicator_facts", "kinds_of_types",
     "label_of", "localise", "metric_label", "metric_value", "missing_note", "missing_section",
-    "missing_text", "overrides_from", "render_domain", "settings_of", "show_glance", "show_table",
+    "missing_text", "overrides_from", "render_domain", "settings_of", "show_glance", "show_kinds",
+    "show_table",
     "signed", "slider_format", "township_table", "unit_of", "unit_table", "value_format",
 ]
 
@@ -161,6 +162,25 @@ def footer(lang: str) -> None:
     from ui.frame import page_footer
 
     page_footer(lang)
+
+
+def show_kinds(view: DomainView, types: Sequence[str], capacity: Mapping[str, str],
+               registers: Sequence[str], title_key: str, file_name: str) -> None:
+    """A domain page's facilities of ``types`` by kind with their ``capacity`` totals
+    (column -> i18n key of its header; counts as whole numbers), or the sentence naming the
+    ``registers`` not loaded rather than a table of zeros."""
+    from ui.data import FACILITIES, audit_table
+
+    lang = view.lang
+    st.subheader(t(title_key, lang))
+    absent = missing_section(tuple(registers), lang, t(title_key, lang), every=True)
+    if absent:
+        st.info(absent)
+        return
+    kinds = audit_table("counts_by_type", FACILITIES, tuple(types), tuple(capacity), view.township)
+    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", **capacity}, lang,
+                        formats=dict.fromkeys(("n", *capacity), ".0f")),
+               file_name, lang, key="dl_kinds")
 
 
 def show_table(frame: pd.DataFrame, name: str, lang: str, *, key: str,

@@ -5,7 +5,15 @@ import streamlit as st
 from metrics import audit
 from metrics.boarding import PLAN_BOARDING_TOWNSHIPS
 from ui.data import FACILITIES, TOWNSHIPS, audit_table, township_names
-from ui.domain import footer, header, localise, missing_section, render_domain, show_table
+from ui.domain import (
+    footer,
+    header,
+    localise,
+    missing_section,
+    render_domain,
+    show_kinds,
+    show_table,
+)
 from ui.i18n import t
 
 #: Boarding outside the boarding definition (metrics.boarding.COMPULSORY_TYPES), shown apart.
@@ -17,16 +25,9 @@ lang = header("education")
 view = render_domain("education", lang)
 f = view.frames
 
-st.subheader(t("dom.edu.kinds", lang))
-kinds = audit_table("counts_by_type", FACILITIES, SCHOOLS, ("students", "teachers", "places"), view.township)
-absent = missing_section(("schools", "kindergartens"), lang, t("dom.edu.kinds", lang), every=True)
-if absent:  # no register of these kinds: say so rather than a table of zeros
-    st.info(absent)
-else:
-    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "students": "dom.edu.students",
-                                "teachers": "dom.edu.teachers", "places": "dom.edu.places"}, lang,
-                        formats={"n": ".0f", "students": ".0f", "teachers": ".0f", "places": ".0f"}),
-               "schools_by_kind", lang, key="dl_kinds")
+show_kinds(view, SCHOOLS, {"students": "dom.edu.students", "teachers": "dom.edu.teachers",
+                           "places": "dom.edu.places"},
+           ("schools", "kindergartens"), "dom.edu.kinds", "schools_by_kind")
 
 st.subheader(t("dom.edu.spt_title", lang))
 spt = view.audit("students_per_teacher_by_school", FACILITIES, ("primary", "nine_year", "junior"))

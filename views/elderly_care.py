@@ -10,6 +10,7 @@ from ui.domain import (
     missing_section,
     render_domain,
     show_glance,
+    show_kinds,
     show_table,
 )
 from ui.i18n import md_text, t
@@ -22,16 +23,8 @@ lang = header("elderly_care")
 view = render_domain("elderly_care", lang)
 f = view.frames
 
-st.subheader(t("dom.care.kinds", lang))
-kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("care_beds", "places"), view.township)
-absent = missing_section(("elderly_care",), lang, t("dom.care.kinds", lang), every=True)
-if absent:  # no register of this kind: say so rather than a table of zeros
-    st.info(absent)
-else:
-    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n",
-                                "care_beds": "dom.care.care_beds", "places": "dom.care.places"},
-                        lang, formats=dict.fromkeys(("n", "care_beds", "places"), ".0f")),
-               "care_facilities_by_kind", lang, key="dl_kinds")
+show_kinds(view, KINDS, {"care_beds": "dom.care.care_beds", "places": "dom.care.places"},
+           ("elderly_care",), "dom.care.kinds", "care_facilities_by_kind")
 
 st.subheader(t("dom.care.medical_elderly", lang))
 combined = audit_table("named_list", FACILITIES, "medical_elderly")

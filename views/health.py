@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-from ui.data import FACILITIES, audit_table
 from ui.domain import (
     footer,
     header,
-    localise,
-    missing_section,
     render_domain,
     show_glance,
-    show_table,
+    show_kinds,
 )
 from ui.i18n import t
 
@@ -24,16 +21,9 @@ lang = header("health")
 view = render_domain("health", lang)
 f = view.frames
 
-st.subheader(t("dom.health.kinds", lang))
-kinds = audit_table("counts_by_type", FACILITIES, KINDS, ("beds", "doctors", "nurses"), view.township)
-absent = missing_section(("hospitals", "clinics"), lang, t("dom.health.kinds", lang), every=True)
-if absent:  # no register of these kinds: say so rather than a table of zeros
-    st.info(absent)
-else:
-    show_table(localise(kinds, {"type": "dom.col.type", "n": "dom.col.n", "beds": "dom.health.beds",
-                                "doctors": "dom.health.doctors", "nurses": "dom.health.nurses"},
-                        lang, formats=dict.fromkeys(("n", "beds", "doctors", "nurses"), ".0f")),
-               "health_facilities_by_kind", lang, key="dl_kinds")
+show_kinds(view, KINDS, {"beds": "dom.health.beds", "doctors": "dom.health.doctors",
+                         "nurses": "dom.health.nurses"},
+           ("hospitals", "clinics"), "dom.health.kinds", "health_facilities_by_kind")
 st.caption(t("dom.health.sub_centre", lang, consortia=t("page.plan_consortia", lang),
              subcentre=t("page.plan_subcentre", lang)))
 
