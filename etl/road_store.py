@@ -45,6 +45,26 @@ def active_register(con: duckdb.DuckDBPyConnection) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
+def read_network(con: duckdb.DuckDBPyConnection) -> tuple[int, dict] | None:
+    """The active roads register's id and its network as ``{"nodes": …, "edges": …}`` frames
+    (the columns of :data:`etl.schema.ROAD_TABLES` but ``register_id``), or None when no
+    roads register is in force: then travel falls back to straight lines."""
+    if not has_tables(con):
+        return None
+    rid = active_register(con)
+    if rid is None:
+        return None
+    cols = {t: [c.name for c in schema.ROAD_TABLES[t] if c.name != "register_id"]
+            for t in ("road_nodes", "road_edges")}
+    nodes = con.execute(f"SELECT {', '.join(cols['road_nodes'])} FROM road_nodes "
+                        "WHERE register_id = ? ORDER BY node_id", [rid]).df()
+    edges = con.execute(f"SELECT {', '.join(cols['road_edges'])} FROM road_edges "
+                        "WHERE register_id = ? ORDER BY u, v", [rid]).df()
+    if nodes.empty or edges.empty:
+        return None
+    return rid, {"nodes": nodes, "edges": edges}
+
+
 def _sha256(path: Path) -> str:
     from etl.pipeline import file_sha256  # the pipeline imports the whole validation stack
 

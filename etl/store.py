@@ -45,3 +45,18 @@ def read_frames(db_path: str | Path, tables: tuple[str, ...] = FRAME_TABLES, *,
         return out
     finally:
         con.close()
+
+
+def read_network(db_path: str | Path) -> tuple[int, dict[str, pd.DataFrame]] | None:
+    """The active roads register's id and network frames (:func:`etl.road_store.read_network`)
+    of the database file, read-only; None without a roads register in force."""
+    from etl import road_store
+
+    path = Path(db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}; build it with `python -m etl build`")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return road_store.read_network(con)
+    finally:
+        con.close()

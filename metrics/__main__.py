@@ -43,21 +43,52 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--year", type=int, default=None,
                      help="the facilities as of this year (default: the latest register of "
                           "each kind and township)")
+    rep.add_argument("--format", choices=("text", "json", "docx", "pdf"), default=None,
+                     help="text (default), json (as --json), or the monitoring report as a Word "
+                          "document or a PDF (needs --out)")
+    rep.add_argument("--out", default=None, help="file to write (docx, pdf)")
+    rep.add_argument("--lang", choices=("zh", "en"), default="zh",
+                     help="language of the Word/PDF report (default zh)")
+    trv = sub.add_parser("travel", help="minutes from one place to each destination by the "
+                                        "active travel model (road network or straight line)")
+    from metrics import travel_cli
+
+    travel_cli.add_arguments(trv)
     args = ap.parse_args(argv)
+    if args.cmd == "travel":
+        return travel_cli.run(args)
 
     from etl import paths, store
+    from metrics.network import NetworkModel
     from metrics.report import build_report, render_text
 
     overrides = _overrides(args.set)
+    db_path = args.db or paths.DEFAULT_DB
+    fmt = args.format or ("json" if args.json else "text")
+    if fmt in ("docx", "pdf"):
+        if not args.out:
+            print("--format docx|pdf needs --out FILE", file=sys.stderr)
+            return 2
+        from reports.document import write_report
+
+        try:
+            write_report(db_path, args.out, fmt=fmt, year=args.year, lang=args.lang,
+                         overrides=overrides)
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        return 0
     try:
-        frames = store.read_frames(args.db or paths.DEFAULT_DB, year=args.year)
+        frames = store.read_frames(db_path, year=args.year)
+        found = store.read_network(db_path)
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
-    report = build_report(frames, overrides, all_indicators=args.all)
+    model = None if found is None else NetworkModel.from_frames(**found[1])
+    report = build_report(frames, overrides, all_indicators=args.all, model=model)
     if args.year is not None:
         report["meta"]["year"] = args.year
-    if args.json:
+    if fmt == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(render_text(report))

@@ -47,7 +47,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -564,6 +564,10 @@ class NetworkWithin:
 @dataclass(frozen=True, eq=False)
 class NetworkModel:
     """Travel along roads: a :class:`metrics.travel.TravelModel` on a :class:`RoadNetwork`."""
+
+    #: safe to share between sessions as it is (:func:`ui.cache.freeze` leaves it alone): its
+    #: network's arrays are never written after construction, its memo sits behind a lock
+    shared_safe: ClassVar[bool] = True
 
     network: RoadNetwork = field(repr=False)
     key: str = "network"

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics import travel
 from metrics.indicators import (
     COUNTY_TOWN_CODE,
     DOMAINS,
@@ -142,6 +143,7 @@ def build_report(
     *,
     all_indicators: bool = False,
     table: IndicatorTable | None = None,
+    model: travel.TravelModel | None = None,
 ) -> dict[str, Any]:
     """The report as a JSON-ready dict (layout in ``docs/indicators.md``).
 
@@ -155,6 +157,9 @@ def build_report(
         Every indicator of the catalogue instead of the headline ones.
     table : IndicatorTable, optional
         A result of :func:`metrics.indicators.evaluate` on the same frames, to reuse.
+    model : TravelModel, optional
+        The travel model (:mod:`metrics.travel`; default the straight-line estimate), named
+        in ``meta.travel_model``.
 
     Examples
     --------
@@ -177,7 +182,8 @@ def build_report(
     units, facilities, townships = frames["units"], frames["facilities"], frames["townships"]
     town = county_town(townships)
     if table is None:
-        table = evaluate(prepare(units, facilities, county_town=town), overrides)
+        table = evaluate(prepare(units, facilities, county_town=town, model=model), overrides)
+    used: Any = model or travel.STRAIGHT
     names = dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=False))
     pop = pd.to_numeric(units.get("population"), errors="coerce") if "population" in units else None
     synthetic = [bool(f["is_synthetic"].fillna(False).any()) for f in (units, facilities)
@@ -199,6 +205,7 @@ def build_report(
             "settings": dict(table.settings),
             "overrides": {k: float(v) for k, v in (overrides or {}).items()},
             "all_indicators": all_indicators,
+            "travel_model": {"key": used.key, "zh": used.zh, "en": used.en},
         },
         "groupings": {k: {"zh": zh, "en": en} for k, (zh, en) in GROUPINGS.items()},
         "domains": domains,
@@ -252,6 +259,9 @@ def render_text(report: dict[str, Any]) -> str:
     lines = ["开江县城乡公共服务差距报告 Kaijiang urban-rural public-service gap report",
              f"单元 units {meta['n_units']} · 设施 facilities {meta['n_facilities']} · "
              f"常住人口 residents {_f(meta['population'], 0) if meta['population'] else '—'}"]
+    tm = meta.get("travel_model")
+    if tm:
+        lines.append(f"出行时间 travel times: {tm['zh']} {tm['en']}")
     if meta["synthetic"]:
         lines.append("注意：含示例（合成）数据 Note: includes synthetic data")
     if meta["overrides"]:

@@ -170,7 +170,7 @@ class TravelModel(Protocol):
 class StraightLine:
     """Great-circle distance × detour factor ÷ speed of the mode."""
 
-    key: str = "straight"
+    key: str = "straight_line"
     zh: str = "直线估算"
     en: str = "straight-line estimate"
 

@@ -317,3 +317,12 @@ def screenshot(page: Page, name: str) -> Path:
     page.set_viewport_size(size)
     settle(page)
     return path
+
+
+@pytest.fixture(scope="session")
+def roads_db(built_db, tmp_path_factory) -> Path:
+    """The default dataset with a made-up road grid loaded as the roads register
+    (:mod:`tests.kit_roads`; never shown as Kaijiang's roads)."""
+    from tests.kit_roads import load_grid
+
+    return load_grid(built_db, tmp_path_factory.mktemp("roads"))

@@ -119,7 +119,8 @@ def _lock_buffers(obj: pd.DataFrame | pd.Series | pd.Index) -> None:
 def freeze(obj: Any, _memo: dict[int, Any] | None = None) -> Any:
     """``obj`` made read-only, in place where it can be (arrays, pandas buffers, dataclass
     fields) and as a read-only equivalent otherwise (dict, list, set). Objects of other types
-    are returned as they are.
+    are returned as they are, and so are objects whose class declares ``shared_safe = True``
+    (they guard their own state, like :class:`metrics.network.NetworkModel`).
 
     >>> a = freeze(np.zeros(2))
     >>> a.flags.writeable
@@ -137,8 +138,9 @@ def freeze(obj: Any, _memo: dict[int, Any] | None = None) -> Any:
         _lock_buffers(obj)
         if isinstance(obj, pd.DataFrame | pd.Series):
             _lock_buffers(obj.index)
-    elif isinstance(obj, FrozenDict):
-        pass  # frozen already (a result of another loader)
+    elif isinstance(obj, FrozenDict) or getattr(type(obj), "shared_safe", False):
+        pass  # frozen already (a result of another loader), or guards its own state (a travel
+        # model: read-only arrays, its memo of searches behind a lock)
     elif isinstance(obj, dict | MappingProxyType):
         out = FrozenDict((k, freeze(v, memo)) for k, v in obj.items())
     elif isinstance(obj, list):

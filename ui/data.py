@@ -34,8 +34,8 @@ import shapely
 import shapely.geometry
 import streamlit as st
 
-from etl import db, locks, paths
-from metrics import audit, indicators
+from etl import db, locks, paths, road_store
+from metrics import audit, indicators, travel
 from metrics.gaps import township_gaps
 from metrics.inequality import summarise
 from metrics.plan import plan_path, plan_status
@@ -334,11 +334,36 @@ def frames(path: str | None = None) -> Mapping[str, pd.DataFrame]:
     }
 
 
+@cached(max_entries=2, ttl=None, spinner="读取路网… / Reading the road network…", per_year=False)
+def travel_model(path: str | None = None) -> travel.TravelModel:
+    """The one travel model of the data on screen: along the roads of the active roads
+    register (:class:`metrics.network.NetworkModel`) when one is loaded, else the straight-line
+    estimate (:data:`metrics.travel.STRAIGHT`). Every consumer takes its times from here."""
+    with cursor(path) as cur:
+        found = road_store.read_network(cur)
+    if found is None:
+        return travel.STRAIGHT
+    from metrics.network import NetworkModel
+
+    _, net = found
+    return NetworkModel.from_frames(net["nodes"], net["edges"])
+
+
+def travel_label(lang: str, path: str | None = None) -> str:
+    """路网 / 直线估算 (road network / straight-line estimate): the model every figure used."""
+    return travel.describe(travel_model(path), lang)
+
+
+def on_roads(path: str | None = None) -> bool:
+    """Whether the figures on screen are travel along a loaded road network."""
+    return travel_model(path).key == "network"
+
+
 @cached(max_entries=4, ttl=None, spinner="计算指标… / Computing indicators…")
 def prepared(path: str | None = None) -> indicators.Prepared:
     """The threshold-independent part of every indicator, once per process and database."""
     f = frames(path)
-    return indicators.prepare(f["units"], f["facilities"])
+    return indicators.prepare(f["units"], f["facilities"], model=travel_model(path))
 
 
 @cached(max_entries=32, ttl=None)

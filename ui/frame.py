@@ -28,7 +28,7 @@ import streamlit as st
 from etl.schema import FACILITY_KINDS, REGISTER_KINDS
 from metrics import provenance
 from ui.cache import cached
-from ui.data import frames, query, status
+from ui.data import frames, query, status, travel_label
 from ui.downloads import to_csv_bytes, to_xlsx_bytes
 from ui.format import column_formats, plain_number
 from ui.i18n import md_text, normalise_lang, t
@@ -168,7 +168,8 @@ def year_line(lang: str, page_key: str | None = None) -> str:
         parts = [f"{label(k)} {_years(v)}" + (" 年" if lang == "zh" else "")
                  for k, v in per_kind.items()]
         reg = t("frame.registers_years", lang, years=join_items(parts, lang))
-    return f"{reg} · {t('data.pop_year', lang, year=_years(f['pop_years']))}"
+    return (f"{reg} · {t('data.pop_year', lang, year=_years(f['pop_years']))} · "
+            f"{t('frame.travel', lang, model=travel_label(lang))}")
 
 
 def sources(lang: str, *, markdown: bool = False) -> list[str]:
