@@ -29,8 +29,8 @@ test: install-dev browser
 	$(BIN)/python -m pytest -n 2 -q -rfE
 
 browser:
-	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ]; } && [ "$$(id -u)" = "0" ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; fi
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ]; } && [ "$$(id -u)" = "0" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx libreoffice-writer-nogui poppler-utils >/dev/null; fi
 
 build: install
 	$(BIN)/python -m etl build

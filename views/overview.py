@@ -44,6 +44,8 @@ from ui.frame import (
 )
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t, with_unit
 from ui.missing import kinds_of_types, missing_note
+from ui.pinyin import place_label
+from ui.report_download import report_section
 from ui.settings_ui import overrides_from, setting_slider
 from ui.tables import all_gaps_table, township_gap_table, urban_rural_rule
 
@@ -86,7 +88,8 @@ else:
 town_options = ["all", *town_names]
 state.bind("town", "all", options=town_options)
 c3.selectbox(t("township", lang), town_options, key="town",
-             format_func=lambda c: t("ov.all_townships", lang) if c == "all" else town_names[c])
+             format_func=lambda c: t("ov.all_townships", lang) if c == "all"
+             else place_label(town_names[c], lang))
 town = st.session_state["town"]
 
 present = [k for k in FACILITY_TYPES if k in set(f["facilities"]["type"])]
@@ -229,7 +232,7 @@ with rank_col:
                              t("dom.missing.ranking", lang)) or t("ov.no_ranking", lang))
     else:
         if town != "all" and town in gaps.index:
-            st.info(t("ov.selected", lang, name=md_text(town_names[town]),
+            st.info(t("ov.selected", lang, name=md_text(place_label(town_names[town], lang)),
                       value=fmt(gaps.loc[town, "value"], u, n_digits),
                       county=fmt(county_value, u, n_digits), rank=int(gaps.loc[town, "rank"]),
                       n=len(gaps), order=t("rank.order", lang)))
@@ -308,7 +311,8 @@ download_buttons(tracker, "kaijiang_plan_tracker", lang, "dl_plan")
 st.subheader(t("brief.heading", lang))
 setting_text = (f"{setting.zh if zh else setting.en} = {st.session_state[setting.key]:g} {t('unit.min', lang)}"
                 if setting is not None else t("brief.no_setting", lang))
-town_text = "" if town == "all" else f"；{town_names[town]}" if zh else f"; {town_names[town]}"
+town_text = ("" if town == "all" else f"；{town_names[town]}" if zh
+             else f"; {place_label(town_names[town], lang)}")
 
 
 def brief() -> bytes:
@@ -328,5 +332,8 @@ def brief() -> bytes:
 st.caption(t("brief.help", lang))
 st.download_button(t("download.brief", lang), data=brief, file_name=f"kaijiang_brief_{ind.key}.html",
                    mime="text/html", key="dl_brief", on_click="ignore", icon=":material/description:")
+
+# -- the monitoring report (Word / PDF) -------------------------------------------------------------
+report_section(lang)
 
 page_footer(lang)
