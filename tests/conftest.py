@@ -37,6 +37,13 @@ CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync")
 #: WebGL maps need about this size: much taller viewports draw blank maps.
 VIEWPORT = {"width": 1440, "height": 1000}
+#: A phone (an iPhone 12-15 sized screen) as when a shared link opens in WeChat's browser,
+#: which says so in its User-Agent: ``open_page(url, **PHONE)``.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True,
+         "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+                       " (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c)"
+                       " NetType/WIFI Language/zh_CN"}
 #: Generous: a loaded 2-core machine can take tens of seconds for a first page.
 WAIT_MS = 120_000
 SERVER_START_S = 120

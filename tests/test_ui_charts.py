@@ -176,3 +176,94 @@ def test_show_chart_takes_a_figure_too():
     sent = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert sent["data"][0]["type"] == "bar"
     assert callable(show_chart)
+
+
+# -- on a phone ---------------------------------------------------------------------------------
+
+def _phone_map(legend_inside: bool = True) -> dict:
+    county = json.loads(BOUNDARY.read_text("utf-8"))
+    fac = pd.DataFrame({"lon": [107.9, 108.0], "lat": [31.0, 31.1], "type": ["clinic", "hospital"],
+                        "name": ["a", "b"]})
+    pts = pd.DataFrame({"lon": [107.9, 108.0], "lat": [31.0, 31.1], "label": ["x", "y"],
+                        "value": [1.0, 2.0]})
+    spec = county_map_spec(county, None, None, pts, fac, "en", point_title="Minutes",
+                           height=560, width_hint=760)
+    if not legend_inside:
+        spec["layout"] = merge(spec["layout"], {"legend": {"y": 0, "yanchor": "top"},
+                                                "margin": {"b": 82}, "height": 642})
+    return spec
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_phone_map_fits_the_width_with_its_colour_bar_above(inside):
+    from ui.charts import PHONE_WIDTH_PX, phone_spec
+    from ui.maps import bbox, zoom_for_bbox
+
+    spec = _phone_map(inside)
+    before = copy.deepcopy(spec)
+    phone = phone_spec(spec)
+    assert spec == before  # the (cached) specification is not modified
+    go.Figure(phone)  # valid Plotly
+    county = json.loads(BOUNDARY.read_text("utf-8"))
+    lay = phone["layout"]
+    assert lay["map"]["zoom"] <= zoom_for_bbox(bbox(county), PHONE_WIDTH_PX, 560) + 1e-9
+    assert lay["map"]["zoom"] < spec["layout"]["map"]["zoom"]
+    # the colour bar lies horizontally at the top, in a margin of its own
+    bars = [tr["marker"]["colorbar"] for tr in phone["data"]
+            if isinstance(tr.get("marker"), dict) and "colorbar" in tr["marker"]]
+    assert len(bars) == 1 and bars[0]["orientation"] == "h" and bars[0]["yanchor"] == "top"
+    assert lay["margin"]["t"] >= 60
+    # the legend below the map, one entry a line, with the room it needs (2 facility types)
+    assert lay["legend"]["y"] == 0 and lay["legend"]["yanchor"] == "top"
+    assert lay["legend"]["entrywidth"] == 1
+    assert lay["margin"]["b"] >= 34 + 24 * 2
+    # the map area keeps no empty bands above and below the county
+    map_h = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+    assert 100 < map_h <= 560
+
+
+def test_phone_leaves_other_charts_alone():
+    from ui.charts import phone_spec
+
+    spec = ranked_bar_spec(pd.DataFrame({"n": ["a", "b"], "v": [1.0, 2.0]}), "v", "n", "V",
+                           group_col=None)
+    assert phone_spec(spec) == spec
+
+
+def _phone_chart_page():
+    from tests.test_ui_charts import _phone_map
+    from ui.charts import show_chart
+
+    show_chart(_phone_map(), key="chart")
+
+
+@pytest.mark.parametrize(("agent", "phone"), [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+     "Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN", True),
+    ("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/116.0 Mobile Safari/537.36 XWEB/1160117 MMWEBSDK/20240301 MicroMessenger/8.0.48", True),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/126.0 Safari/537.36", False),
+])
+def test_phone_agents(monkeypatch, agent, phone):
+    import streamlit as st
+
+    from ui import charts
+
+    class Context:
+        headers = {"User-Agent": agent}
+
+    monkeypatch.setattr(st, "context", Context())
+    assert charts.on_phone() is phone
+
+
+def test_show_chart_on_a_phone_sends_the_phone_figure(monkeypatch):
+    from ui import charts
+
+    monkeypatch.setattr(charts, "on_phone", lambda: True)
+    at = AppTest.from_function(_phone_chart_page)
+    at.run()
+    assert not at.exception
+    sent = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sent["layout"]["legend"]["y"] == 0
+    assert json.loads(at.get("plotly_chart")[0].proto.config)["displayModeBar"] is False

@@ -10,11 +10,18 @@ validated ``go.Figure`` of the same specification. Builders never touch the data
 or Streamlit (apart from :func:`show_chart`). Category labels (township names) are data
 and are escaped with :func:`ui.i18n.plain` because Plotly renders a subset of HTML in
 tick labels.
+
+On a phone (:func:`on_phone`, from the browser's ``User-Agent``: WeChat's built-in
+browser, iOS and Android) :func:`show_chart` draws :func:`phone_spec` of the figure: a
+map zoomed to the narrow width with its colour bar above it and its legend below, and no
+Plotly tool bar over the legend. Every chart takes the container's width on any screen.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +31,7 @@ import plotly.graph_objects as go
 from ui.i18n import DEFAULT_LANG, group_label, plain, t, with_unit
 
 __all__ = [
-    "GROUP_COLOURS", "merge", "ranked_bar", "ranked_bar_spec", "show_chart", "template",
+    "GROUP_COLOURS", "PHONE_WIDTH_PX", "merge", "on_phone", "phone_spec", "ranked_bar", "ranked_bar_spec", "show_chart", "template",
     "travel_time_distribution", "travel_time_distribution_spec", "urban_rural_bars",
     "urban_rural_bars_spec",
 ]
@@ -263,9 +270,102 @@ class _Spec(go.Figure):
         return dict(self._plain_spec)
 
 
+#: what a phone's browser says it is in ``User-Agent`` (WeChat's built-in browser adds
+#: ``MicroMessenger``; iOS and Android browsers ``Mobile``/``Android``)
+_PHONE_AGENT = re.compile(r"Mobile|Android|iPhone|iPod|MicroMessenger|HarmonyOS|OpenHarmony")
+#: the map width a phone leaves for a chart (390 px screen less the page's padding)
+PHONE_WIDTH_PX = 350
+#: height of one horizontal colour bar above a map on a phone, title included
+_PHONE_BAR_PX = 72
+
+
+def on_phone() -> bool:
+    """Whether the page was requested by a phone's browser (its ``User-Agent``).
+
+    The server cannot see the screen's width: charts and tables fit any width by
+    themselves, only a map's zoom (fitted on the server) and its colour bar need this.
+    """
+    import streamlit as st
+
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no request (AppTest, bare script run)
+        return False
+    return bool(_PHONE_AGENT.search(agent))
+
+
+def _with_colorbar(trace: Mapping[str, Any], bar: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``trace`` with its colour bar (trace- or marker-level) updated by ``bar``; None
+    when it shows none."""
+    if "colorbar" in trace and trace.get("showscale", True):
+        return {**trace, "colorbar": merge(trace["colorbar"], bar)}
+    marker = trace.get("marker")
+    if isinstance(marker, Mapping) and "colorbar" in marker and marker.get("showscale"):
+        return {**trace, "marker": {**marker, "colorbar": merge(marker["colorbar"], bar)}}
+    return None
+
+
+def phone_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The figure for a phone's narrow screen (a new dict; ``spec`` is not modified).
+
+    Every chart loses Plotly's tool bar (it covered the legend; Streamlit's own full-screen
+    button stays). A map (a ``layout.map``) is zoomed to fit the county into
+    :data:`PHONE_WIDTH_PX` (its ``county_fill`` layer), its colour bars lie horizontally
+    above it instead of over its right edge, and a legend drawn over the map moves below it.
+    """
+    from ui.maps import bbox, zoom_for_bbox
+
+    layout = dict(spec.get("layout", {}))
+    data = list(spec.get("data", []))
+    if not isinstance(layout.get("map"), Mapping):
+        return {"data": data, "layout": layout}
+    margin = {"t": 0, "b": 0, "l": 0, "r": 0, **layout.get("margin", {})}
+    height = int(layout.get("height") or 450)
+    # colour bars: one horizontal strip each, stacked at the top of the figure
+    n_bars = sum(1 for tr in data if _with_colorbar(tr, {}) is not None)
+    extra_top = n_bars * _PHONE_BAR_PX
+    k = 0
+    for i, trace in enumerate(data):
+        bar = {"orientation": "h", "x": 0.03, "xanchor": "left", "xref": "container",
+               "y": 1 - (k * _PHONE_BAR_PX + 4) / (height + extra_top), "yanchor": "top",
+               "yref": "container", "len": 0.94, "lenmode": "fraction", "thickness": 10, "ypad": 2,
+               "title": {"side": "top"}}
+        new = _with_colorbar(trace, bar)
+        if new is not None:
+            data[i], k = new, k + 1
+    # the legend below the map, one entry a line (a legend over the map, at its top-left
+    # corner, moves there); the bottom margin, the legend's, grows to hold it
+    legend = dict(layout.get("legend", {}))
+    # (Plotly shows no legend entry for an area trace unless told to)
+    entries = sum(1 for tr in data if tr.get("name") and tr.get(
+        "showlegend", not str(tr.get("type", "")).startswith("choropleth")))
+    extra_bottom = 0
+    if entries and layout.get("showlegend", True) is not False:
+        inside = float(legend.get("y", 1)) > 0.5
+        extra_bottom = max(0, 34 + 24 * entries - (0 if inside else margin["b"]))
+        legend.update(orientation="h", x=0, xanchor="left", y=0, yanchor="top",
+                      entrywidth=1, entrywidthmode="fraction")
+    map_h = height - margin["t"] - margin["b"]
+    view = dict(layout["map"])
+    county = next((ly.get("source") for ly in view.get("layers", [])
+                   if ly.get("name") == "county_fill"), None)
+    if county is not None:
+        box = bbox(county)
+        view["zoom"] = min(float(view.get("zoom", 99)), zoom_for_bbox(box, PHONE_WIDTH_PX, map_h))
+        # no taller than the county at that zoom (zoom_for_bbox's 6 % margins): no empty bands
+        merc = [math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) for lat in box[1::2]]
+        needed = (merc[1] - merc[0]) / (2 * math.pi) * 512 * 2 ** view["zoom"] / 0.88
+        height -= max(0, map_h - math.ceil(needed) - 8)
+    layout.update(map=view, legend=legend, height=height + extra_top + extra_bottom,
+                  margin={**margin, "t": margin["t"] + extra_top,
+                          "b": margin["b"] + extra_bottom})
+    return {"data": data, "layout": layout}
+
+
 def show_chart(spec: Mapping[str, Any] | go.Figure, *, key: str, container: Any = None,
                **kwargs: Any) -> None:
-    """Draw a figure specification (or a ``go.Figure``) with ``st.plotly_chart``.
+    """Draw a figure specification (or a ``go.Figure``) with ``st.plotly_chart``, at the
+    container's width; on a phone as :func:`phone_spec` makes it.
 
     The specification goes to the browser as it is (the JSON a ``go.Figure`` of it
     would send): never modify a specification after building it, it may be cached.
@@ -273,6 +373,12 @@ def show_chart(spec: Mapping[str, Any] | go.Figure, *, key: str, container: Any 
     import streamlit as st
 
     where = container if container is not None else st
+    config = {"displaylogo": False}
+    if on_phone():
+        plain_spec = spec.to_plotly_json() if isinstance(spec, go.Figure) else spec
+        spec = phone_spec(plain_spec)
+        config["displayModeBar"] = False
     fig = spec if isinstance(spec, go.Figure) else _Spec(spec)
-    kwargs.setdefault("config", {"displaylogo": False})
+    kwargs.setdefault("config", config)
+    kwargs.setdefault("width", "stretch")
     where.plotly_chart(fig, key=key, **kwargs)

@@ -34,6 +34,7 @@ from ui.format import (
     weighting_text,
 )
 from ui.i18n import TEXT, domain_label, facility_label, group_label, t, with_unit
+from ui.pinyin import place_label
 
 __all__ = [
     "all_gaps_table", "gap_rows", "glance_table", "localise", "names_by_code", "rule_label",
@@ -122,7 +123,7 @@ def township_gap_table(gaps: pd.DataFrame, ind: Indicator, townships: pd.DataFra
     unit, n = unit_of(ind, lang), digits(ind)
     return pd.DataFrame({
         t("col.rank", lang): gaps["rank"],
-        t("township", lang): [names.get(c, c) for c in gaps.index],
+        t("township", lang): [place_label(names.get(c, c), lang) for c in gaps.index],
         with_unit(t("col.value", lang), unit, lang): no_minus_zero(gaps["value"].round(n)),
         with_unit(t("col.gap", lang), gap_unit(ind, lang), lang): no_minus_zero(gaps["gap"].round(n)),
         t("col.shortfall_pct", lang): no_minus_zero(gaps["shortfall_pct"].astype(float).round(1)),
@@ -281,6 +282,10 @@ def all_gaps_table(table: IndicatorTable, indicators: Sequence[Indicator], lang:
     return pd.DataFrame(rows)
 
 
+#: headers of columns that hold township or village names (pinyin beside them in English)
+PLACE_HEADERS = frozenset({"dom.col.township", "dom.col.unit", "township"})
+
+
 def localise(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, *,
              townships: pd.DataFrame | None = None, formats: Mapping[str, str] | None = None
              ) -> pd.DataFrame:
@@ -288,7 +293,8 @@ def localise(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, *,
 
     ``columns``: column -> i18n key of its header, in display order. Values of ``type``
     become facility labels, ``township_code`` township names, ``status`` and booleans
-    words; ``formats`` rounds numeric columns (e.g. ``{"gap": ".1f"}``), and ``".0f"``
+    words; columns headed as townships or villages (:data:`PLACE_HEADERS`) show the
+    names with their pinyin in English (:func:`ui.pinyin.place_label`); ``formats`` rounds numeric columns (e.g. ``{"gap": ".1f"}``), and ``".0f"``
     makes a column of counts integers (20419, never 20419.0). No value reads "-0".
     """
     out = pd.DataFrame(index=frame.index)
@@ -308,6 +314,8 @@ def localise(frame: pd.DataFrame, columns: Mapping[str, str], lang: str, *,
             s = integer_counts(s) if n == 0 else no_minus_zero(s.astype("float64").round(n))
         elif pd.api.types.is_float_dtype(s):
             s = no_minus_zero(s)
+        if columns[col] in PLACE_HEADERS and lang == "en":
+            s = s.map(lambda v: place_label(v, lang) if isinstance(v, str) else v)
         out[col] = s
     return out.rename(columns={c: t(k, lang) for c, k in columns.items()}).reset_index(drop=True)
 
@@ -322,7 +330,8 @@ def glance_table(table: IndicatorTable, keys: Sequence[str], townships: pd.DataF
 
     by = table.by_group("township_code")
     codes = townships["code"].astype(str)
-    out = pd.DataFrame({t("dom.col.township", lang): townships["name"].astype(str).to_numpy()})
+    out = pd.DataFrame({t("dom.col.township", lang):
+                        [place_label(n, lang) for n in townships["name"].astype(str)]})
     for key in keys:
         ind = INDICATORS[key]
         col = by[key] if key in by.columns else pd.Series(dtype=float)
