@@ -40,7 +40,8 @@ pages = {
         _page("views/plan_boarding.py", "plan_boarding", ":material/hotel:"),
         _page("views/plan_scenarios.py", "plan_scenarios", ":material/compare:"),
     ],
-    t("page.data", lang): [_page("views/data.py", "data", ":material/database:")],
+    t("page.data", lang): [_page("views/data.py", "data", ":material/database:"),
+                           _page("views/travel_compare.py", "travel_compare", ":material/route:")],
 }
 page = st.navigation(pages)
 lang = language_selector()

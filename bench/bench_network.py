@@ -5,8 +5,8 @@
 
 The network is a SYNTHETIC square grid (100 m blocks, made-up classes and one-way streets,
 placed at the equator): a workload, not anybody's roads and certainly not Kaijiang's.
-The peer is networkx's single-source Dijkstra (igraph is not installed here), timed on a
-sample of destinations and scaled up to all of them. Memory: the traced peak of each step
+The peer is networkx's single-source Dijkstra (igraph and pandana: see
+bench_network_province.py), timed on a sample of destinations and scaled up to all of them. Memory: the traced peak of each step
 (tracemalloc: numpy arrays included) and the process's peak RSS at the end.
 """
 

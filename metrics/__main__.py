@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 def _overrides(items: list[str] | None) -> dict[str, float]:
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--out", default=None, help="file to write (docx, pdf)")
     rep.add_argument("--lang", choices=("zh", "en"), default="zh",
                      help="language of the Word/PDF report (default zh)")
+    rep.add_argument("--scenario", action="append", metavar="ID", default=[],
+                     help="a saved planning scenario to include in the Word/PDF report "
+                          "(repeatable; ids as listed on the scenarios page)")
     trv = sub.add_parser("travel", help="minutes from one place to each destination by the "
                                         "active travel model (road network or straight line)")
     from metrics import travel_cli
@@ -69,12 +73,21 @@ def main(argv: list[str] | None = None) -> int:
         if not args.out:
             print("--format docx|pdf needs --out FILE", file=sys.stderr)
             return 2
+        from etl import scenarios as saved
         from reports.document import write_report
+        from reports.pdf import PdfError
 
+        picked = []
+        for sid in args.scenario:
+            found_s = saved.get(saved.store_path(db_path), sid) if Path(db_path).exists() else None
+            if found_s is None:
+                print(f"no saved scenario with id {sid!r}", file=sys.stderr)
+                return 2
+            picked.append(found_s)
         try:
             write_report(db_path, args.out, fmt=fmt, year=args.year, lang=args.lang,
-                         overrides=overrides)
-        except FileNotFoundError as exc:
+                         overrides=overrides, scenarios=picked)
+        except (FileNotFoundError, PdfError) as exc:
             print(exc, file=sys.stderr)
             return 2
         return 0

@@ -142,7 +142,10 @@ class BoardingPlan:
     ``schools``: every school that can take boarders (beds today, or chosen): boarders
     placed, beds needed, beds today, spare beds, new beds, chosen.
     ``flows``: band, village, school, boarders, minutes of every placement.
-    ``summary``: county totals that add up (see the module docstring) and travel."""
+    ``summary``: county totals that add up (see the module docstring) and travel; along
+    roads ``no_road_villages``/``no_road_pupils``: the villages (and their pupils) that reach
+    no school of a level by road at all (``inf`` minutes) — never day pupils, their boarders
+    unplaced (no school in reach), counted apart."""
 
     units: pd.DataFrame
     schools: pd.DataFrame
@@ -306,6 +309,12 @@ def boarding_plan(
         "new_beds": ps["new_beds"].to_numpy(), "chosen": ps["chosen"].to_numpy()},
         index=schools.index)[host]
 
+    # along roads: villages whose pupils reach no school of their level at all (inf)
+    cut_p = np.isinf(p_t) & bool(prim.any())
+    cut_j = np.isinf(j_t) & bool(jun.any())
+    no_road_pupils = (np.where(cut_p, g13 + bands["g4_6"].to_numpy(), 0.0)
+                      + np.where(cut_j, bands["junior"].to_numpy(), 0.0))
+
     day_w = np.concatenate([out["g1_3_day"], out["g4_6_day"], out["junior_day"]])
     day_t = np.concatenate([np.where(ok13, p_t, 0.0), np.nan_to_num(out["g4_6_day_min"]),
                             np.nan_to_num(out["junior_day_min"])])
@@ -332,8 +341,22 @@ def boarding_plan(
         else float("nan"),
         "day_travel_max_min": float(day_t[day_w > 0].max()) if (day_w > 0).any()
         else float("nan"),
+        "no_road_villages": float((no_road_pupils > 0).sum()),
+        "no_road_pupils": float(no_road_pupils.sum()),
     })
     return BoardingPlan(out, sch, fl, summary)
+
+
+def _reached_mean(n: np.ndarray, minutes: np.ndarray) -> float:
+    """Pupil-weighted mean minutes over the villages that reach a school (``inf``: no road
+    connection, left out and counted beyond the limit); NaN without pupils.
+
+    >>> _reached_mean(np.array([1.0, 3.0, 5.0]), np.array([10.0, 20.0, np.inf]))
+    17.5
+    """
+    ok = np.isfinite(minutes)
+    tot = n[ok].sum()
+    return float(np.sum(n[ok] * minutes[ok]) / tot) if tot else float("nan")
 
 
 @dataclass(frozen=True)
@@ -453,19 +476,16 @@ def merge_small_schools(
             n = bands[band].to_numpy()
             _, before = _nearest(ut, level)
             _, after = _nearest(ut, level & open_)
-            tot = n.sum()
             summary[f"{band}_limit_min"] = float(limits[band])
             for tag, m in (("before", before), ("after", after)):
-                summary[f"{band}_travel_{tag}_min"] = (float(np.sum(n * m) / tot) if tot
-                                                       else np.nan)
+                summary[f"{band}_travel_{tag}_min"] = _reached_mean(n, m)
                 summary[f"{band}_beyond_{tag}"] = float(n[m > limits[band]].sum())
         pupils = (bands["g1_3"] + bands["g4_6"]).to_numpy()
-        tot = pupils.sum()
         _, before = _nearest(ut, prim)
         _, after = _nearest(ut, prim & open_)
         summary.update({
-            "primary_travel_before_min": float(np.sum(pupils * before) / tot) if tot else np.nan,
-            "primary_travel_after_min": float(np.sum(pupils * after) / tot) if tot else np.nan,
+            "primary_travel_before_min": _reached_mean(pupils, before),
+            "primary_travel_after_min": _reached_mean(pupils, after),
             "g1_3_beyond_limit_before": summary["g1_3_beyond_before"],
             "g1_3_beyond_limit_after": summary["g1_3_beyond_after"],
         })

@@ -124,7 +124,9 @@ def regions(
     Parameters
     ----------
     cost
-        Township × lead-candidate travel (minutes).
+        Township × lead-candidate travel (minutes); ``inf`` = no road connection, the
+        pair is closed (never 0); a township that reaches no candidate raises
+        :class:`~metrics.siting.InfeasibleError` naming it.
     population
         Residents per township.
     lead_township
@@ -160,8 +162,12 @@ def regions(
     n, m = c.shape
     if pop.shape[0] != n or home.shape[0] != m:
         raise SitingError(f"population needs {n} values and lead_township {m}")
-    if np.any(~np.isfinite(c)) or np.any(c < 0):
-        raise SitingError("cost must be finite and non-negative")
+    if np.any(np.isnan(c)) or np.any(c < 0):
+        raise SitingError("cost must be non-negative (inf: no road connection)")
+    lost = np.flatnonzero(~np.isfinite(c).any(axis=1)) if m else np.zeros(0, np.int64)
+    if lost.size:
+        raise InfeasibleError(f"townships {', '.join(map(str, lost.tolist()))} reach no lead "
+                              "candidate by road: no region can hold them")
     if home.size and (home.min() < 0 or home.max() >= n):
         raise SitingError("lead_township must index townships")
     if not 1 <= k <= len(set(home.tolist())):
@@ -232,6 +238,7 @@ def _solve_regions(c, pop, home, k, nb, delta, req, slv) -> np.ndarray:
                 rows.append(([xv(t, j)] + [xv(u, j) for u in closer],
                              [1.0] + [-1.0] * len(closer), -np.inf, 0.0))
     data, ri, ci, lo, hi = [], [], [], [], []
+    reach = np.isfinite(c)
     for r, (cols, vals, a, b) in enumerate(rows):
         ci += cols
         data += vals
@@ -239,11 +246,12 @@ def _solve_regions(c, pop, home, k, nb, delta, req, slv) -> np.ndarray:
         lo.append(a)
         hi.append(b)
     a_mat = sparse.csr_matrix((data, (ri, ci)), shape=(len(rows), n_var))
-    obj = np.concatenate([np.zeros(m), (pop[:, None] * c).reshape(-1)])
+    # a township joins no lead it cannot reach by road (inf): the pair is closed, never 0
+    obj = np.concatenate([np.zeros(m), (pop[:, None] * np.where(reach, c, 0.0)).reshape(-1)])
     lb = np.zeros(n_var)
     lb[req] = 1.0
-    milp = Milp(obj, a_mat, np.array(lo), np.array(hi), lb, np.ones(n_var),
-                 np.ones(n_var, dtype=bool))
+    ub = np.concatenate([np.ones(m), reach.reshape(-1).astype(float)])
+    milp = Milp(obj, a_mat, np.array(lo), np.array(hi), lb, ub, np.ones(n_var, dtype=bool))
     x, _ = solve_milp(milp, slv, "regional consortia")
     return x
 
@@ -327,7 +335,8 @@ class GroupingTravel:
     ``lead``: candidate index serving each township; ``travel``: minutes from each
     township to its region's lead; ``region_lead``: per region label, the lead chosen
     and whether it lies outside the region (no candidate inside); ``mean``: the
-    population-weighted mean travel Σ P_t c_t,lead(t) / Σ P_t.
+    population-weighted mean travel Σ P_t c_t,lead(t) / Σ P_t over the townships that
+    reach their lead (``inf`` travel: no road connection, left out).
     """
 
     lead: NDArray[np.int64]
@@ -351,6 +360,10 @@ def grouping_travel(
     the model's own grouping the result is never worse than the model's objective (the
     model's lead is one of the candidates inside), and equal to it unless the contiguity
     condition, which depends on the lead, made the model keep a farther lead.
+
+    Along roads a township may reach a lead by no road (``inf``): the region takes the lead
+    that the most of its townships reach, then the least travel; a township still cut off
+    keeps ``inf`` travel and is left out of the means (never 0).
 
     Examples
     --------
@@ -379,8 +392,8 @@ def grouping_travel(
         raise SitingError("labels, population and cost rows must match; cost columns the leads")
     if home.size == 0:
         raise SitingError("no lead candidates")
-    if np.any(~np.isfinite(c)) or np.any(c < 0):
-        raise SitingError("cost must be finite and non-negative")
+    if np.any(np.isnan(c)) or np.any(c < 0):
+        raise SitingError("cost must be non-negative (inf: no road connection)")
     lead = np.empty(lab.size, dtype=np.int64)
     rows = []
     keys = pd.unique(pd.Series(lab, dtype=object))
@@ -388,15 +401,21 @@ def grouping_travel(
         members = np.flatnonzero(lab == key)
         inside = np.flatnonzero(np.isin(home, members))
         pool = inside if inside.size else np.arange(home.size)
-        load = pop[members] @ c[np.ix_(members, pool)]
-        j = int(pool[int(np.argmin(load))])
+        sub = c[np.ix_(members, pool)]
+        # the lead most members reach by road, then the least travel of those who do
+        cut = (~np.isfinite(sub)).sum(axis=0)
+        load = pop[members] @ np.where(np.isfinite(sub), sub, 0.0)
+        best = int(np.lexsort((load, cut))[0])
+        j = int(pool[best])
         lead[members] = j
+        reached = pop[members][np.isfinite(sub[:, best])].sum()
         rows.append({"region": key, "lead": j, "outside": inside.size == 0,
                      "population": float(pop[members].sum()),
-                     "mean": float(load.min() / pop[members].sum()) if pop[members].sum() else 0.0})
+                     "mean": float(load[best] / reached) if reached else 0.0})
     travel = c[np.arange(lab.size), lead]
-    total = pop.sum()
-    mean = float(pop @ travel / total) if total else 0.0
+    ok = np.isfinite(travel)
+    total = pop[ok].sum()
+    mean = float(pop[ok] @ travel[ok] / total) if total else 0.0
     return GroupingTravel(lead, travel, pd.DataFrame(rows), mean)
 
 

@@ -20,10 +20,12 @@ indicator's age band):
 
 * ``time_to_nearest``: t_i = minutes to the nearest facility of the types by the
   indicator's mode (:mod:`metrics.travel`; straight line: d_i × detour ÷ v × 60, d_i the
-  great-circle km, v the speed of the mode).
+  great-circle km, v the speed of the mode). Along roads a unit with no road connection to
+  any facility of the types (t_i = ∞) is left out of the mean and counted apart
+  (:func:`no_road`).
 * ``share_within``: 100 · [t_i ≤ t0] (%); its population-weighted mean is the share of
   the band within the standard, Σ P_i [t_i ≤ t0] / Σ P_i. A unit with no facility of the
-  types anywhere counts as outside.
+  types anywhere, or none it can reach by road, counts as outside.
 * ``provision``: per · Σ_f a_fi q_f / P_i, q_f the facility's capacity (missing = 0) and
   a_fi the share of facility f placed on unit i by the *catchment rule*: a county-tier
   facility serves the whole county (shared by population), a township-tier facility its
@@ -84,6 +86,7 @@ __all__ = [
     "Prepared",
     "evaluate",
     "indicators_markdown",
+    "no_road",
     "prepare",
     "served_by_county_note",
     "weighting_text",
@@ -597,6 +600,8 @@ class Prepared:
     registers are not loaded at all, whose values are NaN (unknown, not zero).
     ``not_applicable``: per indicator with :attr:`Indicator.served_by_county`, the township
     codes served by the county tier instead, whose units are NaN (the tier does not apply).
+    ``population``: residents per unit (0 unknown). ``n_destinations``: per type group, the
+    facilities with a point (a unit that reaches none of them has no road connection).
     """
 
     catalogue: tuple[Indicator, ...]
@@ -616,6 +621,10 @@ class Prepared:
     model: travel.TravelModel = travel.STRAIGHT
     #: Per ``served_by_county`` indicator, the townships left without a value (codes).
     not_applicable: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    population: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    n_destinations: Mapping[str, int] = field(default_factory=dict, repr=False)
+    #: :func:`no_road` of every travel-time indicator at the default settings (units × keys).
+    base_no_road: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def nearest_km(self) -> pd.DataFrame:
@@ -874,6 +883,7 @@ def prepare(
     located = fac["lat"].notna() & fac["lon"].notna()
     unloaded = frozenset(i.key for i in cat if not register_loaded(fac, i.facility_types))
     not_applicable: dict[str, tuple[str, ...]] = {}
+    n_destinations: dict[str, int] = {}
     for ind in cat:
         weights[ind.key] = _weights(u, ind)
         of_type = fac.loc[fac["type"].isin(ind.facility_types)]
@@ -887,6 +897,7 @@ def prepare(
         label = _group_label(ind.facility_types)
         if label not in nearest_cols:
             nearest_cols[label] = model.nearest((lat, lon), of_type)
+            n_destinations[label] = int(located.loc[of_type.index].sum())
         if ind.kind == "fca":
             sup = of_type.loc[located]
             supply = pd.to_numeric(sup[ind.numerator], errors="coerce").fillna(0).to_numpy(float)
@@ -905,17 +916,22 @@ def prepare(
         catchments=MappingProxyType(catchments), located=np.isfinite(lat) & np.isfinite(lon),
         max_radius_km=float(max_radius_km), notes=tuple(dict.fromkeys(notes)),
         unloaded=unloaded, model=model, not_applicable=MappingProxyType(not_applicable),
+        population=pop_all if "population" in u.columns else np.zeros(len(u)),
+        n_destinations=MappingProxyType(n_destinations),
     )
     # the travel-time indicators at the default settings, for evaluate to reuse
     base_values: dict[str, np.ndarray] = {}
     base_summaries: dict[str, dict[str, dict[str, Any] | None]] = {}
+    base_no_road: dict[str, np.ndarray] = {}
     for ind in cat:
         if ind.kind not in _STATIC_KINDS:
             base_values[ind.key] = _dynamic_values(partial, ind, {})
             base_summaries[ind.key] = _summaries(ind, base_values[ind.key],
                                                  weights[ind.key], groupings)
+            base_no_road[ind.key] = no_road(partial, ind)
     return replace(partial, base_values=pd.DataFrame(base_values, index=index),
-                   base_summaries=MappingProxyType(base_summaries))
+                   base_summaries=MappingProxyType(base_summaries),
+                   base_no_road=pd.DataFrame(base_no_road, index=index, dtype=bool))
 
 
 # -- evaluation ---------------------------------------------------------------------------------
@@ -929,7 +945,12 @@ class IndicatorTable:
     (``urban_rural``, ``township_code``, ``distance_quintile``), or None when no unit has
     a value or when the indicator is not split that way (:meth:`why_no_summary`). ``county``:
     per indicator ``value`` (weighted mean), ``n_units`` with a value, ``target``, ``gap``,
-    ``status`` (``met``/``not_met``/``no_data``/None without a target). ``settings``:
+    ``status`` (``met``/``not_met``/``no_data``/None without a target), and of the
+    travel-time indicators the units with a point that reach no facility of the indicator
+    although one has a point, ``no_road_units``, and their residents, ``no_road_pop``: no
+    road connection (never with straight lines; :func:`no_road`). A share-within indicator
+    counts them as not within, a time-to-nearest one leaves them out of its mean, a 2SFCA
+    gives them no access. ``settings``:
     every setting value used. ``not_applicable``: per indicator with
     :attr:`Indicator.served_by_county`, the township codes without a value because the
     county tier serves them (:func:`served_by_county_note` words it).
@@ -991,6 +1012,34 @@ def _dynamic_values(p: Prepared, ind: Indicator, over: Mapping[str, float]) -> n
     return np.where(np.isnan(minutes), np.nan, 100.0 * (minutes <= t0))
 
 
+def no_road(p: Prepared, ind: Indicator, overrides: Mapping[str, float] | None = None
+            ) -> np.ndarray:
+    """Per unit, whether it has a point but reaches no facility of ``ind`` by its mode
+    although some facility of it has a point: no road connection (``inf`` minutes; never
+    with straight lines). False for the indicators without travel.
+
+    >>> units = pd.DataFrame({"code": ["a"], "lat": [31.0], "lon": [108.0], "pop_6_11": [5],
+    ...                       "township_code": ["t"], "urban_rural": ["rural"]})
+    >>> fac = pd.DataFrame({"id": ["s"], "type": ["primary"], "tier": ["township"],
+    ...                     "unit_code": ["a"], "township_code": ["t"], "lat": [31.1], "lon": [108.0]})
+    >>> no_road(prepare(units, fac, catalogue=[INDICATORS["edu_primary_walk_min"]]),
+    ...         INDICATORS["edu_primary_walk_min"]).tolist()
+    [False]
+    """
+    label = _group_label(ind.facility_types)
+    if ind.kind in _STATIC_KINDS or ind.key in p.unloaded or not p.n_destinations.get(label):
+        return np.zeros(len(p.located), dtype=bool)
+    minutes = p.nearest[label].minutes(ind.mode, _checked(overrides))  # type: ignore[arg-type]
+    return p.located & np.isinf(minutes)
+
+
+def _depends_on(ind: Indicator) -> tuple[str, ...]:
+    """:attr:`Indicator.depends_on` and, for a travel-time indicator, the adult walking
+    speed: along roads the off-road legs are walked at it (:mod:`metrics.network`)."""
+    keys = ind.depends_on
+    return (*keys, "speed_walk_kmh") if keys and "speed_walk_kmh" not in keys else keys
+
+
 def evaluate(prepared: Prepared, overrides: Mapping[str, float] | None = None) -> IndicatorTable:
     """Every indicator under the settings (defaults replaced by ``overrides``).
 
@@ -1024,20 +1073,26 @@ def evaluate(prepared: Prepared, overrides: Mapping[str, float] | None = None) -
         if ind.key in prepared.static_summaries:
             v = prepared.static_values[ind.key].to_numpy()
             summaries[ind.key] = prepared.static_summaries[ind.key]
-        elif all(settings.get(k, over) == settings.get(k) for k in ind.depends_on):
+            cut = np.zeros(len(v), dtype=bool)
+        elif all(settings.get(k, over) == settings.get(k) for k in _depends_on(ind)):
             v = prepared.base_values[ind.key].to_numpy()
             summaries[ind.key] = prepared.base_summaries[ind.key]
+            cut = prepared.base_no_road[ind.key].to_numpy()
         else:
             v = _dynamic_values(prepared, ind, over)
             base = prepared.base_values[ind.key].to_numpy()
             same = np.array_equal(v, base, equal_nan=True)
             summaries[ind.key] = (prepared.base_summaries[ind.key] if same
                                   else _summaries(ind, v, w, groupings))
+            cut = no_road(prepared, ind, over)
         values[ind.key] = v
         ok = ~np.isnan(v) & (w > 0)
         value = float(np.dot(v[ok], w[ok]) / w[ok].sum()) if ok.any() else float("nan")
+        pop = prepared.population
         row = {"key": ind.key, "value": value, "n_units": int(ok.sum()),
-               "target": np.nan, "gap": np.nan, "gap_pct": np.nan, "status": None}
+               "target": np.nan, "gap": np.nan, "gap_pct": np.nan, "status": None,
+               "no_road_units": int(cut.sum()),
+               "no_road_pop": float(pop[cut].sum()) if len(pop) == len(cut) else 0.0}
         if ind.target is not None:
             cmp = compare_target(None if np.isnan(value) else value,
                                  settings.get(ind.target, over), ind.higher_is_better)

@@ -27,7 +27,9 @@ How a trip is timed
 3. Times are Dijkstra shortest paths (:func:`scipy.sparse.csgraph.dijkstra`): the nearest
    destination of every origin by **one** multi-source search from all destinations on the
    reversed graph (``min_only=True``); matrices from the smaller side, in chunks of rows so
-   the memory stays bounded, with an optional cutoff (``limit``).
+   the memory stays bounded, with an optional cutoff (``limit``). The searches, and the
+   graph with the places joined, are :mod:`metrics.network_search`; the road graph of each
+   mode is built once and cached, the places' junctions merged into it per query.
 
 An origin without a point gets NaN; a pair with no road connection is unreachable, ``inf``,
 never 0 and never bridged by a straight line. A place on top of a facility still walks its
@@ -45,7 +47,7 @@ Pure: inputs are never modified; the caches hold derived arrays only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -59,6 +61,16 @@ from scipy.spatial import cKDTree
 from metrics import road_speeds as rs
 from metrics import settings, travel
 from metrics.geo import EARTH_RADIUS_KM
+from metrics.network_search import (
+    CACHE_SIZE,
+    CHUNK_BYTES,
+    KM,
+    csr_graph,
+    join,
+    joined,
+    keep,
+    mode_group,
+)
 from metrics.travel import Places, coords
 
 __all__ = [
@@ -75,13 +87,12 @@ FAR_FROM_ROAD_M: float = 2000.0
 FAR_FROM_ROAD_TEXT: tuple[str, str] = ("离道路较远", "far from any road")
 
 _R_M = EARTH_RADIUS_KM * 1000.0
-#: Spacing of the sample points of the snapping index, metres.
+#: Spacing of the sample points of the snapping index, metres, or the median segment's
+#: length when longer (a coarse layer: about one point per segment). Any spacing finds the
+#: exact nearest segment; the query radius grows with it.
 _SAMPLE_M = 50.0
-#: Memory for one chunk of Dijkstra rows, bytes.
-_CHUNK_BYTES = 64 * 2**20
-_CACHE_SIZE = 16
-#: Road km (the ``km`` of :class:`NetworkNearest`): walkable segments, both ways, lengths.
-_KM = "road_km"
+#: Sample points first asked of the snapping index per place.
+_K_SAMPLES = 16
 
 
 def far_from_road(snap_m: Any, threshold_m: float = FAR_FROM_ROAD_M) -> NDArray[np.bool_]:
@@ -93,17 +104,6 @@ def far_from_road(snap_m: Any, threshold_m: float = FAR_FROM_ROAD_M) -> NDArray[
     """
     s = np.asarray(snap_m, dtype=np.float64)
     return np.where(np.isnan(s), False, s > threshold_m)
-
-
-def _group(mode: str) -> str:
-    if mode in rs.WALK_MODES or mode == _KM:
-        return "walk"
-    if mode in rs.CYCLE_MODES:
-        return "cycle"
-    if mode in rs.MOTOR_MODES:
-        return "motor"
-    settings.speed_key(mode)  # raises the usual error for an unknown mode
-    raise ValueError(f"mode {mode!r} has no road speeds in metrics.road_speeds")
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,9 @@ class RoadNetwork:
     ferry: NDArray[np.bool_] = field(repr=False)
     lat0: float
     lon0: float
+    #: shared between sessions as it is (:func:`ui.cache.freeze` leaves it alone): its arrays
+    #: are never written after construction, its memos sit behind a lock
+    shared_safe: ClassVar[bool] = True
     #: Graph weights per mode and settings (a few, oldest dropped first).
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     #: Class speeds and snapping indexes (made once).
@@ -202,7 +205,7 @@ class RoadNetwork:
             return hit
         car, walk_ok, cycle_ok, factor = self._classes()
         posted = np.isfinite(self.maxspeed_kph) & (self.maxspeed_kph > 0)
-        if mode == _KM:
+        if mode == KM:
             speed = np.where(walk_ok | self.ferry, 60.0, 0.0)  # 1 km per minute: km
             weight = self.length_m / 1000.0 / np.where(speed > 0, speed, 1.0) * 60.0
             fwd = np.where(speed > 0, weight, np.inf)
@@ -225,7 +228,7 @@ class RoadNetwork:
             else:
                 speed = base * scale
         else:
-            _group(mode)
+            mode_group(mode)
             raise AssertionError(mode)
         speed = np.where(self.ferry, rs.FERRY_KMH, speed)
         with np.errstate(divide="ignore"):
@@ -240,12 +243,18 @@ class RoadNetwork:
         return out
 
     def graph(self, mode: str, overrides: Mapping[str, float] | None = None) -> csr_matrix:
-        """The directed graph of ``mode`` over the road nodes, minutes (cached)."""
-        s, d, w = self._base_edges(mode, overrides)
-        return _csr(s, d, w, self.n_nodes)
+        """The directed graph of ``mode`` over the road nodes, minutes (cached; do not
+        modify it)."""
+        key = ("graph", mode, _mode_settings(mode, overrides))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = csr_graph(*self.directed_edges(mode, overrides), self.n_nodes)
+            self._remember(key, hit)
+        return hit
 
-    def _base_edges(self, mode: str, overrides: Mapping[str, float] | None
-                    ) -> tuple[I64, I64, F64]:
+    def directed_edges(self, mode: str, overrides: Mapping[str, float] | None
+                       ) -> tuple[I64, I64, F64]:
+        """``(from, to, minutes)`` of every directed segment ``mode`` may use."""
         fwd, bwd = self.edge_minutes(mode, overrides)
         f, b = np.isfinite(fwd), np.isfinite(bwd)
         return (np.concatenate([self.u[f], self.v[b]]), np.concatenate([self.v[f], self.u[b]]),
@@ -253,7 +262,7 @@ class RoadNetwork:
 
     def _remember(self, key: Any, value: Any) -> None:
         with self._lock:
-            while len(self._cache) >= _CACHE_SIZE:
+            while len(self._cache) >= CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = value
 
@@ -261,8 +270,8 @@ class RoadNetwork:
         """Per edge: the car's class km/h, walkable, cyclable, walking factor."""
         hit = self._fixed.get("classes")
         if hit is None:
-            keys, inv = np.unique(self.road_class.astype(str), return_inverse=True)
-            table = [rs.CLASSES[k] for k in keys]
+            inv, keys = pd.factorize(self.road_class)  # hashing: no sort of 10⁶ strings
+            table = [rs.CLASSES[str(k)] for k in keys]
             hit = (np.array([c.car_kmh for c in table], dtype=float)[inv],
                    np.array([c.walk for c in table], dtype=bool)[inv],
                    np.array([c.cycle for c in table], dtype=bool)[inv],
@@ -285,13 +294,14 @@ class RoadNetwork:
             return None
         ax, ay, bx, by = self.x[self.u[e]], self.y[self.u[e]], self.x[self.v[e]], self.y[self.v[e]]
         seg = np.hypot(bx - ax, by - ay)
-        pieces = np.maximum(1, np.ceil(seg / _SAMPLE_M)).astype(np.int64)
+        spacing = max(_SAMPLE_M, float(np.median(seg)))
+        pieces = np.maximum(1, np.ceil(seg / spacing)).astype(np.int64)
         rep = np.repeat(np.arange(len(e)), pieces)
         k = np.arange(len(rep)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
         f = (k + 0.5) / pieces[rep]
         pts = np.column_stack([ax[rep] + f * (bx - ax)[rep], ay[rep] + f * (by - ay)[rep]])
         half = float((seg / pieces).max() / 2) + 1e-6
-        out = (e, e[rep], cKDTree(pts), half)
+        out = (e, e[rep], cKDTree(pts, balanced_tree=False, compact_nodes=False), half)
         self._fixed[key] = out  # three groups at most
         return out
 
@@ -303,7 +313,7 @@ class RoadNetwork:
         t = np.zeros(n)
         snap_m = np.full(n, np.nan)
         ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
-        index = self._index(_group(mode))
+        index = self._index(mode_group(mode))
         if index is None:
             snap_m[ok] = np.inf
             return Snap(edge, t, snap_m)
@@ -312,14 +322,27 @@ class RoadNetwork:
         _, sample_edge, tree, half = index
         px, py = _project(lat[ok], lon[ok], self.lat0, self.lon0)
         pts = np.column_stack([px, py])
-        _, first = tree.query(pts)
-        d_first, _ = self._project_on(px, py, sample_edge[first])
-        cands = tree.query_ball_point(pts, d_first + half)
-        counts = np.fromiter((len(c) for c in cands), dtype=np.int64, count=len(cands))
-        owner = np.repeat(np.arange(len(ok)), counts)
-        cand_edge = sample_edge[np.fromiter((i for c in cands for i in c), dtype=np.int64,
-                                            count=int(counts.sum()))]
-        d, tt = self._project_on(px[owner], py[owner], cand_edge)
+        # the samples within (distance to the nearest sample's segment) + half a spacing hold
+        # every closer segment: from the k nearest samples, or a ball query when k is short
+        k = min(_K_SAMPLES, tree.n)
+        dd, ii = tree.query(pts, k=k)
+        dd, ii = dd.reshape(len(ok), k), ii.reshape(len(ok), k)
+        d_first, _ = self._project_on(px, py, sample_edge[ii[:, 0]])
+        radius = d_first + half
+        short = np.flatnonzero((dd[:, -1] <= radius) & (k < tree.n))
+        row, col = np.nonzero(dd <= radius[:, None])
+        keep = ~np.isin(row, short)
+        owner, cand = [row[keep]], [ii[row[keep], col[keep]]]
+        if len(short):
+            balls = tree.query_ball_point(pts[short], radius[short])
+            counts = np.fromiter((len(c) for c in balls), dtype=np.int64, count=len(balls))
+            owner.append(np.repeat(short, counts))
+            cand.append(np.fromiter((i for c in balls for i in c), dtype=np.int64,
+                                    count=int(counts.sum())))
+        owner_a = np.concatenate(owner)
+        cand_edge = sample_edge[np.concatenate(cand).astype(np.int64)]
+        d, tt = self._project_on(px[owner_a], py[owner_a], cand_edge)
+        owner = owner_a
         order = np.lexsort((cand_edge, d, owner))
         best = order[np.r_[0, np.flatnonzero(np.diff(owner[order])) + 1]]
         edge[ok] = cand_edge[best]
@@ -337,13 +360,6 @@ class RoadNetwork:
         return np.hypot(ax + t * dx - px, ay + t * dy - py), t
 
 
-def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    """Remember ``value``, dropping the oldest entries beyond :data:`_CACHE_SIZE`."""
-    while len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)), None)
-    cache[key] = value
-
-
 def _project(lat: F64, lon: F64, lat0: float, lon0: float) -> tuple[F64, F64]:
     return (_R_M * np.cos(np.radians(lat0)) * np.radians(lon - lon0),
             _R_M * np.radians(lat - lat0))
@@ -357,122 +373,7 @@ def _speed(mode: str, overrides: Mapping[str, float] | None) -> float:
 
 
 def _mode_settings(mode: str, overrides: Mapping[str, float] | None) -> float:
-    return 0.0 if mode == _KM else _speed(mode, overrides)
-
-
-def _leg_min_per_m(mode: str, overrides: Mapping[str, float] | None) -> float:
-    """Minutes per metre of off-road leg: detour ÷ adult walking speed (``road_km``: km)."""
-    if mode == _KM:
-        return settings.get("detour_factor") / 1000.0
-    return travel.minutes_per_km("walk", overrides) / 1000.0
-
-
-def _csr(src: I64, dst: I64, w: F64, n: int) -> csr_matrix:
-    """A CSR graph keeping the cheapest of parallel edges and explicit zeros (edges)."""
-    order = np.lexsort((w, dst, src))
-    src, dst, w = src[order], dst[order], w[order]
-    first = np.ones(len(src), dtype=bool)
-    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-    src, dst, w = src[first], dst[first], w[first]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return csr_matrix((w, dst.astype(np.int32), indptr.astype(np.int32)), shape=(n, n))
-
-
-@dataclass(frozen=True, eq=False)
-class _Query:
-    """Places (origins then destinations) joined to the network of one mode group."""
-
-    net: RoadNetwork
-    snap: Snap
-    n_origins: int
-
-    def graph(self, mode: str, overrides: Mapping[str, float] | None) -> tuple[csr_matrix, I64]:
-        """The mode's graph with the places added; and every place's node (-1 not joined).
-
-        Node layout: road nodes, one junction per joined place (splitting its segment),
-        one node per place (joined to its junction by the off-road leg, both ways)."""
-        net, s = self.net, self.snap
-        n, p = net.n_nodes, len(s.edge)
-        fwd, bwd = net.edge_minutes(mode, overrides)
-        bs, bd, bw = net._base_edges(mode, overrides)
-        joined = np.flatnonzero(s.edge >= 0)
-        junction = n + joined
-        node = np.full(p, -1, dtype=np.int64)
-        node[joined] = n + p + joined
-        # chain along each split segment: u, junctions by t, v
-        order = np.lexsort((s.t[joined], s.edge[joined]))
-        j_sorted, e_sorted, t_sorted = junction[order], s.edge[joined][order], s.t[joined][order]
-        start = np.r_[True, e_sorted[1:] != e_sorted[:-1]] if len(order) else np.zeros(0, bool)
-        end = np.r_[e_sorted[1:] != e_sorted[:-1], True] if len(order) else np.zeros(0, bool)
-        a = np.where(start, net.u[e_sorted], np.r_[-1, j_sorted[:-1]][: len(order)])
-        t_prev = np.where(start, 0.0, np.r_[0.0, t_sorted[:-1]][: len(order)])
-        links_a = np.concatenate([a, j_sorted[end]])
-        links_b = np.concatenate([j_sorted, net.v[e_sorted[end]]])
-        links_e = np.concatenate([e_sorted, e_sorted[end]])
-        share = np.concatenate([t_sorted - t_prev, 1.0 - t_sorted[end]])
-        with np.errstate(invalid="ignore"):  # 0 × inf: a direction not allowed, dropped
-            wf, wb = share * fwd[links_e], share * bwd[links_e]
-        f, b = np.isfinite(wf), np.isfinite(wb)
-        leg = s.snap_m[joined] * _leg_min_per_m(mode, overrides)
-        src = np.concatenate([bs, links_a[f], links_b[b], node[joined], junction])
-        dst = np.concatenate([bd, links_b[f], links_a[b], junction, node[joined]])
-        w = np.concatenate([bw, wf[f], wb[b], leg, leg])
-        return _csr(src, dst, w, n + 2 * p), node
-
-    def blocks(self, mode: str, overrides: Mapping[str, float] | None, limit: float = np.inf,
-               chunk_bytes: int = _CHUNK_BYTES) -> Iterator[tuple[I64, F64]]:
-        """Origins × destinations minutes in blocks of origin rows: ``(origin positions,
-        minutes)``; every origin appears once; rows of places not joined are ``inf``."""
-        g, node = self.graph(mode, overrides)
-        k = self.n_origins
-        o_node, d_node = node[:k], node[k:]
-        o_ok, d_ok = np.flatnonzero(o_node >= 0), np.flatnonzero(d_node >= 0)
-        nd = len(d_node)
-        rest = np.flatnonzero(o_node < 0)
-        if len(rest):
-            yield rest, np.full((len(rest), nd), np.inf)
-        if not len(o_ok):
-            return
-        rows = max(1, chunk_bytes // (8 * g.shape[0]))
-        if len(d_ok) < len(o_ok):  # search from the destinations on the reversed graph
-            out = np.full((len(o_ok), nd), np.inf)
-            gt = g.T.tocsr()
-            for i in range(0, len(d_ok), rows):
-                part = d_ok[i:i + rows]
-                dist = dijkstra(gt, indices=d_node[part], limit=limit)
-                out[:, part] = dist[:, o_node[o_ok]].T
-            for i in range(0, len(o_ok), max(rows, 1)):
-                yield o_ok[i:i + rows], out[i:i + rows]
-            return
-        for i in range(0, len(o_ok), rows):
-            part = o_ok[i:i + rows]
-            dist = dijkstra(g, indices=o_node[part], limit=limit)
-            block = np.full((len(part), nd), np.inf)
-            block[:, d_ok] = dist[:, d_node[d_ok]]
-            yield part, block
-
-
-def _join(net: RoadNetwork, origins: Places, destinations: Places, mode: str
-          ) -> tuple[_Query, NDArray[np.bool_], NDArray[np.bool_]]:
-    o_lat, o_lon = coords(origins)
-    d_lat, d_lon = coords(destinations)
-    lat, lon = np.concatenate([o_lat, d_lat]), np.concatenate([o_lon, d_lon])
-    snap = net.snap((lat, lon), mode)
-    return (_Query(net, snap, len(o_lat)), np.isfinite(o_lat) & np.isfinite(o_lon),
-            np.isfinite(d_lat) & np.isfinite(d_lon))
-
-
-def _joined(cache: dict[Any, Any], net: RoadNetwork, places: tuple[F64, F64, F64, F64],
-            mode: str) -> tuple[_Query, NDArray[np.bool_], NDArray[np.bool_]]:
-    """:func:`_join` once per mode group (snapping does not depend on the settings)."""
-    key = ("joined", _group(mode))
-    hit = cache.get(key)
-    if hit is None:
-        o_lat, o_lon, d_lat, d_lon = places
-        hit = _join(net, (o_lat, o_lon), (d_lat, d_lon), mode)
-        _keep(cache, key, hit)
-    return hit
+    return 0.0 if mode == KM else _speed(mode, overrides)
 
 
 @dataclass(frozen=True, eq=False)
@@ -484,6 +385,10 @@ class NetworkNearest(travel.Nearest):
     search, cached per mode and settings. ``snap_m``: every origin's walking snap distance.
     """
 
+    #: shared between sessions as it is (:func:`ui.cache.freeze` leaves it alone): its
+    #: arrays are read-only, its memo only ever gains finished answers
+    shared_safe: ClassVar[bool] = True
+
     snap_m: F64 = field(default_factory=lambda: np.zeros(0), repr=False)
     _net: RoadNetwork | None = field(default=None, repr=False)
     _places: tuple[F64, F64, F64, F64] | None = field(default=None, repr=False)
@@ -494,11 +399,11 @@ class NetworkNearest(travel.Nearest):
         """``(index, minutes)`` of the quickest destination by ``mode`` per origin."""
         assert self._net is not None and self._places is not None
         key = (mode, _mode_settings(mode, overrides),
-               None if mode == _KM else travel.minutes_per_km("walk", overrides))
+               None if mode == KM else travel.minutes_per_km("walk", overrides))
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        q, o_pt, d_pt = _joined(self._cache, self._net, self._places, mode)
+        q, o_pt, d_pt = joined(self._cache, self._net, self._places, mode)
         g, node = q.graph(mode, overrides)
         k = q.n_origins
         o_node, d_node = node[:k], node[k:]
@@ -516,7 +421,7 @@ class NetworkNearest(travel.Nearest):
         minutes[~o_pt] = np.nan
         index[~np.isfinite(minutes)] = -1
         out = (index, minutes)
-        _keep(self._cache, key, out)
+        keep(self._cache, key, out)
         return out
 
     def minutes(self, mode: str, overrides: Mapping[str, float] | None = None) -> F64:
@@ -531,6 +436,9 @@ class NetworkWithin:
     and bound by Dijkstra with ``limit`` in chunks (``radius_km`` kept for the interface:
     roads are never shorter than the straight line, so it bounds nothing here)."""
 
+    #: shared between sessions as it is, like :class:`NetworkNearest`
+    shared_safe: ClassVar[bool] = True
+
     net: RoadNetwork = field(repr=False)
     places: tuple[F64, F64, F64, F64] = field(repr=False)
     radius_km: float
@@ -544,7 +452,7 @@ class NetworkWithin:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        q, o_pt, d_pt = _joined(self._cache, self.net, self.places, mode)
+        q, o_pt, d_pt = joined(self._cache, self.net, self.places, mode)
         os_, ds_, ms_ = [], [], []
         for rows, block in q.blocks(mode, overrides, limit=float(max_min)):
             block = np.where(o_pt[rows][:, None] & d_pt[None, :], block, np.inf)
@@ -557,7 +465,7 @@ class NetworkWithin:
         m = np.concatenate(ms_) if ms_ else np.zeros(0)
         order = np.lexsort((d, o))
         out = (o[order].astype(np.int64), d[order], m[order])
-        _keep(self._cache, key, out)
+        keep(self._cache, key, out)
         return out
 
 
@@ -573,7 +481,7 @@ class NetworkModel:
     key: str = "network"
     zh: str = "路网"
     en: str = "road network"
-    chunk_bytes: int = _CHUNK_BYTES
+    chunk_bytes: int = CHUNK_BYTES
 
     @classmethod
     def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> NetworkModel:
@@ -584,7 +492,7 @@ class NetworkModel:
                ) -> F64:
         """Origins × destinations minutes by ``mode`` (``inf`` unreachable or beyond
         ``max_min``; NaN when either place has no point)."""
-        q, o_pt, d_pt = _join(self.network, origins, destinations, mode)
+        q, o_pt, d_pt = join(self.network, origins, destinations, mode)
         out = np.full((len(o_pt), len(d_pt)), np.inf)
         limit = np.inf if max_min is None else float(max_min)
         for rows, block in q.blocks(mode, overrides, limit, self.chunk_bytes):
@@ -598,8 +506,12 @@ class NetworkModel:
         d_lat, d_lon = coords(destinations)
         probe = NetworkNearest(np.zeros(0, np.int64), np.zeros(0), _net=self.network,
                                _places=(o_lat, o_lon, d_lat, d_lon))
-        index, km = probe.search(_KM)
-        snap_m = self.network.snap((o_lat, o_lon), "walk").snap_m
+        index, km = probe.search(KM)
+        # the walking snap of the origins, made by that search (snapping ignores settings)
+        walk = joined(probe._cache, self.network, probe._places, KM)[0]
+        snap_m = walk.snap.snap_m[:len(o_lat)].copy()
+        for a in (index, km, snap_m):
+            a.setflags(write=False)
         return NetworkNearest(index, km, snap_m, self.network, (o_lat, o_lon, d_lat, d_lon),
                               probe._cache)
 

@@ -73,7 +73,8 @@ class BoardingOutcome:
     spt_after: float = float("nan")
 
 
-def primary_students_per_teacher(units: pd.DataFrame, schools: pd.DataFrame) -> float:
+def primary_students_per_teacher(units: pd.DataFrame, schools: pd.DataFrame,
+                                 model: travel.TravelModel | None = None) -> float:
     """The county value of the education page's primary students per teacher
     (``edu_primary_students_per_teacher``: primary schools and teaching points, full-time
     teachers, weighted by the children aged 6-11 of each village); NaN when ``units`` lack
@@ -85,7 +86,7 @@ def primary_students_per_teacher(units: pd.DataFrame, schools: pd.DataFrame) -> 
     u = units.drop(columns="code", errors="ignore").rename_axis("code").reset_index()
     ind = indicators.INDICATORS[SPT_INDICATOR]
     table = indicators.evaluate(indicators.prepare(u, schools.reset_index(drop=True),
-                                                   catalogue=[ind]))
+                                                   catalogue=[ind], model=model))
     return float(table.county.loc[SPT_INDICATOR, "value"])
 
 
@@ -137,8 +138,8 @@ def boarding_outcome(units: pd.DataFrame, schools: pd.DataFrame, chosen: Sequenc
     all_day = boarding.boarding_plan(units, schools, unit_min, [], {**over, **_NO_LIMITS}).summary
     merge = boarding.merge_small_schools(schools, school_min, units, unit_min, n_close,
                                          overrides=over)
-    before = primary_students_per_teacher(units, schools)
-    after = (primary_students_per_teacher(units, _after_merge(schools, merge)) if n_close
+    before = primary_students_per_teacher(units, schools, model)
+    after = (primary_students_per_teacher(units, _after_merge(schools, merge), model) if n_close
              else before)
     return BoardingOutcome(plan, merge, float(all_day["day_travel_mean_min"]), before, after)
 

@@ -222,8 +222,11 @@ def compare_groupings(inst: TownshipInstance, model: pd.Series, others: Mapping[
 
     own = grouping(model)
     total = float(pop.sum())
-    model_mean = (float((model_travel * pop).sum() / total) if model_travel is not None and total
-                  else own.mean)
+    if model_travel is not None and total:
+        ok = np.isfinite(model_travel.to_numpy(float))
+        model_mean = float((model_travel[ok] * pop[ok]).sum() / pop[ok].sum())
+    else:
+        model_mean = own.mean
     cmp = consortia.compare_assignments(model, model, pop, None, inst.adjacency)
     columns = {"model": [*stats(cmp.table.loc["a"]), model_mean,
                          int(own.region_lead["outside"].sum()), None, None, None]}

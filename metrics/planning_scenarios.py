@@ -138,9 +138,11 @@ def change_roles(facilities: pd.DataFrame, changes: Sequence[Mapping[str, Any]])
 
 
 def scenario_indicators(units: pd.DataFrame, facilities: pd.DataFrame,
-                        changes: Sequence[Mapping[str, Any]]) -> IndicatorTable:
-    """Every indicator (default settings) on the facilities after ``changes``."""
-    return evaluate(prepare(units, scenario.apply_changes(facilities, changes)))
+                        changes: Sequence[Mapping[str, Any]],
+                        model: travel.TravelModel | None = None) -> IndicatorTable:
+    """Every indicator (default settings) on the facilities after ``changes``, travel times
+    by ``model`` (default the straight line)."""
+    return evaluate(prepare(units, scenario.apply_changes(facilities, changes), model=model))
 
 
 def indicator_comparison(before: IndicatorTable, after: IndicatorTable, domain: str) -> pd.DataFrame:

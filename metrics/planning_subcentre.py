@@ -41,7 +41,8 @@ __all__ = [
     "HOSPITAL_TYPES", "LOAD_FLAG_RATIO", "MODELS", "REQUIRED_TYPES", "SAME_PLACE_M",
     "SITE_ROLES", "Eligibility", "NextBest", "SubcentreInstance", "SubcentreSolution",
     "bed_capacities", "beyond_reach", "county_load", "cover_limit_min", "coverage",
-    "eligible_columns", "model_value", "nearest_open_min", "next_best", "same_place_groups",
+    "eligible_columns", "model_value", "nearest_open_min", "next_best", "no_road",
+    "same_place_groups",
     "site_roles", "solve_subcentre", "subcentre_assignment", "subcentre_instance",
 ]
 
@@ -200,29 +201,40 @@ def coverage(cost: ArrayLike, weights: ArrayLike, open_cols: Sequence[int],
 
     ``share`` = 100 × :func:`metrics.access.share_within` of the nearest open minutes
     (Σ w_i [min_j∈open c_ij ≤ t] / Σ w_i, in %); ``within`` = that share of Σ w_i;
-    ``mean_min`` = Σ w_i min_j∈open c_ij / Σ w_i.
+    ``mean_min`` = Σ w_i min_j∈open c_ij / Σ w_i over the villages an open site reaches.
+    A village no open site reaches (``inf``: no road connection) is not within and is left
+    out of the mean; ``no_road`` = its residents, ``no_road_units`` = the inhabited villages.
 
     Examples
     --------
     >>> coverage(np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0]), [0], 30)
-    {'within': 1.0, 'share': 25.0, 'mean_min': 38.75}
+    {'within': 1.0, 'share': 25.0, 'mean_min': 38.75, 'no_road': 0.0, 'no_road_units': 0}
+
+    The second village has no road to the open site: not within, not in the mean.
+
+    >>> coverage(np.array([[5.0], [np.inf]]), np.array([1.0, 3.0]), [0], 30)
+    {'within': 1.0, 'share': 25.0, 'mean_min': 5.0, 'no_road': 3.0, 'no_road_units': 1}
 
     No open site, or no village: nobody is within reach and the mean is unknown.
 
-    >>> coverage(np.zeros((2, 0)), np.array([1.0, 3.0]), [], 30)
-    {'within': 0.0, 'share': 0.0, 'mean_min': nan}
-    >>> coverage(np.zeros((0, 2)), np.zeros(0), [0], 30)
-    {'within': 0.0, 'share': nan, 'mean_min': nan}
+    >>> coverage(np.zeros((2, 0)), np.array([1.0, 3.0]), [], 30)["mean_min"]
+    nan
+    >>> coverage(np.zeros((0, 2)), np.zeros(0), [0], 30)["share"]
+    nan
     """
     c = np.asarray(cost, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     total = float(w.sum())
     if not len(open_cols) or not c.shape[0]:
-        return {"within": 0.0, "share": 0.0 if total else float("nan"), "mean_min": float("nan")}
+        return {"within": 0.0, "share": 0.0 if total else float("nan"), "mean_min": float("nan"),
+                "no_road": 0.0, "no_road_units": 0}
     near = nearest_open_min(c, open_cols)
     share = share_within(w, near, threshold_min)
+    reach = np.isfinite(near)
+    reached = float(w[reach].sum())
     return {"within": share * total if total else 0.0, "share": 100 * share,
-            "mean_min": float(np.dot(w, near) / total) if total else float("nan")}
+            "mean_min": float(np.dot(w[reach], near[reach]) / reached) if reached else float("nan"),
+            "no_road": float(w[~reach].sum()), "no_road_units": int((~reach & (w > 0)).sum())}
 
 
 def eligible_columns(inst: SubcentreInstance,
@@ -334,7 +346,10 @@ def _solve(inst: SubcentreInstance, eligible: Sequence[int], n_new: int, objecti
     if objective not in MODELS:
         raise ValueError(f"objective must be one of {', '.join(MODELS)}, not {objective!r}")
     cols = np.array([*inst.required, *eligible], dtype=np.int64)
-    c, w = inst.cost[:, cols], inst.weights
+    c = inst.cost[:, cols]
+    # a village no site reaches by road has no say in the choice (never bridged): left out
+    # of the model, unassigned, counted apart (coverage's ``no_road``)
+    w = np.where(np.isfinite(c).any(axis=1), inst.weights, 0.0)
     req = list(range(len(inst.required)))
     p = len(req) + n_new
     if objective == "pmedian":
@@ -353,8 +368,9 @@ def _solve(inst: SubcentreInstance, eligible: Sequence[int], n_new: int, objecti
     sites = [int(j) for j in res.sites]
     return SubcentreSolution(
         res, tuple(j for j in sites if j not in inst.required),
-        coverage(inst.cost, w, inst.required, threshold_min),
-        coverage(inst.cost, w, sites, threshold_min), objective, tuple(int(j) for j in eligible),
+        coverage(inst.cost, inst.weights, inst.required, threshold_min),
+        coverage(inst.cost, inst.weights, sites, threshold_min), objective,
+        tuple(int(j) for j in eligible),
         float(threshold_min))
 
 
@@ -362,7 +378,7 @@ def model_value(inst: SubcentreInstance, sol: SubcentreSolution) -> float:
     """The model's own measure of a solution, as the page states it: mean minutes to the
     serving site (p-median, with or without capacities: Σ w_i c_i,a(i) / Σ w_i), residents
     within the threshold (maximal covering), sub-centres opened (set covering), the longest
-    drive in minutes (p-center).
+    drive in minutes (p-center). Villages with no road to any site are left out.
 
     >>> inst = SubcentreInstance(pd.DataFrame({"code": ["a", "b"]}), pd.DataFrame(),
     ...                          np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0]), (0,))
@@ -370,7 +386,8 @@ def model_value(inst: SubcentreInstance, sol: SubcentreSolution) -> float:
     [16.25, 4.0, 20.0]
     """
     if sol.objective in ("pmedian", "pmedian_cap"):
-        total = float(np.sum(inst.weights))
+        # over the villages served (those no site reaches by road are left out)
+        total = float(np.sum(inst.weights[np.asarray(sol.result.assignment) >= 0]))
         return sol.result.objective / total if total else math.nan
     if sol.objective == "lscp":
         return float(len(sol.new))
@@ -431,8 +448,8 @@ def next_best(inst: SubcentreInstance, sol: SubcentreSolution,
 
 def cover_limit_min(inst: SubcentreInstance, eligible_types: Sequence[str] | None = None) -> float:
     """The least threshold (minutes) at which set covering has a solution: the longest of
-    the inhabited villages' drives to their nearest required or eligible site (inf when a
-    village reaches none).
+    the inhabited villages' drives to their nearest required or eligible site (the villages
+    no site reaches by road left out, :func:`no_road`).
 
     >>> s = pd.DataFrame({"type": ["county_hospital", "health_centre", "central_health_centre"]})
     >>> inst = SubcentreInstance(pd.DataFrame(), s, np.array([[5.0, 9.0, 40.0], [50.0, 20.0, 35.0]]),
@@ -441,7 +458,7 @@ def cover_limit_min(inst: SubcentreInstance, eligible_types: Sequence[str] | Non
     (20.0, 35.0)
     """
     near = nearest_open_min(inst.cost, [*inst.required, *eligible_columns(inst, eligible_types)])
-    lived = near[np.asarray(inst.weights) > 0]
+    lived = near[(np.asarray(inst.weights) > 0) & np.isfinite(near)]
     return float(lived.max()) if lived.size else 0.0
 
 
@@ -449,7 +466,8 @@ def beyond_reach(inst: SubcentreInstance, threshold_min: float,
                  eligible_types: Sequence[str] | None = None) -> pd.DataFrame:
     """The inhabited villages that no required or eligible site reaches within
     ``threshold_min``: their ``code``, ``name``, ``population`` and ``nearest_min``,
-    farthest first (why set covering has no solution).
+    farthest first (why set covering has no solution); those with no road to any site are
+    :func:`no_road` instead.
 
     >>> s = pd.DataFrame({"type": ["county_hospital", "health_centre", "central_health_centre"]})
     >>> u = pd.DataFrame({"code": ["a", "b"], "name": ["A", "B"]})
@@ -461,8 +479,27 @@ def beyond_reach(inst: SubcentreInstance, threshold_min: float,
     near = nearest_open_min(inst.cost, [*inst.required, *eligible_columns(inst, eligible_types)])
     w = np.asarray(inst.weights, dtype=np.float64)
     out = inst.units.reindex(columns=["code", "name"]).assign(population=w, nearest_min=near)
-    far = out[(near > threshold_min) & (w > 0)]
+    far = out[(near > threshold_min) & (w > 0) & np.isfinite(near)]
     return far.sort_values("nearest_min", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def no_road(inst: SubcentreInstance, eligible_types: Sequence[str] | None = None) -> pd.DataFrame:
+    """The inhabited villages that no required or eligible site reaches by road at all
+    (``inf`` minutes): ``code``, ``name`` and ``population``. No model can serve them; they
+    are left out of every model, never covered, counted on the page (none with straight
+    lines).
+
+    >>> s = pd.DataFrame({"type": ["county_hospital", "central_health_centre"]})
+    >>> u = pd.DataFrame({"code": ["a", "b"], "name": ["A", "B"]})
+    >>> inst = SubcentreInstance(u, s, np.array([[5.0, 9.0], [np.inf, np.inf]]),
+    ...                          np.array([1.0, 3.0]), (0,))
+    >>> no_road(inst).values.tolist()
+    [['b', 'B', 3.0]]
+    """
+    near = nearest_open_min(inst.cost, [*inst.required, *eligible_columns(inst, eligible_types)])
+    w = np.asarray(inst.weights, dtype=np.float64)
+    out = inst.units.reindex(columns=["code", "name"]).assign(population=w)
+    return out[np.isinf(near) & (w > 0)].reset_index(drop=True)
 
 
 def same_place_groups(sites: pd.DataFrame, idx: Sequence[int],

@@ -122,6 +122,8 @@ def _indicator(ind: Indicator, table: IndicatorTable, names: Mapping[str, str]) 
             "target": _num(target), "target_key": ind.target,
             "gap": _num(county["gap"]), "gap_pct": _num(county["gap_pct"]),
             "status": county["status"] if isinstance(county["status"], str) else None,
+            "no_road_units": _num(county.get("no_road_units", 0)),
+            "no_road_pop": _num(county.get("no_road_pop", 0.0)),
         },
         "inequality": {k: (None if first is None else _num(first[k]))
                        for k in ("gini", "theil", "mld")},

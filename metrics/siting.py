@@ -1046,11 +1046,13 @@ def travel_matrix_min(
     candidates: pd.DataFrame,
     mode: str = "car",
     overrides: Mapping[str, float] | None = None,
+    model: travel.TravelModel | None = None,
 ) -> NDArray[np.float64]:
     """Demand × candidate travel minutes from ``lat``/``lon`` columns (WGS-84).
 
-    The travel model's matrix (:func:`metrics.travel.matrix_min`; straight line:
-    t_ij = haversine_km(i, j) × detour ÷ speed(mode) × 60).
+    The travel model's matrix (:func:`metrics.travel.matrix_min`, ``model`` default the
+    straight line: t_ij = haversine_km(i, j) × detour ÷ speed(mode) × 60; along roads
+    ``inf`` where no road connects a pair, which the models here treat as forbidden).
 
     Examples
     --------
@@ -1060,7 +1062,7 @@ def travel_matrix_min(
     >>> travel_matrix_min(d, f, "car").round(1)
     array([[ 0. , 21.7]])
     """
-    return travel.matrix_min(demand, candidates, mode, overrides)
+    return travel.matrix_min(demand, candidates, mode, overrides, model=model)
 
 
 def assignment_frame(

@@ -13,7 +13,8 @@ from ui.i18n import t
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["views/overview.py", "views/education.py", "views/health.py", "views/elderly_care.py",
          "views/culture.py", "views/plan_subcentre.py", "views/plan_consortia.py",
-         "views/plan_boarding.py", "views/plan_scenarios.py", "views/data.py"]
+         "views/plan_boarding.py", "views/plan_scenarios.py", "views/data.py",
+         "views/travel_compare.py"]
 
 
 def test_every_registered_page_runs(built_db, monkeypatch):

@@ -88,7 +88,7 @@ def test_query_params_are_honoured(built_db, monkeypatch, prepared):
     assert shown["Rural"] == f"{fmt_value(exp['rural'], exp['ind'])} %"
     town_value = exp["table"].summaries["edu_primary_share_30min"]["township_code"]["groups"].loc[
         RENSHI, "mean"]
-    assert shown["Selected township: 任市镇"] == f"{fmt_value(town_value, exp['ind'])} %"
+    assert shown["Selected township: 任市镇 Renshi Zhen"] == f"{fmt_value(town_value, exp['ind'])} %"
 
 
 def test_widget_changes_update_the_url(built_db, monkeypatch, prepared):

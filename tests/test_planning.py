@@ -41,9 +41,11 @@ def test_coverage_by_hand():
     cost, w = np.array([[5.0, 40.0], [50.0, 20.0]]), np.array([1.0, 3.0])
     # both open: both villages within 30 (5 and 20 min), mean (1 × 5 + 3 × 20) / 4
     s = mp.coverage(cost, w, [0, 1], 30)
-    assert s == {"within": 4.0, "share": 100.0, "mean_min": pytest.approx((5 + 60) / 4)}
+    assert s == {"within": 4.0, "share": 100.0, "mean_min": pytest.approx((5 + 60) / 4),
+                 "no_road": 0.0, "no_road_units": 0}
     # only site 0: the village of 3 is 50 min away
-    assert mp.coverage(cost, w, [0], 30) == {"within": 1.0, "share": 25.0, "mean_min": 38.75}
+    assert mp.coverage(cost, w, [0], 30) == {"within": 1.0, "share": 25.0, "mean_min": 38.75,
+                                             "no_road": 0.0, "no_road_units": 0}
     # a village exactly on the threshold is within it
     assert mp.coverage(cost, w, [1], 20)["within"] == 3.0
 

@@ -118,7 +118,8 @@ def test_a_model_passed_in_reaches_every_consumer():
 
 #: Modules allowed to compute distances: the geometry and the travel models themselves, and the
 #: distance metrics of metrics.access (k nearest by km, compared with PySAL).
-_DISTANCE_OWNERS = {"metrics/geo.py", "metrics/travel.py", "metrics/network.py"}
+_DISTANCE_OWNERS = {"metrics/geo.py", "metrics/travel.py", "metrics/network.py",
+                    "metrics/network_search.py"}
 _DISTANCE_NAMES = {"haversine_km", "nearest_km", "pairs_within_km", "chord_to_km",
                    "travel_time_min", "travel_matrix_min", "cKDTree"}
 

@@ -185,5 +185,6 @@ def test_the_township_ranking_shows_each_townships_change(two_years, monkeypatch
     ranking = next(d.value for d in at.dataframe if col in d.value.columns)
     name_col = t("dom.col.township", "en")
     for _, row in ranking.iterrows():
-        want = round(new[row[name_col]] - old[row[name_col]], 1)
+        name = row[name_col].split(" ")[0]  # "任市镇 Renshi Zhen": the Chinese name first
+        want = round(new[name] - old[name], 1)
         assert row[col] == (f"{want:+,.1f}" if want else "0.0")

@@ -19,9 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 def sections() -> dict[str, Callable[[], str]]:
     from etl import aliases, facility_types, schema, values
-    from metrics import settings
+    from metrics import road_speeds, settings
 
     out: dict[str, Callable[[], str]] = {
+        "road_speeds": road_speeds.speed_table_markdown,
         "aliases": aliases.aliases_markdown,
         "types": facility_types.types_markdown,
         "kind_aliases": aliases.kind_aliases_markdown,

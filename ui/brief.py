@@ -108,6 +108,7 @@ def brief_html(
     generated: datetime | None = None,
     figure_height: int = 320,
     figure_width: int = 350,
+    travel: str | None = None,
 ) -> str:
     """A standalone, print-friendly HTML page.
 
@@ -134,6 +135,8 @@ def brief_html(
         Height in pixels of figures that do not set one (at most twice this).
     figure_width : int
         Width in pixels of every figure; two figures sit side by side on A4.
+    travel : str, optional
+        The travel model every time in the brief used (``出行时间：路网``), under the subtitle.
 
     Returns
     -------
@@ -153,6 +156,8 @@ def brief_html(
     parts += ["</head><body>", f"<h1>{_e(title)}</h1>"]
     if subtitle:
         parts.append(f'<p class="subtitle">{_e(subtitle)}</p>')
+    if travel:
+        parts.append(f'<p class="subtitle travel">{_e(travel)}</p>')
     if synthetic_note:
         parts.append(f'<div class="synthetic"><b>{_e(t("synthetic.title", lang))}</b> · '
                      f"{_e(synthetic_note)}</div>")
@@ -199,11 +204,14 @@ def page_brief(
 ) -> str:
     """The brief of a page of this app: :func:`brief_html` with one line per source of the
     data on screen (:func:`ui.frame.sources`), then the indicator's ``standard`` (its source
-    document) when it has one, and the generated-data note when ``synthetic``."""
+    document) when it has one, the generated-data note when ``synthetic``, and the travel
+    model of every time in it (出行时间：路网 / 直线估算, :func:`ui.data.travel_label`)."""
+    from ui.data import travel_label
     from ui.frame import sources
 
     lines = list(sources(lang))
     if standard and standard != "—":
         lines.append(t("dom.source.standard", lang, source=standard))
     return brief_html(title, subtitle, cards, figures, tables, lines,
-                      t("synthetic.short", lang) if synthetic else None, lang)
+                      t("synthetic.short", lang) if synthetic else None, lang,
+                      travel=t("frame.travel", lang, model=travel_label(lang)))

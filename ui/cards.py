@@ -31,7 +31,7 @@ from ui.format import (
 from ui.i18n import TEXT, domain_label, group_label, t
 
 __all__ = ["GROUPS", "behind_text", "gap_card", "group_cards", "group_values", "headline_card",
-           "sensitivity_text", "status_note"]
+           "no_road_note", "sensitivity_text", "status_note"]
 
 #: The groups a card can show, in display order.
 GROUPS = ("county", "urban", "rural")
@@ -70,14 +70,42 @@ def group_cards(table: IndicatorTable, ind: Indicator, lang: str,
 
 def status_note(table: IndicatorTable, ind: Indicator, lang: str) -> str:
     """The county's status against the target (as :func:`metrics.provision.compare_target`
-    decided it in :func:`metrics.indicators.evaluate`), else which direction is better."""
+    decided it in :func:`metrics.indicators.evaluate`), else which direction is better; then
+    the villages with no road connection, when there are any (:func:`no_road_note`)."""
     row = table.county.loc[ind.key]
     if row["status"] not in ("met", "not_met"):
-        return t("dom.better" if ind.higher_is_better else "dom.worse", lang)
-    target = f"{row['target']:g} {unit_of(ind, lang)}"
-    if row["status"] == "met":
-        return t("dom.status.met", lang, target=target)
-    return t("dom.status.not_met" if ind.higher_is_better else "dom.status.not_met_low", lang, target=target)
+        text = t("dom.better" if ind.higher_is_better else "dom.worse", lang)
+    elif row["status"] == "met":
+        text = t("dom.status.met", lang, target=f"{row['target']:g} {unit_of(ind, lang)}")
+    else:
+        text = t("dom.status.not_met" if ind.higher_is_better else "dom.status.not_met_low", lang,
+                 target=f"{row['target']:g} {unit_of(ind, lang)}")
+    cut = no_road_note(table, ind, lang)
+    return f"{text}{'；' if lang == 'zh' else '; '}{cut}" if cut else text
+
+
+#: The no-road sentence by indicator kind: how the villages were counted.
+_NO_ROAD_KEYS = {"time_to_nearest": "dom.no_road.mean", "share_within": "dom.no_road.share",
+                 "fca": "dom.no_road.fca"}
+
+
+def no_road_note(table: IndicatorTable, ind: Indicator, lang: str) -> str:
+    """How the villages with no road connection to any facility of ``ind`` were counted
+    (``no_road_units`` of :func:`metrics.indicators.evaluate`): left out of a mean time,
+    not within for a share, no access for a 2SFCA; empty when there are none (always with
+    straight lines).
+
+    >>> from metrics.indicators import INDICATORS
+    >>> ind = INDICATORS["edu_primary_walk_min"]
+    >>> table = IndicatorTable((ind,), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {},
+    ...                        pd.DataFrame({"no_road_units": [3]}, index=[ind.key]), {})
+    >>> no_road_note(table, ind, "zh")
+    '3 个村无道路连通，未计入平均'
+    """
+    county = table.county
+    n = int(county.loc[ind.key, "no_road_units"]) if "no_road_units" in county.columns else 0
+    key = _NO_ROAD_KEYS.get(ind.kind)
+    return t(key, lang, n=n) if n and key else ""
 
 
 def behind_text(gap: dict[str, Any] | None, ind: Indicator, lang: str) -> str:

@@ -465,14 +465,15 @@ def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...
     types; a figure specification (see ``ui.charts``), cached per view."""
     from ui.i18n import t, with_unit
     from ui.maps import county_map_spec
+    from ui.pinyin import place_label
 
     ind = indicators.INDICATORS[key]
     f, b = frames(path), boundaries(path)
     towns = township_names(path)
     u = f["units"]
-    names = dict(zip(u["code"].astype(str),
-                     u["township_code"].astype(str).map(towns).fillna("") + " " + u["name"].astype(str),
-                     strict=True))
+    # hover: "township village", each with its pinyin in English
+    names = {str(c): f"{place_label(towns.get(str(tc), ''), lang)} {place_label(n, lang)}".strip()
+             for c, tc, n in zip(u["code"], u["township_code"], u["name"], strict=True)}
     fac = f["facilities"].loc[f["facilities"]["type"].isin(types), ["lon", "lat", "type", "name"]]
     areas = b["unit"] if b["unit"]["features"] else b["township"]
     unit = ind.unit_zh if lang == "zh" else ind.unit_en
@@ -483,7 +484,7 @@ def overview_map(key: str, overrides: Mapping[str, float], types: tuple[str, ...
         facilities=fac, lang=lang, area_title=with_unit(t("dom.map_value", lang), unit, lang),
         area_names=names,
         colorscale="YlOrRd", reverse_scale=ind.higher_is_better, height=420 if static else 620,
-        static=static)
+        static=static, roads=road_lines(path))
 
 
 @cached(max_entries=48)
@@ -492,13 +493,14 @@ def overview_bar(key: str, overrides: Mapping[str, float], lang: str,
     """The overview's townships ranked by indicator ``key``; a cached figure specification."""
     from ui.charts import ranked_bar_spec
     from ui.i18n import t
+    from ui.pinyin import place_label
 
     ind = indicators.INDICATORS[key]
     table = indicator_table(overrides, path)
     gaps = township_gaps(table.summaries[key]["township_code"],
                          float(table.county.loc[key, "value"]), ind.higher_is_better)
     towns = township_names(path)
-    frame = pd.DataFrame({"name": [towns.get(c, c) for c in gaps.index],
+    frame = pd.DataFrame({"name": [place_label(towns.get(c, c), lang) for c in gaps.index],
                           "value": gaps["value"].to_numpy()})
     target = table.county.loc[key, "target"]
     unit = ind.unit_zh if lang == "zh" else ind.unit_en
@@ -548,3 +550,42 @@ def audit_table(name: str, *args: object, domain: str | None = None,
         fac = fac.loc[fac["township_code"].astype(str) == township]
     tables = {UNITS: f["units"], FACILITIES: fac, TOWNSHIPS: f["townships"]}
     return getattr(audit, name)(*(tables.get(a, a) if isinstance(a, str) else a for a in args))
+
+
+@cached(max_entries=4, per_year=False)
+def far_from_road(path: str | None = None) -> pd.DataFrame:
+    """Villages whose point lies more than :data:`metrics.network.FAR_FROM_ROAD_M` from the
+    nearest road (``code``, ``name``, ``township_code``, ``snap_m``, farthest first); empty
+    with straight lines."""
+    from metrics import network
+
+    model = travel_model(path)
+    units = frames(path)["units"]
+    if model.key != "network":
+        return units.reindex(columns=["code", "name", "township_code"]).iloc[0:0].assign(snap_m=[])
+    snap = model.snap_m(units)  # type: ignore[attr-defined]
+    far = units.reindex(columns=["code", "name", "township_code"]).assign(snap_m=snap)
+    far = far.loc[network.far_from_road(snap)]
+    return far.sort_values("snap_m", ascending=False, kind="stable").reset_index(drop=True)
+
+
+
+@cached(max_entries=2, ttl=None, per_year=False)
+def road_lines(path: str | None = None) -> Mapping[str, Any] | None:
+    """The active roads register for county maps (:func:`ui.maps.road_lines`, with its
+    ``register_id``); None without one (maps then draw no road)."""
+    from ui.maps import road_lines as simplified
+
+    with cursor(path) as cur:
+        found = road_store.read_network(cur)
+    return None if found is None else {"register_id": found[0], **simplified(**found[1])}
+
+
+@cached(max_entries=4, ttl=None, spinner="比较路网与直线… / Comparing roads and straight lines…")
+def travel_comparison(path: str | None = None) -> Any:
+    """Roads against straight lines (:func:`metrics.travel_compare.compare`, default settings);
+    None without a roads register."""
+    from metrics.travel_compare import compare
+
+    model, f = travel_model(path), frames(path)
+    return None if model.key != "network" else compare(f["units"], f["facilities"], model)

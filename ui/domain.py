@@ -54,6 +54,7 @@ from ui.format import (
 )
 from ui.i18n import facility_label, md_text, t, with_unit
 from ui.missing import kinds_of_types, missing_note, missing_section, missing_text
+from ui.pinyin import place_label
 from ui.settings_ui import (
     indicator_facts,
     overrides_from,
@@ -226,7 +227,8 @@ def _widgets(domain: str, lang: str) -> tuple[Indicator, dict[str, float], str |
     key = c1.selectbox(t("dom.indicator", lang), list(inds), key="ind",
                        format_func=lambda k: label_of(inds[k], lang))
     town = c2.selectbox(t("dom.township_filter", lang), town_options, key="town",
-                        format_func=lambda c: t("dom.all_townships", lang) if c == ALL else names[c])
+                        format_func=lambda c: (t("dom.all_townships", lang) if c == ALL
+                                             else place_label(names[c], lang)))
     ind = inds[key]
     values: dict[str, float] = {}
     keys = settings_of(ind)
@@ -278,7 +280,8 @@ def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
         subtitle = t("dom.brief_subtitle", lang,
                      settings=settings_text(view.overrides, lang) or t("dom.brief.defaults", lang))
         if view.township_name:
-            subtitle += " · " + t("dom.map_filtered", lang, name=view.township_name)
+            subtitle += " · " + t("dom.map_filtered", lang,
+                                  name=place_label(view.township_name, lang))
         tables = [(t("rank.title", lang), _ranked_display(view, ranked)),
                   (t("dom.gap_measures", lang), gaps.rename(columns={
                       "measure": t("dom.measure", lang), "value": t("value", lang),
@@ -407,7 +410,7 @@ def _show_cards(view: DomainView, ranked: pd.DataFrame) -> None:
     cols[0].caption(cards[0]["note"])
     if town:
         tv = ranked.set_index("township_code")["value"]
-        cols[3].metric(metric_label(t("dom.township_value", lang, name=md_text(view.township_name)),
+        cols[3].metric(metric_label(t("dom.township_value", lang, name=md_text(place_label(view.township_name, lang))),
                                     ind, lang),
                        metric_value(tv.get(town), ind, lang))
     sens = _sensitivity(view)
@@ -444,7 +447,8 @@ def _show_map_and_gaps(view: DomainView, common: Mapping[str, Any], local: Mappi
         if boundaries()["generated"].get("unit"):
             note += " " + t("map.areas_generated", lang) + "."
         if town:
-            note += " " + t("dom.map_filtered", lang, name=md_text(view.township_name))
+            note += " " + t("dom.map_filtered", lang,
+                            name=md_text(place_label(view.township_name, lang)))
         st.caption(note)
     s_ur = view.table.summaries[ind.key]["urban_rural"]
     with right:
@@ -478,7 +482,7 @@ def _show_ranking_and_tables(view: DomainView, common: Mapping[str, Any],
         served = view.table.not_applicable.get(ind.key, ())
         if served:  # townships without a value: the county-tier facilities serve them
             names = names_by_code(view.frames["townships"])
-            st.caption(md_text(served_by_county_note(ind, [names.get(c, c) for c in served], lang)))
+            st.caption(md_text(served_by_county_note(ind, [place_label(names.get(c, c), lang) for c in served], lang)))
     if local["distribution"] is not None:
         with right:
             st.subheader(t("dom.distribution", lang))

@@ -15,6 +15,7 @@ import pandas as pd
 from metrics import settings
 from ui.format import label_of, unit_of, value_format
 from ui.i18n import t, with_unit
+from ui.pinyin import place_label
 
 if TYPE_CHECKING:
     from ui.domain import DomainView
@@ -28,7 +29,7 @@ def map_spec(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> 
     A figure specification (:mod:`ui.charts`); ``units`` is :func:`ui.tables.unit_table`'s rows shown.
     """
     from ui.charts import merge
-    from ui.data import boundaries
+    from ui.data import boundaries, road_lines
     from ui.maps import county_map_spec
 
     ind, lang = view.indicator, view.lang
@@ -38,8 +39,8 @@ def map_spec(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> 
     areas = {"type": "FeatureCollection",
              "features": [f for f in b["unit"]["features"] if str(f.get("id")) in keep]}
     sep = "，" if lang == "zh" else ", "
-    names = {c: f"{n}{sep}{tn}" for c, n, tn in zip(units["code"], units["name"], units["township"],
-                                                     strict=True)}
+    names = {c: f"{place_label(n, lang)}{sep}{place_label(tn, lang)}"
+             for c, n, tn in zip(units["code"], units["name"], units["township"], strict=True)}
     size = 6 if len(fac) > 60 else 8 if static else 12
     height = 560 if not static else 460
     # colours span the whole county's values, so a township shown alone keeps its colours
@@ -51,7 +52,7 @@ def map_spec(view: DomainView, units: pd.DataFrame, *, static: bool = False) -> 
         area_title=with_unit(t("dom.map_value", lang), unit_of(ind, lang), lang),
         area_names=names, reverse_scale=ind.higher_is_better, value_format=value_format(ind),
         height=height, width_hint=760, static=static, outlines=b["township"], facility_size=size,
-        value_range=(lo, hi) if hi > lo else None)
+        value_range=(lo, hi) if hi > lo else None, roads=road_lines())
     # the legend under the map, so it hides no village: a bottom margin as tall as the legend
     # keeps the map area (for which county_map fitted the zoom) at its full height
     n_types = int(fac["type"].nunique())
@@ -89,7 +90,9 @@ def ranking_spec(view: DomainView, ranked: pd.DataFrame) -> dict[str, Any]:
     target = view.table.county.loc[ind.key, "target"]
     if pd.isna(target) and ind.kind == "time_to_nearest" and ind.threshold:
         target = settings.get(ind.threshold, view.overrides)
-    spec = ranked_bar_spec(ranked.assign(group="county"), "value", "name", t("dom.col.value", lang),
+    # township names with their pinyin in English, on the axis and in the order
+    ranked = ranked.assign(group="county", name=[place_label(n, lang) for n in ranked["name"]])
+    spec = ranked_bar_spec(ranked, "value", "name", t("dom.col.value", lang),
                            unit_of(ind, lang), group_col="group",
                            target=None if pd.isna(target) else float(target),
                            # rank 1 (furthest behind the county) on top, as on the overview

@@ -9,13 +9,18 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-__all__ = ["FORMULA_PREFIXES", "guard_formula", "safe_sheet_name", "to_csv_bytes", "to_xlsx_bytes"]
+__all__ = ["ABOUT_SHEET", "FORMULA_PREFIXES", "guard_formula", "model_file_name", "safe_sheet_name",
+           "to_csv_bytes", "to_xlsx_bytes", "travel_about"]
+
+#: The name of the XLSX sheet that says what the table rests on (the travel model, …).
+ABOUT_SHEET = "说明 about"
 
 #: A cell starting with one of these may be run as a formula by a spreadsheet (OWASP CSV injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -77,19 +82,30 @@ def _cell_value(v: Any) -> Any:
     return v
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", *, index: bool = False) -> bytes:
-    """One sheet with a bold, frozen header; text is always stored as text.
+def model_file_name(name: str, model_key: str, ext: str) -> str:
+    """A download's file name that names the travel model its times used (a CSV carries no
+    other place to say it): ``<name>_roads.<ext>`` along roads, ``<name>_straight.<ext>``
+    for the straight-line estimate.
 
-    A string such as ``=cmd|' /C calc'!A0`` is written as a text cell with Excel's
-    quote-prefix flag (shown as typed, never evaluated, also after editing), so the
-    value reads back unchanged with ``pd.read_excel``.
+    >>> model_file_name("schools", "network", "csv"), model_file_name("schools", "straight_line", "xlsx")
+    ('schools_roads.csv', 'schools_straight.xlsx')
     """
-    data = df.reset_index() if index else df
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe_sheet_name(sheet_name)
-    rows = [[str(c) for c in data.columns]]
-    rows += [[_cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
+    return f"{name}_{'roads' if model_key == 'network' else 'straight'}.{ext}"
+
+
+def travel_about(model: Any) -> dict[str, str]:
+    """The :data:`ABOUT_SHEET` row naming a travel model (:mod:`metrics.travel`; anything
+    with ``zh``/``en`` labels), in both languages: a file outlives the screen's language.
+
+    >>> from metrics.travel import STRAIGHT
+    >>> travel_about(STRAIGHT)
+    {'出行时间 Travel times': '直线估算 straight-line estimate'}
+    """
+    return {"出行时间 Travel times": f"{model.zh} {model.en}"}
+
+
+def _write_rows(ws: Any, rows: list[list[Any]]) -> None:
+    """Rows into a sheet, text always as text (quote-prefixed when it looks like a formula)."""
     for r, values in enumerate(rows, start=1):
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
@@ -98,12 +114,44 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", *, index: bool = F
                 cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
                 if v.startswith(FORMULA_PREFIXES):
                     cell.quotePrefix = True
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", *, index: bool = False,
+                  about: Mapping[str, str] | None = None) -> bytes:
+    """One sheet with a bold, frozen header; text is always stored as text. With ``about``
+    (e.g. ``{"出行时间 Travel times": "路网 road network"}``) a second sheet,
+    :data:`ABOUT_SHEET`, lists what the table rests on, one item a row.
+
+    A string such as ``=cmd|' /C calc'!A0`` is written as a text cell with Excel's
+    quote-prefix flag (shown as typed, never evaluated, also after editing), so the
+    value reads back unchanged with ``pd.read_excel``.
+
+    >>> from openpyxl import load_workbook
+    >>> wb = load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]}), "t",
+    ...                                             about={"出行时间": "路网"})))
+    >>> wb.sheetnames, [c.value for c in wb[ABOUT_SHEET][2]]
+    (['t', '说明 about'], ['出行时间', '路网'])
+    """
+    data = df.reset_index() if index else df
+    wb = Workbook()
+    ws = wb.active
+    ws.title = safe_sheet_name(sheet_name)
+    rows = [[str(c) for c in data.columns]]
+    rows += [[_cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
+    _write_rows(ws, rows)
     for c in ws[1]:
         c.font = Font(bold=True)
     ws.freeze_panes = "A2"
     for i, col in enumerate(data.columns, start=1):
         width = max([len(str(col))] + [len(str(v)) for v in data[col].head(200)]) + 2
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(width, 8), 50)
+    if about:
+        info = wb.create_sheet(ABOUT_SHEET)
+        _write_rows(info, [["项目 item", "内容 value"], *[[str(k), str(v)] for k, v in about.items()]])
+        for c in info[1]:
+            c.font = Font(bold=True)
+        info.column_dimensions["A"].width = 24
+        info.column_dimensions["B"].width = 50
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

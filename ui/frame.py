@@ -28,8 +28,8 @@ import streamlit as st
 from etl.schema import FACILITY_KINDS, REGISTER_KINDS
 from metrics import provenance
 from ui.cache import cached
-from ui.data import frames, query, status, travel_label
-from ui.downloads import to_csv_bytes, to_xlsx_bytes
+from ui.data import frames, query, status, travel_label, travel_model
+from ui.downloads import model_file_name, to_csv_bytes, to_xlsx_bytes, travel_about
 from ui.format import column_formats, plain_number
 from ui.i18n import md_text, normalise_lang, t
 
@@ -237,10 +237,13 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str
                      key: str) -> None:
     """CSV and XLSX buttons side by side for a table (files made when clicked)."""
     get = frame if callable(frame) else (lambda: frame)
+    model = travel_model()  # the file says which travel times it holds: name and about sheet
     row = st.container(horizontal=True)
     row.download_button(t("download.csv", lang), data=lambda: to_csv_bytes(get()),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                       on_click="ignore")
-    row.download_button(t("download.xlsx", lang), data=lambda: to_xlsx_bytes(get(), name),
-                       file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+                       file_name=model_file_name(name, model.key, "csv"), mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    row.download_button(t("download.xlsx", lang),
+                       data=lambda: to_xlsx_bytes(get(), name, about=travel_about(model)),
+                       file_name=model_file_name(name, model.key, "xlsx"), key=f"{key}_xlsx",
+                       on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -27,6 +27,7 @@ from etl.schema import DOMAINS, FACILITY_TYPES
 from ui.i18n_data import DATA_PAGE_TEXT
 from ui.i18n_domains import DOMAIN_TEXT
 from ui.i18n_planning import PLANNING_TEXT
+from ui.i18n_travel import TRAVEL_TEXT
 
 __all__ = [
     "DEFAULT_LANG", "LANGS", "TEXT", "current_lang", "domain_label", "facility_label",
@@ -368,6 +369,31 @@ _UI: dict[str, tuple[str, str]] = {
     "kind.culture": ("文化设施", "Cultural facilities"),
     "kind.population": ("分村人口", "Population by village"),
     "kind.boundaries": ("边界", "Boundaries"),
+    # the Word/PDF report
+    "report.heading": ("监测报告（Word / PDF）", "Monitoring report (Word / PDF)"),
+    "report.help": ("《开江县城乡基本公共服务均等化监测报告》：摘要、各领域指标、乡镇排名、地图与图表、"
+                    "公共文化四级网络检查、试点方案任务进度和附录（公式、参数来源、数据来源），"
+                    "数据年份与语言同本页。Word 文件可直接编辑；生成约需 20—40 秒，服务器上不保存任何文件。",
+                    "The monitoring report: summary, every domain's headline indicators, township "
+                    "rankings, maps and charts, the culture four-tier audit, the pilot plan's tasks "
+                    "and an appendix (formulas, settings and data sources), for this page's data "
+                    "year and language. The Word file can be edited; building it takes about "
+                    "20-40 s and nothing is kept on the server."),
+    "report.build_docx": ("生成 Word 报告", "Build the Word report"),
+    "report.build_pdf": ("生成 PDF 报告", "Build the PDF report"),
+    "report.building": ("正在生成报告（计算指标、绘制地图与图表、排版）…",
+                        "Building the report (indicators, maps and charts, layout)…"),
+    "report.download_docx": ("下载 Word 报告（.docx）", "Download the Word report (.docx)"),
+    "report.download_pdf": ("下载 PDF 报告", "Download the PDF report"),
+    "report.no_pdf": ("本服务器未安装 LibreOffice，无法生成 PDF：请下载 Word 报告，在 Word 或 WPS 中另存为 PDF。",
+                      "LibreOffice is not installed on this server, so no PDF can be made: "
+                      "download the Word report and save it as PDF from Word or WPS."),
+    "report.failed": ("报告生成失败：{error}", "The report could not be built: {error}"),
+    "report.scenarios": ("加入已保存的规划情景（可选）", "Add saved planning scenarios (optional)"),
+    "report.scenarios_help": ("选中的情景各按其改动重新计算所属领域的主要指标，列入报告“规划情景”一节。",
+                              "Each scenario chosen is applied to the facilities and its domain's "
+                              "headline indicators recomputed, in the report's section on "
+                              "planning scenarios."),
 }
 
 
@@ -380,7 +406,7 @@ def _facility_text() -> dict[str, tuple[str, str]]:
 
 #: Every UI string: key -> (中文, English).
 TEXT: dict[str, tuple[str, str]] = {**_UI, **DATA_PAGE_TEXT, **_facility_text(), **DOMAIN_TEXT,
-                                    **PLANNING_TEXT}
+                                    **PLANNING_TEXT, **TRAVEL_TEXT}
 
 
 def normalise_lang(value: Any) -> str:

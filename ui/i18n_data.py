@@ -38,7 +38,36 @@ DATA_PAGE_TEXT: dict[str, tuple[str, str]] = {
     # data page: changes by an admin (upload, rebuild)
     "dp.admin": ("在应用内导入与重建（管理员）", "Load and rebuild in the app (admin)"),
     "dp.upload": ("上传登记表", "Upload a register"),
-    "dp.up_file": ("登记表文件（CSV、XLSX、GeoJSON）", "Register file (CSV, XLSX, GeoJSON)"),
+    "dp.up_file": ("登记表文件（CSV、XLSX、GeoJSON；路网另可用 .osm.pbf、.osm、.gpkg、压缩的 Shapefile）",
+                   "Register file (CSV, XLSX, GeoJSON; for roads also .osm.pbf, .osm, .gpkg or a "
+                   "zipped Shapefile)"),
+    # roads register (etl.road_store) uploaded on the Data page
+    "kind.roads": ("路网（道路）", "Roads"),
+    "dp.up_roads_options": ("路网登记表不使用“设施类型”“范围”和“列对应”：请清空后再试（道路等级、限速、"
+                            "单向列按列名自动识别）。",
+                            "A roads register takes no facility type, scope or column mapping: "
+                            "clear them and try again (class, speed and one-way columns are "
+                            "found by their names)."),
+    "dp.up_roads_year": ("导入路网需要年份（如道路数据的现状年份）。",
+                         "Loading roads needs the year (e.g. the year the road data shows)."),
+    "dp.roads.what": ("道路 {n} 段", "{n} road segments"),
+    "dp.roads.replaces_nothing": ("此前没有在用的路网：导入后各页改用沿道路的出行时间",
+                                  "no road network in use so far: every page will use travel "
+                                  "times along the roads"),
+    "dp.roads.heading": ("路网概况", "The road network"),
+    "dp.roads.ways": ("道路（条）", "Roads (ways)"),
+    "dp.roads.nodes": ("节点", "Nodes"),
+    "dp.roads.segments": ("路段", "Segments"),
+    "dp.roads.km": ("总长（km）", "Length (km)"),
+    "dp.roads.class": ("道路等级", "Road class"),
+    "dp.roads.class_km": ("长度（km）", "Length (km)"),
+    "dp.roads.connectivity": ("连通性：最大连通部分占总长 {share}，另有 {pieces} 个部分与其不连通"
+                              "（不连通部分上的村与设施之间沿道路无法到达）。",
+                              "Connectivity: the largest connected piece holds {share} of the "
+                              "length; {pieces} pieces are not connected to it (villages and "
+                              "facilities on those cannot be reached along roads from the rest)."),
+    "dp.roads.outside": ("县界外 {km:g} km 以外的路段 {n} 段已舍去。",
+                         "{n} segments beyond the county boundary + {km:g} km dropped."),
     "dp.up_kind": ("登记表类型", "Register kind"),
     "dp.up_crs": ("坐标系", "Coordinate system"),
     "dp.up_map": ("列对应（可选，每行一个：源列=字段）", "Column mapping (optional, one per line: source=field)"),

@@ -51,6 +51,20 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.status.met": ("达到标准 {target}", "Meets the standard of {target}"),
     "dom.status.not_met": ("未达标准 {target}", "Below the standard of {target}"),
     "dom.status.not_met_low": ("超过上限 {target}", "Above the limit of {target}"),
+    "dom.no_road.mean": ("{n} 个村无道路连通，未计入平均", "{n} villages with no road connection, "
+                         "left out of the mean"),
+    "dom.no_road.share": ("{n} 个村无道路连通，计为未达标", "{n} villages with no road connection, "
+                          "counted as not within the standard"),
+    "dom.no_road.fca": ("{n} 个村无道路连通，可及性为 0", "{n} villages with no road connection, "
+                        "counted with no access"),
+    "dom.far_road.title": ("离道路较远的村（{n} 个，超过 {km} 公里）",
+                           "Villages far from any road ({n}, over {km} km)"),
+    "dom.far_road.note": ("出行时间按路网计算；这些村的中心点离最近道路超过 {km} 公里，离开道路的一段按"
+                          "步行直线距离估算，结果较不可靠。",
+                          "Travel times follow the road network; these villages' points lie more "
+                          "than {km} km from the nearest road, and the leg off the road is "
+                          "estimated as a straight walk, so their figures are less reliable."),
+    "dom.far_road.col": ("离道路（米）", "To the road (m)"),
     "dom.better": ("越高越好", "higher is better"),
     "dom.worse": ("越低越好", "lower is better"),
     # sections

@@ -66,14 +66,30 @@ PLANNING_TEXT: dict[str, tuple[str, str]] = {
     "plan.sub.intro": (
         "试点方案第15项提出建立县域医疗卫生次中心。这里在 {n} 所乡镇卫生院中按所选候选范围选出次中心，"
         "使之与保留的县级医院（{required}，均在淙城街道）一起，让居民看病最近；每所入选卫生院的床位负荷同时列出。"
-        "“现状”只计县级医院；“方案”加上选中的次中心。车程按直线距离×绕行系数÷车速估算（非路网）。",
+        "“现状”只计县级医院；“方案”加上选中的次中心。{travel}",
         "Task 15 of the pilot plan calls for county medical sub-centres. Here sub-centres are "
         "chosen among the {n} township health centres, within the chosen eligibility, so that, "
-        "together with the county hospitals, which are kept ({required}, all in 淙城街道), care "
+        "together with the county hospitals, which are kept ({required}, all in 淙城街道 Congcheng Jiedao), care "
         "is as close as possible; the load on each chosen centre's beds is shown with it. "
-        "“Now” counts the county hospitals only; “plan” adds the chosen sub-centres. Drive times "
-        "are straight-line distance × detour factor ÷ car speed (not a road network)."),
+        "“Now” counts the county hospitals only; “plan” adds the chosen sub-centres. {travel}"),
+    "plan.travel.straight_line": ("车程按直线距离×绕行系数÷车速估算（直线估算，非路网）。",
+                                  "Drive times are straight-line distance × detour factor ÷ car "
+                                  "speed (straight-line estimate, not a road network)."),
+    "plan.travel.network": ("车程沿已导入的道路网计算（路网）；与任何站点都无道路连通的村不计入平均。",
+                            "Drive times follow the loaded road network (road network); villages "
+                            "with no road to any site are left out of the means."),
     "plan.sub.eligible": ("候选范围", "Eligible centres"),
+    "plan.sub.no_road": ("{n} 个村（{people} 人）与县医院和任何可选卫生院都无道路连通：任何方案都覆盖不到，"
+                         "不参与选址，不计入平均出行时间，计为未覆盖。",
+                         "{n} villages ({people} residents) have no road connection to the county "
+                         "hospitals or any eligible health centre: no proposal covers them; they "
+                         "take no part in the siting, are left out of the mean travel and count "
+                         "as not covered."),
+    "plan.brd.no_road": ("{n} 个村的 {pupils} 名学生到同学段任何学校都无道路连通：不能走读，寄宿也无校可达，"
+                         "计入未安置。",
+                         "{pupils} pupils of {n} villages have no road connection to any school of "
+                         "their level: no day trip, no boarding school in reach; counted as not "
+                         "placed."),
     "plan.sub.eligible_note": (
         "候选范围：{rule}，{k} 所可选{others}。{help}",
         "Eligible: {rule}, {k} to choose from{others}. {help}"),

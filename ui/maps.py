@@ -16,9 +16,10 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, sample_colorscale
@@ -26,9 +27,8 @@ from plotly.colors import get_colorscale, sample_colorscale
 from ui.i18n import DEFAULT_LANG, facility_label, plain, t
 
 __all__ = [
-    "FACILITY_COLOURS", "areas_collection", "bbox", "county_map", "county_map_spec",
-    "feature_collection",
-    "hover_lines", "zoom_for_bbox",
+    "FACILITY_COLOURS", "ROAD_STYLES", "areas_collection", "bbox", "county_map", "county_map_spec",
+    "feature_collection", "hover_lines", "road_lines", "road_traces", "zoom_for_bbox",
 ]
 
 #: Colour per facility type (qualitative, distinguishable on white; types not listed cycle).
@@ -51,6 +51,19 @@ _COUNTY_FILL = "#f4f6f8"
 _AREA_LINE = "#ffffff"
 _EMPTY_AREA = "#e3e8ee"
 _FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+#: Roads by class, most important first: (colour, width in px). Main classes always show at
+#: county zoom; the rest (village roads, tracks, paths) only within :data:`ROAD_VERTEX_BUDGET`.
+ROAD_STYLES: dict[str, tuple[str, float]] = {
+    "motorway": ("#c77c2e", 3.0), "trunk": ("#d4954b", 2.6), "primary": ("#c7a56b", 2.2),
+    "secondary": ("#8d99a6", 1.7), "tertiary": ("#a3adb8", 1.3), "ferry": ("#4f8fc0", 1.3),
+    "residential": ("#b4bdc6", 0.9), "unclassified": ("#c2c9d0", 0.7),
+    "living_street": ("#c2c9d0", 0.6), "service": ("#c9cfd5", 0.6), "track": ("#cdb89a", 0.6),
+    "path": ("#cfcfcf", 0.5), "cycleway": ("#cfcfcf", 0.5), "footway": ("#d6d6d6", 0.5),
+    "steps": ("#d6d6d6", 0.5),
+}
+MAIN_ROADS: tuple[str, ...] = ("motorway", "trunk", "primary", "secondary", "tertiary", "ferry")
+#: Vertices of roads sent to the browser at most (≈ 20 bytes each in the figure's JSON).
+ROAD_VERTEX_BUDGET = 12_000
 
 
 def feature_collection(geojson: Mapping[str, Any]) -> dict[str, Any]:
@@ -321,8 +334,10 @@ def county_map_spec(
     styles: Mapping[str, tuple[str, int]] | None = None,
     legend_title: str | None = None,
     value_range: tuple[float, float] | None = None,
+    roads: Mapping[str, Any] | None = None,
+    marks: Sequence[tuple[pd.DataFrame, str, str]] = (),
 ) -> dict[str, Any]:
-    """The county on a blank background with areas, unit points and facilities.
+    """The county on a blank background with areas, roads, unit points and facilities.
 
     The figure as a specification (the dict of Plotly's JSON; see :mod:`ui.charts`):
     GeoJSON given here is shared, not copied, so neither it nor the result may be modified.
@@ -375,6 +390,12 @@ def county_map_spec(
         The values at the two ends of the area colour scale, e.g. the county's range when
         only one township is shown, so that a value has the same colour in every view
         (and a township whose villages all have one value is not painted mid-scale).
+    roads : dict, optional
+        The loaded road network for the screen (:func:`road_lines`), drawn by class over the
+        areas and under everything else; None (no roads register): no road is drawn.
+    marks : sequence of (DataFrame, str, str)
+        Extra point groups drawn on top, each ``(frame with lon, lat, label; legend name;
+        colour)``, e.g. villages far from any road.
 
     Returns
     -------
@@ -398,6 +419,8 @@ def county_map_spec(
     if areas is not None and areas.get("features"):
         area_scale = _add_areas(data, areas, area_values, dict(area_names or {}), area_title,
                                 colorscale, reverse_scale, value_format, static, lang, value_range)
+    if roads:
+        data += road_traces(roads, lang, static)
 
     if points is not None and len(points):
         pts = points.dropna(subset=["lon", "lat"])
@@ -432,6 +455,15 @@ def county_map_spec(
                 hovertemplate="%{text}<extra></extra>",
                 name=plain(label), legendgroup=plain(kind), showlegend=True,
             ))
+
+    for frame, name, colour in marks:
+        pts = frame.dropna(subset=["lon", "lat"])
+        if len(pts):
+            data.append(_halo(static, pts["lon"], pts["lat"], 10))
+            data.append(_scatter(static, lon=_list(pts["lon"]), lat=_list(pts["lat"]), mode="markers",
+                                 marker={"size": 10, "color": colour, "opacity": 1.0},
+                                 text=hover_lines(pts, "label"), hovertemplate="%{text}<extra></extra>",
+                                 name=plain(name), showlegend=True))
 
     layout: dict[str, Any] = {
         "height": height,
@@ -488,3 +520,70 @@ def county_map_spec(
 def county_map(*args: Any, **kwargs: Any) -> go.Figure:
     """:func:`county_map_spec` as a validated ``go.Figure`` (same arguments)."""
     return go.Figure(county_map_spec(*args, **kwargs))
+
+
+def road_lines(nodes: pd.DataFrame, edges: pd.DataFrame, *, tolerance_deg: float = 0.0003,
+               budget: int = ROAD_VERTEX_BUDGET) -> dict[str, Any]:
+    """A road network (``road_nodes``/``road_edges`` frames) simplified for a county map: per
+    class of :data:`ROAD_STYLES`, segments merged into lines, simplified (Douglas-Peucker,
+    ``tolerance_deg`` ≈ 30 m), rounded to 1e-5°, as ``lon``/``lat`` lists with ``None`` between
+    lines. :data:`MAIN_ROADS` are always kept (simplified harder until they fit ``budget``
+    vertices); the others while the total fits (``dropped``: the classes left out).
+
+    >>> n = pd.DataFrame({"node_id": [1, 2, 3], "lon": [108.0, 108.1, 108.2], "lat": [31.0] * 3})
+    >>> e = pd.DataFrame({"u": [1, 2], "v": [2, 3], "road_class": ["secondary", "secondary"]})
+    >>> road_lines(n, e)["classes"]["secondary"]
+    {'lon': [108.0, 108.2, None], 'lat': [31.0, 31.0, None]}
+    """
+    import shapely
+
+    index = pd.Index(nodes["node_id"])
+    xy = np.column_stack([nodes["lon"].to_numpy(float), nodes["lat"].to_numpy(float)])
+    u, v = index.get_indexer(edges["u"]), index.get_indexer(edges["v"])
+    cls = edges["road_class"].astype(str).to_numpy()
+
+    def lines(c: str, tol: float) -> tuple[list, list]:
+        pick = (cls == c) & (u >= 0) & (v >= 0)
+        segs = shapely.linestrings(np.stack([xy[u[pick]], xy[v[pick]]], axis=1))
+        parts = shapely.get_parts(shapely.simplify(shapely.line_merge(
+            shapely.multilinestrings(segs)), tol))
+        coords = np.round(shapely.get_coordinates(parts), 5)
+        at = np.cumsum(shapely.get_num_coordinates(parts))  # a None ends each line
+        lon = np.insert(coords[:, 0].astype(object), at, None).tolist()
+        lat = np.insert(coords[:, 1].astype(object), at, None).tolist()
+        return lon, lat
+
+    present = [c for c in ROAD_STYLES if (cls == c).any()]
+    main, tol = [c for c in present if c in MAIN_ROADS], tolerance_deg
+    while True:
+        out = {c: dict(zip(("lon", "lat"), lines(c, tol), strict=True)) for c in main}
+        used = sum(len(x["lon"]) for x in out.values())
+        if used <= budget or tol > 0.01:
+            break
+        tol *= 2
+    dropped = []
+    for c in (c for c in present if c not in main):
+        lon, lat = lines(c, tol)
+        if used + len(lon) > budget:
+            dropped.append(c)
+            continue
+        out[c], used = {"lon": lon, "lat": lat}, used + len(lon)
+    return {"classes": {c: out[c] for c in present if c in out}, "dropped": dropped,
+            "vertices": used}
+
+
+def road_traces(roads: Mapping[str, Any], lang: str = DEFAULT_LANG, static: bool = False
+                ) -> list[dict[str, Any]]:
+    """One line trace per road class of :func:`road_lines`, main classes on top; one legend
+    group headed 道路 / Roads (never a place name: a loaded network may be any file)."""
+    out = []
+    for i, (c, line) in enumerate(reversed(list(roads["classes"].items()))):
+        colour, width = ROAD_STYLES.get(c, ("#c2c9d0", 0.6))
+        trace = _scatter(static, lon=list(line["lon"]), lat=list(line["lat"]), mode="lines",
+                         line={"color": colour, "width": width}, hoverinfo="skip",
+                         name=plain(t(f"road.{c}", lang)), legendgroup="roads", showlegend=True,
+                         legendrank=2000 - i, meta="roads")
+        if i == 0:
+            trace["legendgrouptitle"] = {"text": plain(t("map.roads", lang))}
+        out.append(trace)
+    return out

@@ -1,16 +1,22 @@
-"""What a section lacks, in words: the registers not loaded yet and how to load them.
+"""What a section lacks, in words: the registers not loaded yet and how to load them; and,
+along roads, the villages whose road leg is uncertain (far from any road).
 
 :func:`missing_text` is pure; :func:`missing_note` and :func:`missing_section` look at the
-data of this app (:func:`ui.data.frames`).
+data of this app (:func:`ui.data.frames`); :func:`show_far_from_road` draws the villages
+of :func:`ui.data.far_from_road`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
 
 from ui.i18n import t
+from ui.pinyin import place_label
 
-__all__ = ["kinds_of_types", "missing_note", "missing_section", "missing_text"]
+__all__ = ["far_from_road_table", "kinds_of_types", "missing_note", "missing_section",
+           "missing_text", "show_far_from_road"]
 
 
 def kinds_of_types(types: Sequence[str]) -> list[str]:
@@ -73,3 +79,36 @@ def missing_section(kinds: Sequence[str], lang: str, title: str, *,
     """:func:`missing_note` for the section headed ``title`` (“{title}” has no data)."""
     return missing_note(kinds, lang, t("dom.missing.section", lang, name=title),
                         population=population, every=every)
+
+
+def far_from_road_table(far: pd.DataFrame, towns: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """The villages far from any road for the screen: name, township, metres to the road.
+
+    >>> far = pd.DataFrame({"code": ["a"], "name": ["甲村"], "township_code": ["t"],
+    ...                     "snap_m": [2345.6]})
+    >>> far_from_road_table(far, {"t": "乙镇"}, "en").values.tolist()
+    [['甲村 Jia Cun', '乙镇 Yi Zhen', 2346]]
+    """
+    return pd.DataFrame({
+        t("dom.col.name", lang): [place_label(n, lang) for n in far["name"].astype(str)],
+        t("dom.col.township", lang): [place_label(towns.get(str(c), str(c)), lang)
+                                      for c in far["township_code"]],
+        t("dom.far_road.col", lang): far["snap_m"].round().astype(int).to_numpy()})
+
+
+def show_far_from_road(lang: str) -> None:
+    """Along roads, the villages whose point lies more than 2 km from any road
+    ('离道路较远 / far from any road', :data:`metrics.network.FAR_FROM_ROAD_M`), in a closed
+    expander with the distance; nothing with straight lines or when there are none."""
+    import streamlit as st
+
+    from metrics.network import FAR_FROM_ROAD_M
+    from ui.data import far_from_road, township_names
+
+    far = far_from_road()
+    if far.empty:
+        return
+    km = f"{FAR_FROM_ROAD_M / 1000:g}"
+    with st.expander(t("dom.far_road.title", lang, n=len(far), km=km), expanded=False):
+        st.caption(t("dom.far_road.note", lang, km=km))
+        st.dataframe(far_from_road_table(far, township_names(), lang), hide_index=True)

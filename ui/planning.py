@@ -22,6 +22,7 @@ from ui.cache import cached
 from ui.charts import merge
 from ui.format import digits as fmt_digits
 from ui.i18n import plain, t, with_unit
+from ui.pinyin import place_label
 
 __all__ = [
     "REGION_COLOURS", "SCENARIO_STYLE", "SCHOOL_STYLE", "SITE_HALO_BASE", "SITE_STYLE", "TOOL_KINDS",
@@ -78,20 +79,21 @@ def tool_missing(page_key: str, lang: str, kinds: Sequence[str] | None = None) -
 @cached(max_entries=8, ttl=None)
 def subcentre_instance(path: str | None = None) -> mp.SubcentreInstance:
     """The sub-centre instance of the data on screen (cached, read-only)."""
-    from ui.data import frames
+    from ui.data import frames, travel_model
 
     f = frames(path)
-    return mp.subcentre_instance(f["units"], f["facilities"])
+    return mp.subcentre_instance(f["units"], f["facilities"], travel_model(path))
 
 
 @cached(max_entries=8, ttl=None)
 def township_instance(path: str | None = None) -> mp.TownshipInstance:
     """Townships (population, centre, zone), lead candidates, travel and adjacency (cached)."""
-    from ui.data import boundaries, frames
+    from ui.data import boundaries, frames, travel_model
 
     f = frames(path)
     shapes = {str(ft["id"]): ft["geometry"] for ft in boundaries(path)["township"]["features"]}
-    return mp.township_instance(f["units"], f["townships"], f["facilities"], shapes)
+    return mp.township_instance(f["units"], f["townships"], f["facilities"], shapes,
+                                model=travel_model(path))
 
 
 @cached(max_entries=8, ttl=None)
@@ -107,10 +109,12 @@ def schools(path: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _boarding(chosen: tuple[str, ...], mode: str, speed: float,
               over: tuple[tuple[str, float], ...], n_close: int, board_mode: str,
               board_speed: float, path: str | None = None) -> mp.BoardingOutcome:
+    from ui.data import travel_model
+
     units, school_table = schools(path)
     speeds = {settings.speed_key(board_mode): board_speed, settings.speed_key(mode): speed}
     return mp.boarding_outcome(units, school_table, chosen, mode, {**dict(over), **speeds},
-                               n_close, board_mode=board_mode)
+                               n_close, model=travel_model(path), board_mode=board_mode)
 
 
 def boarding_result(chosen: tuple[str, ...], mode: str, speed: float,
@@ -128,10 +132,11 @@ def boarding_result(chosen: tuple[str, ...], mode: str, speed: float,
 
 @cached(max_entries=8, ttl=None)
 def _scenario_table(changes_json: str, path: str | None = None) -> IndicatorTable:
-    from ui.data import frames
+    from ui.data import frames, travel_model
 
     f = frames(path)
-    return mp.scenario_indicators(f["units"], f["facilities"], json.loads(changes_json))
+    return mp.scenario_indicators(f["units"], f["facilities"], json.loads(changes_json),
+                                  model=travel_model(path))
 
 
 def scenario_table(changes: list[dict[str, Any]]) -> IndicatorTable:
@@ -244,7 +249,7 @@ def subcentre_map(inst: mp.SubcentreInstance, out: mp.SubcentreSolution | None,
                   lang: str, eligible: Sequence[int] | None = None) -> dict[str, Any]:
     """Village areas coloured by car minutes to the nearest open site; sites by role (those
     not among the ``eligible`` columns apart), their beds in the hover."""
-    from ui.data import boundaries
+    from ui.data import boundaries, road_lines
     from ui.maps import county_map_spec
 
     b = boundaries()
@@ -255,7 +260,9 @@ def subcentre_map(inst: mp.SubcentreInstance, out: mp.SubcentreSolution | None,
                                for name, beds in zip(sites["name"], sites["beds"], strict=True)])
     near = pd.Series(mp.nearest_open_min(inst.cost, [*inst.required, *chosen]),
                      index=inst.units["code"].astype(str))
-    names = dict(zip(inst.units["code"].astype(str), inst.units["name"].astype(str), strict=True))
+    near = near.where(np.isfinite(near))  # no road to any open site: no colour, never 0
+    names = {c: place_label(n, lang) for c, n in
+             zip(inst.units["code"].astype(str), inst.units["name"].astype(str), strict=True)}
     # one colour scale before and after (0 to the longest drive today), so that the map
     # after the optimisation compares with the map before it colour for colour
     today = mp.nearest_open_min(inst.cost, inst.required)
@@ -266,7 +273,7 @@ def subcentre_map(inst: mp.SubcentreInstance, out: mp.SubcentreSolution | None,
         area_names=names, height=560, width_hint=900,
         value_range=(0.0, float(today.max())) if today.size else None,
         outlines=b["township"], styles=_styles("plan.sub.role", SITE_STYLE, lang),
-        facility_size=SITE_HALO_BASE, legend_title=t("plan.role", lang))
+        facility_size=SITE_HALO_BASE, legend_title=t("plan.role", lang), roads=road_lines())
 
 
 def region_traces(areas: Mapping[str, Any], labels: pd.Series, names: Mapping[str, str],
@@ -338,14 +345,15 @@ def consortia_map(labels: pd.Series, leads: pd.DataFrame | None, title: str,
                   lang: str) -> dict[str, Any]:
     """Townships coloured by region label, with the lead hospitals (those named in
     ``labels``) when given."""
-    from ui.data import boundaries, township_names
+    from ui.data import boundaries, road_lines, township_names
     from ui.maps import county_map_spec
 
     b = boundaries()
     base = county_map_spec(b["county"], None, None, None, None, lang, height=560, width_hint=900,
                            outlines=b["township"], outline_colour="#ffffff", outline_width=1.5,
-                           legend_title=title)
-    data = [*base["data"], *region_traces(b["township"], labels, township_names(), title)]
+                           legend_title=title, roads=road_lines())
+    towns = {c: place_label(n, lang) for c, n in township_names().items()}
+    data = [*base["data"], *region_traces(b["township"], labels, towns, title)]
     layout = base["layout"]
     chosen = leads[leads["name"].isin(set(labels))] if leads is not None else None
     if chosen is not None and len(chosen):
@@ -360,7 +368,7 @@ def boarding_map(plan: Any, chosen: Sequence[str], lang: str) -> dict[str, Any]:
     """Village areas coloured by the pupils who need a boarding place; the chosen boarding
     schools and the other schools with boarding beds marked."""
     from metrics import planning_boarding as pb
-    from ui.data import boundaries
+    from ui.data import boundaries, road_lines
     from ui.maps import county_map_spec
 
     b = boundaries()
@@ -368,15 +376,17 @@ def boarding_map(plan: Any, chosen: Sequence[str], lang: str) -> dict[str, Any]:
     return county_map_spec(
         b["county"], b["unit"], pb.need_per_unit(plan), None,
         _labelled(pb.school_roles(school_table, chosen), "plan.brd.role", lang), lang,
-        area_title=t("plan.brd.map_value", lang), area_names=units["name"].astype(str).to_dict(),
+        area_title=t("plan.brd.map_value", lang),
+        area_names={c: place_label(n, lang) for c, n in units["name"].astype(str).items()},
         value_format=",.0f", height=520, width_hint=760, outlines=b["township"],
-        styles=_styles("plan.brd.role", SCHOOL_STYLE, lang), legend_title=t("plan.role", lang))
+        styles=_styles("plan.brd.role", SCHOOL_STYLE, lang), legend_title=t("plan.role", lang),
+        roads=road_lines())
 
 
 def scenario_map(facilities: pd.DataFrame, changes: Sequence[Mapping[str, Any]],
                  lang: str) -> dict[str, Any]:
     """The domain's facilities after the scenario, coloured by what changed."""
-    from ui.data import boundaries
+    from ui.data import boundaries, road_lines
     from ui.maps import county_map_spec
 
     b = boundaries()
@@ -384,4 +394,4 @@ def scenario_map(facilities: pd.DataFrame, changes: Sequence[Mapping[str, Any]],
     return county_map_spec(b["county"], None, None, None, fac, lang, height=540, width_hint=760,
                            outlines=b["township"],
                            styles=_styles("plan.scn.role", SCENARIO_STYLE, lang),
-                           legend_title=t("plan.scn.what", lang))
+                           legend_title=t("plan.scn.what", lang), roads=road_lines())

@@ -31,8 +31,8 @@ from ui.cache import cached
 from ui.i18n import facility_label, t
 
 __all__ = ["FLASH_KEY", "admin_name", "change_lines", "events", "events_view", "kind_label",
-           "register_label", "register_lines", "registers", "registers_view", "set_withdrawn",
-           "status_action", "status_text", "summary", "summary_view"]
+           "register_label", "register_lines", "registers", "registers_view", "road_register_lines",
+           "set_withdrawn", "status_action", "status_text", "summary", "summary_view"]
 
 #: Session State key of the last withdraw/restore outcome, shown after the rerun.
 FLASH_KEY = "_dp_reg_flash"
@@ -46,7 +46,7 @@ def admin_name() -> str | None:
 
 def kind_label(kind: str, lang: str) -> str:
     key = f"kind.{kind}"
-    return t(key, lang) if kind in schema.REGISTER_KINDS else str(kind)
+    return t(key, lang) if kind in schema.REGISTER_KINDS or kind == schema.ROADS_KIND else str(kind)
 
 
 # -- loaders (cached per database version) -----------------------------------------------------
@@ -144,6 +144,20 @@ def register_lines(kind: str, year: int | None, scope: Sequence[str] | None, sup
                scope=scope_text)]
     changes = change_lines(supersedes, lang, "replaced" if done else "replace")
     return lines + (changes or [t("dp.reg.replaces_nothing", lang)])
+
+
+def road_register_lines(year: int | None, in_force: Sequence[Mapping[str, Any]], lang: str, *,
+                        done: bool = False) -> list[str]:
+    """What a roads load is and does, in ``lang``: the register (whole county), then the roads
+    registers in force that it replaces (the latest roads register wins whatever its year)."""
+    lines = [t("dp.reg.this", lang, kind=kind_label(schema.ROADS_KIND, lang), year=_year(year, lang),
+               scope=t("dp.reg.county", lang))]
+    verb = "dp.reg.replaced_real" if done else "dp.reg.replace_real"
+    lines += [t(verb, lang, id=r["register_id"], file=r.get("file_name") or "",
+                year=_year(r.get("year"), lang), scope=t("dp.reg.county", lang),
+                what=t("dp.roads.what", lang, n=f"{int(r.get('rows') or 0):,}"))
+              for r in in_force]
+    return lines if in_force else [*lines, t("dp.roads.replaces_nothing", lang)]
 
 
 def _status(r: dict, lang: str) -> str:

@@ -1,5 +1,10 @@
 """Data changes from the app (admin only): a file uploaded on the Data page, and the rebuild.
 
+A roads file (``kind == "roads"``: OpenStreetMap, GeoJSON, GeoPackage, zipped Shapefile) goes
+the same way through :mod:`etl.road_store` (``process`` to check, ``load_file`` to load), as
+``python -m etl validate|load --kind roads`` does; its outcome carries the network's counts,
+length by class and connectivity (``roads``).
+
 An uploaded file is written to a temporary folder under its own (sanitised) name and goes
 through the same public ETL path as ``python -m etl load``: :func:`etl.pipeline.load_file`
 with the raw copy kept beside the database, in one transaction. The rebuild is
@@ -24,19 +29,24 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import streamlit as st
 
-from etl import aliases, db, locks, pipeline, readers, schema
+from etl import aliases, db, locks, pipeline, readers, road_store, schema
+from etl.read_limits import check_size
 from ui import auth
 from ui import data as ui_data
 from ui import registers as ui_registers
 from ui.i18n import facility_label, md_text, t
 
-__all__ = ["CRS_OPTIONS", "RESULT_KEY", "UPLOAD_TYPES", "Settings", "load_bytes", "max_upload_mb",
-           "parse_mapping", "rebuild", "rebuild_action", "safe_name", "scrub", "type_label",
-           "type_options",
-           "upload_action", "validate_bytes"]
+__all__ = ["CRS_OPTIONS", "RESULT_KEY", "ROADS", "UPLOAD_TYPES", "Settings", "load_bytes",
+           "load_roads_bytes", "max_upload_mb", "parse_mapping", "rebuild", "rebuild_action",
+           "safe_name", "scrub", "type_label", "type_options", "upload_action", "validate_bytes",
+           "validate_roads_bytes"]
 
-#: Extensions offered by the uploader (the readers check the content as well).
-UPLOAD_TYPES: tuple[str, ...] = ("csv", "txt", "xlsx", "xlsm", "geojson", "json")
+#: Extensions offered by the uploader (the readers check the content as well); the last four
+#: are road files only (``.osm.pbf``, ``.osm``, GeoPackage, a zipped Shapefile).
+UPLOAD_TYPES: tuple[str, ...] = ("csv", "txt", "xlsx", "xlsm", "geojson", "json", "pbf", "osm",
+                                 "gpkg", "zip")
+#: The register kind of road networks (not one of the facility kinds).
+ROADS = schema.ROADS_KIND
 #: Coordinate systems a register may use (as ``--crs``).
 CRS_OPTIONS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 #: Session State keys: the last upload's outcome, the load to select after a rerun, a message.
@@ -135,6 +145,45 @@ def load_bytes(data: bytes, name: str, kind: str, *, crs: str = "wgs84",
     return _with_temp_file(data, name, work)
 
 
+def validate_roads_bytes(data: bytes, name: str, *, crs: str = "wgs84", year: int | None = None
+                         ) -> tuple[pipeline.LoadResult, dict]:
+    """Check an uploaded roads file as ``python -m etl validate --kind roads`` does (writes
+    nothing); the result and the network's statistics (counts, km by class, connectivity)."""
+    auth.require_admin()
+
+    def work(path: Path) -> tuple[pipeline.LoadResult, dict]:
+        check_size(path, path.name)  # the guard of every register, before reading a byte
+        with ui_data.cursor() as cur:
+            result, net = road_store.process(cur, path, crs=crs, year=year, file_name=path.name)
+        return result, net.stats
+
+    return _with_temp_file(data, name, work)
+
+
+def load_roads_bytes(data: bytes, name: str, *, crs: str = "wgs84", year: int | None = None,
+                     who: str | None = None, on_wait: locks.OnWait | None = None
+                     ) -> tuple[pipeline.LoadResult, dict]:
+    """Load an uploaded roads file as ``python -m etl load --kind roads`` does (one writer,
+    published by rename, raw file kept; the same file once); it supersedes the roads in force."""
+    auth.require_admin()
+    if year is None:
+        raise ValueError("a roads register needs its year")
+    path_db = ui_data.db_path()
+
+    def work(path: Path) -> tuple[pipeline.LoadResult, dict]:
+        check_size(path, path.name)
+        with db.writing(path_db, what=f"upload {path.name}", on_wait=on_wait) as change:
+            result, net = road_store.load_file(change.con, path, crs=crs, year=year,
+                                               data_dir=path_db.parent, file_name=path.name,
+                                               who=who)
+            if result.already_loaded:
+                change.discard()
+        ui_data.refresh()
+        return result, {} if net is None else net.stats
+
+    return _with_temp_file(data, name, work)
+
+
 def rebuild(progress: Callable[[float, str], None],
             on_wait: locks.OnWait | None = None) -> dict[str, int]:
     """Rebuild the database from ``data/`` plus the kept raw loads (atomic, as ``etl build``)."""
@@ -192,11 +241,20 @@ def type_label(code: str | None, lang: str) -> str:
     return f"{ui_registers.kind_label(kind, lang)} · {facility_label(code, lang)}"
 
 
-#: ETL notes that :func:`ui.registers.register_lines` says per language instead.
+#: ETL notes that :func:`ui.registers.register_lines` says per language instead, and the
+#: roads summary the page shows as figures (``roads``).
 _REGISTER_NOTES = ("登记表：", "将替换", "已替换")
+_ROADS_NOTES = ("道路 ", "县界外", "按等级", "连通性")
 
 
-def _outcome(result: pipeline.LoadResult, settings: Settings, mode: str, lang: str) -> dict:
+def _roads_in_force() -> list[dict]:
+    """The roads registers a roads load would supersede (those in force)."""
+    return [dict(r) for r in ui_registers.registers()
+            if r["kind"] == ROADS and r["status"] == "active"]
+
+
+def _outcome(result: pipeline.LoadResult, settings: Settings, mode: str, lang: str,
+             roads: tuple[list[dict], dict] | None = None) -> dict:
     done = mode == "loaded"
     if done or result.already_loaded:
         summary = result.summary_zh() if lang == "zh" else result.summary_en()
@@ -208,12 +266,17 @@ def _outcome(result: pipeline.LoadResult, settings: Settings, mode: str, lang: s
         lines = ui_registers.register_lines(settings.kind, result.year, result.scope,
                                             result.supersedes, lang, done=done,
                                             town_names=ui_data.township_names())
+    notes = [n for n in result.notes if not n.startswith(_REGISTER_NOTES)]
+    if roads is not None:
+        if not result.already_loaded:
+            lines = ui_registers.road_register_lines(result.year, roads[0], lang, done=done)
+        notes = [n for n in notes if not n.startswith(_ROADS_NOTES)]
     return {"mode": mode, "summary": summary, "rows_read": result.rows_read,
             "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
             "load_id": result.load_id, "already": result.already_loaded, "register": lines,
             "replaces": bool(result.supersedes),
-            "notes": [n for n in result.notes if not n.startswith(_REGISTER_NOTES)],
-            "rejects": result.rejects.copy()}
+            "notes": notes, "rejects": result.rejects.copy(),
+            "roads": None if roads is None else roads[1]}
 
 
 def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> None:
@@ -230,8 +293,15 @@ def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> 
         return
     name = safe_name(getattr(file, "name", "upload"))
     kind = settings.kind
+    if kind == ROADS and (str(settings.map_text or "").strip() or settings.scope or settings.type):
+        st.session_state[RESULT_KEY] = {"file": name, "error": t("dp.up_roads_options", lang)}
+        return
+    if kind == ROADS and mode != "validate" and settings.year is None:
+        st.session_state[RESULT_KEY] = {"file": name, "error": t("dp.up_roads_year", lang),
+                                        "hint": t("dp.up_year_hint", lang)}
+        return
     try:
-        overrides = parse_mapping(settings.map_text, kind)
+        overrides = {} if kind == ROADS else parse_mapping(settings.map_text, kind)
     except ValueError as exc:
         st.session_state[RESULT_KEY] = {"file": name, "error": t("dp.up_bad_map", lang, line=str(exc))}
         return
@@ -247,6 +317,7 @@ def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> 
     write = mode == "confirm" and previous.get("pending") == signature
     changed = mode == "confirm" and not write
     outcome: dict = {"file": name}
+    roads = None
     with st.status(t("dp.up_running", lang, file=md_text(name)), expanded=True) as box:
         box.write(t("dp.up_step_save", lang))
         box.write(t("dp.up_step_read", lang))
@@ -255,7 +326,16 @@ def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> 
         try:
             kwargs = {"crs": settings.crs, "overrides": overrides or None, "year": settings.year,
                       "scope": tuple(settings.scope) or None, "type": settings.type}
-            if write:
+            if kind == ROADS:
+                before = _roads_in_force()
+                result, stats = (
+                    load_roads_bytes(data, name, crs=settings.crs, year=settings.year,
+                                     who=ui_registers.admin_name(),
+                                     on_wait=lambda zh, en: box.info(zh if lang == "zh" else en))
+                    if write else validate_roads_bytes(data, name, crs=settings.crs,
+                                                       year=settings.year))
+                roads = (before, stats)
+            elif write:
                 result = load_bytes(data, name, kind, who=ui_registers.admin_name(),
                                     on_wait=lambda zh, en: box.info(zh if lang == "zh" else en),
                                     **kwargs)
@@ -277,7 +357,7 @@ def upload_action(file: object, settings: Settings, *, mode: str, lang: str) -> 
             return
         box.update(label=t("dp.up_done", lang), state="complete", expanded=False)
     mode_done = "loaded" if write else ("validate" if mode == "validate" else "preview")
-    outcome.update(_outcome(result, settings, mode_done, lang), changed=changed,
+    outcome.update(_outcome(result, settings, mode_done, lang, roads), changed=changed,
                    pending=signature if mode_done == "preview" else None)
     st.session_state[RESULT_KEY] = outcome
     if mode_done == "preview":

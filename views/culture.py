@@ -6,12 +6,14 @@ from metrics import settings
 from ui.data import FACILITIES, TOWNSHIPS, UNITS, audit_table
 from ui.domain import footer, header, localise, missing_section, render_domain, show_table
 from ui.i18n import facility_label, md_text, t
+from ui.missing import show_far_from_road
 
 TOWNSHIP_TYPES = ("township_complex", "library_branch", "culture_branch")
 UNIT_TYPES = ("village_centre", "courtyard_post")
 
 lang = header("culture")
 view = render_domain("culture", lang)
+show_far_from_road(lang)
 f = view.frames
 sep = "、" if lang == "zh" else ", "
 

@@ -11,14 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from etl.aliases import FIELDS
-from etl.schema import REGISTER_KINDS, TABLES
+from etl.road_graph import CLIP_KM
+from etl.schema import REGISTER_KINDS, ROADS_KIND, TABLES
 from etl.templates import template_bytes
 from ui import auth, state, upload
 from ui import registers as regs
 from ui.brief import brief_html
-from ui.data import query, township_names
+from ui.data import query, township_names, travel_label
 from ui.frame import download_buttons, page_footer, page_header, sources, synthetic_on_screen
 from ui.i18n import current_lang, md_text, t
+from ui.pinyin import place_label
 
 lang = current_lang()
 zh = lang == "zh"
@@ -38,7 +40,7 @@ def kind_label(kind: str) -> str:
     return f"{t(key, lang)} ({kind})" if key in _KIND_KEYS else str(kind)
 
 
-_KIND_KEYS = {f"kind.{k}" for k in REGISTER_KINDS}
+_KIND_KEYS = {f"kind.{k}" for k in (*REGISTER_KINDS, ROADS_KIND)}
 
 # -- what is loaded ---------------------------------------------------------------------------
 st.subheader(t("dp.loads", lang))
@@ -126,6 +128,7 @@ st.markdown(t("dp.how_text", lang))
 st.code("python -m etl load FILE --kind KIND [--crs gcj02] [--map 源列=field]\n"
         f"python -m etl validate FILE --kind {kind} --year 2024\n"
         f"python -m etl load FILE --kind {kind} --year 2024 [--scope 任市镇,长岭镇]\n"
+        "python -m etl load FILE --kind roads --year 2024 [--crs gcj02]  # .osm.pbf .osm .geojson .gpkg .zip\n"
         "python -m etl registers\npython -m etl withdraw ID", language="bash")
 st.caption(t("dp.how_year", lang))
 
@@ -142,7 +145,7 @@ with st.form("upload_form"):
                                max_upload_size=upload.max_upload_mb(),
                                key=f"up_file_{st.session_state.get(upload.UPLOADER_KEY, 0)}")
     u1, u2 = st.columns(2)
-    up_kind = u1.selectbox(t("dp.up_kind", lang), list(REGISTER_KINDS), key="up_kind",
+    up_kind = u1.selectbox(t("dp.up_kind", lang), [*REGISTER_KINDS, ROADS_KIND], key="up_kind",
                            format_func=kind_label, disabled=off)
     up_crs = u2.selectbox(t("dp.up_crs", lang), list(upload.CRS_OPTIONS), key="up_crs",
                           format_func=lambda c: t(f"crs.{c}", lang), disabled=off)
@@ -155,7 +158,7 @@ with st.form("upload_form"):
                            disabled=off, help=t("dp.up_type_help", lang),
                            format_func=lambda c: upload.type_label(c, lang))
     up_scope = st.multiselect(t("dp.up_scope", lang), list(towns), key="up_scope",
-                              format_func=lambda c: towns.get(c, c), disabled=off,
+                              format_func=lambda c: place_label(towns.get(c, c), lang), disabled=off,
                               placeholder=t("dp.up_scope_placeholder", lang),
                               help=t("dp.up_scope_help", lang))
     up_map = st.text_area(t("dp.up_map", lang), key="up_map", help=t("dp.up_map_help", lang),
@@ -205,6 +208,23 @@ if outcome := st.session_state.get(upload.RESULT_KEY):
         m1.metric(t("dp.rows_read", lang), f"{outcome['rows_read']:,}")
         m2.metric(t("dp.rows_loaded" if done else "dp.rows_loadable", lang), f"{outcome['rows_loaded']:,}")
         m3.metric(t("dp.rows_rejected", lang), f"{outcome['rows_rejected']:,}")
+        if stats := outcome.get("roads"):
+            # the network's counts, length by class and connectivity (etl.road_graph)
+            st.markdown(f"**{t('dp.roads.heading', lang)}**")
+            n1, n2, n3, n4 = st.columns(4)
+            n1.metric(t("dp.roads.ways", lang), f"{stats['ways']:,}")
+            n2.metric(t("dp.roads.nodes", lang), f"{stats['nodes']:,}")
+            n3.metric(t("dp.roads.segments", lang), f"{stats['segments']:,}")
+            n4.metric(t("dp.roads.km", lang), f"{stats['km_total']:,.1f}")
+            st.dataframe(pd.DataFrame({
+                t("dp.roads.class", lang): [t(f"road.{c}", lang) for c in stats["km_by_class"]],
+                t("dp.roads.class_km", lang): [round(float(k), 1) for k in stats["km_by_class"].values()],
+            }), hide_index=True, key="up_roads_classes")
+            if stats["largest_share_length"] is not None:
+                st.caption(t("dp.roads.connectivity", lang, share=f"{stats['largest_share_length']:.1%}",
+                             pieces=stats["pieces_not_connected"]))
+            if stats["segments_outside"]:
+                st.caption(t("dp.roads.outside", lang, n=stats["segments_outside"], km=CLIP_KM))
         for note in outcome["notes"]:
             st.caption(f"{t('dp.up_notes', lang)}: {md_text(note)}")
         up_rejects = outcome["rejects"]
@@ -265,7 +285,8 @@ def brief() -> bytes:
                   else (t("dp.no_rejects", lang), rejects_view))
     return brief_html(t("dp.brief_title", lang), title, [], [], tables, sources(lang),
                       t("synthetic.short", lang) if synthetic_on_screen() else None,
-                      lang).encode("utf-8")
+                      lang, travel=t("frame.travel", lang, model=travel_label(lang))
+                      ).encode("utf-8")
 
 
 st.caption(t("brief.help", lang))

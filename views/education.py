@@ -15,6 +15,7 @@ from ui.domain import (
     show_table,
 )
 from ui.i18n import t
+from ui.missing import show_far_from_road
 
 #: Boarding outside the boarding definition (metrics.boarding.COMPULSORY_TYPES), shown apart.
 OTHER_BOARDING = ("senior_high", "vocational")
@@ -23,6 +24,7 @@ SCHOOLS = ("kindergarten", "teaching_point", "primary", "nine_year", "junior", "
 
 lang = header("education")
 view = render_domain("education", lang)
+show_far_from_road(lang)
 f = view.frames
 
 show_kinds(view, SCHOOLS, {"students": "dom.edu.students", "teachers": "dom.edu.teachers",

@@ -14,6 +14,7 @@ from ui.domain import (
     show_table,
 )
 from ui.i18n import md_text, t
+from ui.missing import show_far_from_road
 
 KINDS = ("care_home", "day_care", "medical_elderly", "infant_care")
 GLANCE = ("elderly_care_beds_per_1000_60plus", "elderly_care_walk_min",
@@ -21,6 +22,7 @@ GLANCE = ("elderly_care_beds_per_1000_60plus", "elderly_care_walk_min",
 
 lang = header("elderly_care")
 view = render_domain("elderly_care", lang)
+show_far_from_road(lang)
 f = view.frames
 
 show_kinds(view, KINDS, {"care_beds": "dom.care.care_beds", "places": "dom.care.places"},

@@ -10,6 +10,7 @@ from ui.domain import (
     show_kinds,
 )
 from ui.i18n import t
+from ui.missing import show_far_from_road
 
 KINDS = ("county_hospital", "central_health_centre", "health_centre", "community_health_centre",
          "village_clinic")
@@ -19,6 +20,7 @@ GLANCE = ("health_centre_car_min", "health_centre_share_15min", "health_township
 
 lang = header("health")
 view = render_domain("health", lang)
+show_far_from_road(lang)
 f = view.frames
 
 show_kinds(view, KINDS, {"beds": "dom.health.beds", "doctors": "dom.health.doctors",

@@ -13,6 +13,7 @@ from ui.data import FACILITIES, audit_table, township_names
 from ui.format import plain_number
 from ui.frame import download_buttons, fmt, page_footer, page_header
 from ui.i18n import current_lang, md_text, t, with_unit
+from ui.pinyin import place_label
 from ui.settings_ui import bind_setting, setting_help, setting_slider
 
 RULES = ("primary_lower_max_min", "primary_upper_day_max_min", "junior_day_max_min",
@@ -127,6 +128,8 @@ else:
     if sm["unplaced"] > 0:
         st.warning(t("plan.brd.unplaced_why", lang, reach=n(sm["unplaced_no_school_in_reach"]),
                      full=n(sm["unplaced_beds_full"]), limit=limit))
+    if sm.get("no_road_pupils", 0) > 0:
+        st.warning(t("plan.brd.no_road", lang, n=n(sm["no_road_villages"]), pupils=n(sm["no_road_pupils"])))
     day = t("plan.brd.day_result", lang, before=f"{before:.1f}", after=f"{sm['day_travel_mean_min']:.1f}",
             unmet13=n(sm["unmet_g1_3"]))
     if sm["unmet_g4_6"] > 0:
@@ -167,8 +170,10 @@ else:
         vname = units["name"].astype(str).to_dict()
         vtown = units["township_code"].astype(str).to_dict() if "township_code" in units.columns else {}
         by_village = pd.DataFrame({
-            t("plan.brd.col_village", lang): places["village"].map(vname),
-            t("plan.col.township", lang): [towns.get(vtown.get(v, ""), "") for v in places["village"]],
+            t("plan.brd.col_village", lang): [place_label(vname.get(v, ""), lang)
+                                              for v in places["village"]],
+            t("plan.col.township", lang): [place_label(towns.get(vtown.get(v, ""), ""), lang)
+                                           for v in places["village"]],
             t("plan.brd.col_band", lang): [t(f"plan.brd.band.{b}", lang) for b in places["band"]],
             t("plan.brd.need_pupils", lang): places["need"].round(0),
             t("plan.brd.placed", lang): places["placed"].round(0),

@@ -10,6 +10,7 @@ from ui import planning, state
 from ui.charts import show_chart
 from ui.frame import page_footer, page_header
 from ui.i18n import current_lang, md_text, t, with_unit
+from ui.pinyin import place_label
 
 lang = current_lang()
 page_header("plan_consortia", lang)
@@ -67,7 +68,8 @@ else:
 
     st.subheader(t("plan.con.user", lang))
     st.caption(t("plan.con.user_help", lang))
-    user_in = pd.DataFrame({t("plan.col.township", lang): towns["name"].astype(str),
+    user_in = pd.DataFrame({t("plan.col.township", lang): [place_label(n, lang) for n in
+                                                           towns["name"].astype(str)],
                             t("plan.con.region", lang): towns["zone"].astype(str)})
     edited = st.data_editor(user_in, key="user_regions", hide_index=True, disabled=[0], width="stretch",
                             height=35 * (len(user_in) + 1) + 3)
@@ -79,7 +81,8 @@ else:
                      hide_index=True, width="stretch")
         st.caption(t("plan.con.compare_help", lang))
         st.subheader(t("plan.con.members", lang))
-        members = pd.DataFrame({t("plan.col.township", lang): [names[c] for c in towns.index],
+        members = pd.DataFrame({t("plan.col.township", lang): [place_label(names[c], lang)
+                                                                for c in towns.index],
                                 t("plan.con.region", lang): model.to_numpy(),
                                 t("plan.con.zone", lang): towns["zone"].to_numpy(),
                                 t("plan.col.population", lang): towns["population"].round().astype("Int64").to_numpy(),

@@ -19,6 +19,7 @@ from ui.charts import show_chart
 from ui.data import frames, indicator_table
 from ui.frame import page_footer, page_header
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t
+from ui.pinyin import place_label
 
 _ID = re.compile(r"[0-9a-f]{12}")
 #: Session State key counting this session's saves.
@@ -85,7 +86,8 @@ else:
         unit_names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
         b1, b2, b3 = st.columns(3)
         at_unit = b1.selectbox(t("plan.scn.at_unit", lang), ["", *unit_names],
-                               format_func=lambda c: t("plan.scn.use_lonlat", lang) if not c else unit_names[c])
+                               format_func=lambda c: t("plan.scn.use_lonlat", lang) if not c
+                               else place_label(unit_names[c], lang))
         lon = b2.number_input(t("plan.col.lon", lang), value=None, min_value=107.0, max_value=109.0, format="%.5f")
         lat = b3.number_input(t("plan.col.lat", lang), value=None, min_value=30.5, max_value=32.0, format="%.5f")
         caps = {}

@@ -10,9 +10,11 @@ from metrics import planning as mp
 from metrics import settings, siting
 from ui import planning, state
 from ui.charts import show_chart
+from ui.data import travel_model
 from ui.format import fmt_number, plain_number
 from ui.frame import fmt, page_footer, page_header
 from ui.i18n import current_lang, md_text, t, with_unit
+from ui.pinyin import place_label
 from ui.settings_ui import setting_help, slider_format
 
 lang = current_lang()
@@ -27,7 +29,8 @@ else:
     zh = lang == "zh"
     n_req = len(inst.required)
     req_names = "、".join(md_text(n) for n in inst.sites["name"].iloc[:n_req])
-    st.markdown(t("plan.sub.intro", lang, required=req_names, n=len(inst.sites) - n_req))
+    st.markdown(t("plan.sub.intro", lang, required=req_names, n=len(inst.sites) - n_req,
+                  travel=t(f"plan.travel.{travel_model().key}", lang)))
 
     def rule_label(key: str) -> str:
         rule = mp.ELIGIBILITY[key]
@@ -73,6 +76,10 @@ else:
                  others=t("plan.sub.eligible_others", lang, other=other) if other else "",
                  help=rule.help_zh if zh else rule.help_en))
 
+    cut = mp.no_road(inst, rule.types)
+    if len(cut):
+        st.warning(t("plan.sub.no_road", lang, n=len(cut), people=fmt(cut["population"].sum(), "", 0)))
+
     # a model that cannot run on this choice says why instead of solving
     problem = None
     if objective == "lscp":
@@ -80,7 +87,7 @@ else:
         if minutes < limit:
             far = mp.beyond_reach(inst, minutes, rule.types)
             problem = t("plan.sub.lscp_beyond", lang, rule=rule_text, n=f"{minutes:g}",
-                        names="、".join(md_text(n) for n in far["name"]),
+                        names="、".join(md_text(place_label(n, lang)) for n in far["name"]),
                         limit=f"{limit:.1f}")
     elif len(cols) < n_new:
         problem = t("plan.sub.too_few", lang, rule=rule_text, k=len(cols), n=n_new)
