@@ -24,7 +24,7 @@ install-dev: $(VENV)/.dev-installed
 run: install
 	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.headless true
 
-## Install (plus Chromium and CJK fonts for the browser tests when root), then run every test
+## Install (plus Chromium, CJK fonts, nginx, LibreOffice and poppler for the browser, serving and report tests when root), then run every test
 test: install-dev browser
 	$(BIN)/python -m pytest -n 2 -q -rfE
 

@@ -13,23 +13,12 @@ from pathlib import Path
 
 
 def _overrides(items: list[str] | None) -> dict[str, float]:
-    from metrics import settings
+    from metrics.travel_cli import parse_overrides
 
-    out: dict[str, float] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--set expects KEY=VALUE, got {item!r}")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise SystemExit(f"--set {key}: {value!r} is not a number") from None
     try:
-        for key in out:
-            settings.get(key, out)
-    except (KeyError, ValueError) as exc:
+        return parse_overrides(items)
+    except ValueError as exc:
         raise SystemExit(str(exc)) from None
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

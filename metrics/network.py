@@ -482,6 +482,8 @@ class NetworkModel:
     zh: str = "路网"
     en: str = "road network"
     chunk_bytes: int = CHUNK_BYTES
+    #: junction-to-junction matrices shared by modes whose segment times are proportional
+    _shared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> NetworkModel:
@@ -493,12 +495,60 @@ class NetworkModel:
         """Origins × destinations minutes by ``mode`` (``inf`` unreachable or beyond
         ``max_min``; NaN when either place has no point)."""
         q, o_pt, d_pt = join(self.network, origins, destinations, mode)
-        out = np.full((len(o_pt), len(d_pt)), np.inf)
-        limit = np.inf if max_min is None else float(max_min)
-        for rows, block in q.blocks(mode, overrides, limit, self.chunk_bytes):
-            out[rows] = block
+        shared = self._proportional(mode, overrides) if max_min is None else None
+        if shared is not None:
+            out = self._junction_matrix(q, shared[0], overrides) * shared[1]
+            leg = q.leg_minutes(mode, overrides)
+            out += leg[:q.n_origins, None]
+            out += leg[None, q.n_origins:]
+        else:
+            out = np.full((len(o_pt), len(d_pt)), np.inf)
+            limit = np.inf if max_min is None else float(max_min)
+            for rows, block in q.blocks(mode, overrides, limit, self.chunk_bytes):
+                out[rows] = block
         out[~o_pt, :] = np.nan
         out[:, ~d_pt] = np.nan
+        return out
+
+    def _proportional(self, mode: str, overrides: Mapping[str, float] | None
+                      ) -> tuple[str, float] | None:
+        """``(reference mode, factor)`` when every segment time of ``mode`` is the reference
+        mode's times the factor (the walking modes differ only by speed, and so do bicycle and
+        e-bike, and the school bus and the car where no speed cap binds, unless a ferry or
+        steps break the proportion): a matrix of ``mode`` is then the reference's search
+        scaled, plus the off-road legs, which do not scale. None for a mode searched on its
+        own."""
+        ref = next((m for m in ("walk", "bicycle", "car") if mode_group(m) == mode_group(mode)),
+                   None)
+        if ref is None:
+            return None
+        fwd, bwd = self.network.edge_minutes(mode, overrides)
+        r_fwd, r_bwd = self.network.edge_minutes(ref, overrides)
+        a, b = np.concatenate([fwd, bwd]), np.concatenate([r_fwd, r_bwd])
+        ok = np.isfinite(b)
+        if not np.array_equal(ok, np.isfinite(a)) or not ok.any() or (b[ok] <= 0).any():
+            return None
+        ratio = a[ok] / b[ok]
+        factor = float(ratio[0])
+        return (ref, factor) if np.allclose(ratio, factor, rtol=1e-12, atol=0.0) else None
+
+    def _junction_matrix(self, q: Any, ref: str, overrides: Mapping[str, float] | None) -> F64:
+        """Minutes between the places' junctions by ``ref`` (legs left out), remembered per
+        places and settings when small (a few modes ask for the same search)."""
+        snap = q.snap
+        key = (ref, _mode_settings(ref, overrides), q.n_origins, snap.edge.tobytes(),
+               snap.t.tobytes())
+        hit = self._shared.get(key)
+        if hit is not None:
+            return hit
+        nd = len(snap.edge) - q.n_origins
+        out = np.full((q.n_origins, nd), np.inf)
+        for rows, block in q.blocks(ref, overrides, np.inf, self.chunk_bytes, legs=False):
+            out[rows] = block
+        if out.nbytes <= self.chunk_bytes:
+            out.setflags(write=False)
+            with self.network._lock:
+                keep(self._shared, key, out)
         return out
 
     def nearest(self, origins: Places, destinations: Places) -> NetworkNearest:

@@ -129,11 +129,14 @@ class Query:
     snap: Snap
     n_origins: int
 
-    def graph(self, mode: str, overrides: Mapping[str, float] | None) -> tuple[csr_matrix, I64]:
+    def graph(self, mode: str, overrides: Mapping[str, float] | None, legs: bool = True
+              ) -> tuple[csr_matrix, I64]:
         """The mode's graph with the places added; and every place's node (-1 not joined).
 
         Node layout: road nodes, one junction per joined place (splitting its segment),
-        one node per place (joined to its junction by the off-road leg, both ways)."""
+        one node per place (joined to its junction by the off-road leg, both ways). With
+        ``legs=False`` the legs weigh 0 (kept as explicit zeros): searches then give the
+        minutes between the junctions, to which :meth:`leg_minutes` adds the legs."""
         net, s = self.net, self.snap
         n, p = net.n_nodes, len(s.edge)
         fwd, bwd = net.edge_minutes(mode, overrides)
@@ -155,17 +158,23 @@ class Query:
         with np.errstate(invalid="ignore"):  # 0 × inf: a direction not allowed, dropped
             wf, wb = share * fwd[links_e], share * bwd[links_e]
         f, b = np.isfinite(wf), np.isfinite(wb)
-        leg = s.snap_m[joined] * leg_min_per_m(mode, overrides)
+        leg = (s.snap_m[joined] * leg_min_per_m(mode, overrides) if legs
+               else np.zeros(len(joined)))
         src = np.concatenate([links_a[f], links_b[b], node[joined], junction])
         dst = np.concatenate([links_b[f], links_a[b], junction, node[joined]])
         w = np.concatenate([wf[f], wb[b], leg, leg])
         return add_edges(net.graph(mode, overrides), src, dst, w, n + 2 * p), node
 
+    def leg_minutes(self, mode: str, overrides: Mapping[str, float] | None) -> F64:
+        """Every place's off-road leg in minutes (0 where not joined)."""
+        s = self.snap
+        return np.where(s.edge >= 0, s.snap_m * leg_min_per_m(mode, overrides), 0.0)
+
     def blocks(self, mode: str, overrides: Mapping[str, float] | None, limit: float = np.inf,
-               chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[I64, F64]]:
+               chunk_bytes: int = CHUNK_BYTES, legs: bool = True) -> Iterator[tuple[I64, F64]]:
         """Origins × destinations minutes in blocks of origin rows: ``(origin positions,
         minutes)``; every origin appears once; rows of places not joined are ``inf``."""
-        g, node = self.graph(mode, overrides)
+        g, node = self.graph(mode, overrides, legs)
         k = self.n_origins
         o_node, d_node = node[:k], node[k:]
         o_ok, d_ok = np.flatnonzero(o_node >= 0), np.flatnonzero(d_node >= 0)

@@ -328,3 +328,48 @@ def test_prepare_2sfca_catchment_follows_the_roads():
     # a faster car brings b inside: 29 km at 60 km/h = 29 min
     table = indicators.evaluate(p, {"speed_car_kmh": 60.0})
     assert table.values[key].to_numpy() == pytest.approx([50 / 400 * 1000] * 2)
+
+
+def test_modes_with_proportional_segment_times_share_one_search():
+    """Walking modes differ only by speed (bicycle and e-bike too): their matrices are the
+    reference mode's junction-to-junction search scaled, plus the legs, which do not scale;
+    equal to searching each mode on its own, on a random grid with steps, tracks, footways
+    and one-way streets; a school bus held to its 60 km/h cap where cars may drive 120 is searched on its own."""
+    import pandas as pd
+
+    from metrics.network import NetworkModel
+    from metrics.network_search import join
+
+    rng = np.random.default_rng(7)
+    n = 25
+    xs, ys = np.meshgrid(np.arange(n), np.arange(n))
+    nodes = pd.DataFrame({"node_id": np.arange(n * n), "lon": 107.8 + xs.ravel() * 0.003,
+                          "lat": 31.0 + ys.ravel() * 0.003})
+    u = [k for k in range(n * n) if k % n + 1 < n] + list(range(n * n - n))
+    v = [k + 1 for k in range(n * n) if k % n + 1 < n] + [k + n for k in range(n * n - n)]
+    edges = pd.DataFrame({"u": u, "v": v, "length_m": 300.0,
+                          "road_class": rng.choice(["secondary", "unclassified", "track",
+                                                    "footway", "steps"], len(u)),
+                          "oneway": rng.choice([0, 0, 1], len(u))})
+    model = NetworkModel.from_frames(nodes, edges)
+    o = (31.0 + rng.random(20) * 0.07, 107.8 + rng.random(20) * 0.07)
+    d = (31.0 + rng.random(30) * 0.07, 107.8 + rng.random(30) * 0.07)
+    over = {"speed_walk_child_kmh": 3.3, "speed_ebike_kmh": 17.0}
+    shared = {m: model._proportional(m, over) for m in
+              ("walk", "walk_child", "walk_older", "bicycle", "ebike", "car", "school_bus")}
+    assert shared["walk_child"][0] == "walk" and shared["ebike"][0] == "bicycle"
+    # no motorway: no school-bus cap binds, the bus runs at 0.75 of the car speed (defaults)
+    assert shared["school_bus"] == ("car", pytest.approx(1 / 0.75))
+    for mode in shared:
+        got = model.matrix(o, d, mode, over)
+        q, _, _ = join(model.network, o, d, mode)
+        want = np.full_like(got, np.inf)
+        for rows, block in q.blocks(mode, over):
+            want[rows] = block
+        assert np.array_equal(np.isfinite(got), np.isfinite(want)), mode
+        fin = np.isfinite(want)
+        assert fin.any() and np.allclose(got[fin], want[fin], rtol=1e-12, atol=1e-9), mode
+    edges["maxspeed_kph"] = np.nan
+    edges.loc[0, ["road_class", "maxspeed_kph"]] = ["secondary", 120.0]  # bus capped at 60
+    capped = NetworkModel.from_frames(nodes, edges)
+    assert capped._proportional("school_bus", over) is None

@@ -23,6 +23,7 @@ from metrics import settings
 from metrics.__main__ import main
 from metrics.geo import haversine_km
 from tests.conftest import reference_db
+from tests.kit_roads import etl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,11 +45,6 @@ def _line(cls: str, pts, oneway: str | None = None) -> dict:
             "geometry": {"type": "LineString", "coordinates": [list(p) for p in pts]}}
 
 
-def _etl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def plain_db(tmp_path_factory) -> Path:
     """A reference database (the county boundary, no roads, no facilities)."""
@@ -67,7 +63,7 @@ def roads_db(plain_db, tmp_path_factory) -> Path:
     layer.write_text(json.dumps({"type": "FeatureCollection", "features": [
         _line("县道", [P0, P1]), _line("乡道", [P1, P2], "是"), _line("村道", [F0, F1])]},
         ensure_ascii=False), encoding="utf-8")
-    out = _etl("--db", str(dbfile), "load", str(layer), "--kind", "roads", "--year", "2024")
+    out = etl("--db", str(dbfile), "load", str(layer), "--kind", "roads", "--year", "2024")
     assert out.returncode == 0, out.stderr
     return dbfile
 

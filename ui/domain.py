@@ -38,6 +38,7 @@ from metrics.indicators import (
 )
 from ui.cache import cached
 from ui.cards import group_cards, status_note
+from ui.data import on_roads
 from ui.domain_charts import map_spec, ranking_spec, urban_rural_spec
 from ui.format import (
     band_label,
@@ -443,7 +444,7 @@ def _show_map_and_gaps(view: DomainView, common: Mapping[str, Any], local: Mappi
         if local["units"].empty:
             st.info(t("dom.empty.township", lang))
         show_chart(local["map"], key="map")
-        note = t("dom.map_note", lang)
+        note = t("dom.map_note_roads" if on_roads() else "dom.map_note", lang)
         if boundaries()["generated"].get("unit"):
             note += " " + t("map.areas_generated", lang) + "."
         if town:

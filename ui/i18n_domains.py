@@ -73,6 +73,11 @@ DOMAIN_TEXT: dict[str, tuple[str, str]] = {
     "dom.map_note": ("色块为村（社区），颜色越红越差；圆点为设施，深色线为乡镇界。离线底图，无道路。",
                      "Coloured areas are villages and communities, redder is worse; dots are "
                      "facilities, dark lines township borders. Offline map without roads."),
+    "dom.map_note_roads": ("色块为村（社区），颜色越红越差；圆点为设施，深色线为乡镇界，灰线为已导入的道路"
+                           "（按等级）。离线底图。",
+                           "Coloured areas are villages and communities, redder is worse; dots are "
+                           "facilities, dark lines township borders, grey lines the loaded roads "
+                           "(by class). Offline map."),
     "dom.map_filtered": ("只显示 {name} 的村（社区）与设施。", "Only the villages and facilities of {name} are shown."),
     "dom.compare": ("城镇与乡村", "Urban versus rural"),
     "dom.gap_measures": ("差距怎么读", "How to read the gap"),
