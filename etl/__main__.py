@@ -146,6 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("out")
     h = sub.add_parser("hash-password", help="make an admin password hash for .streamlit/secrets.toml")
     h.add_argument("--user", default="admin", help="account name (default admin)")
+    # --db also after the subcommand (python -m etl build --db FILE); given there, it wins
+    for p in sub.choices.values():
+        p.add_argument("--db", default=argparse.SUPPRESS,
+                       help="database file (default data/equity.duckdb)")
     return ap
 
 

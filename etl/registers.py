@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 
 from etl import schema
 from etl.readers import RegisterReadError
+from etl.register_list import kind_summary, list_registers
 
 __all__ = ["COUNTY", "EVENT_FIELDS", "REASONS", "RegisterError", "check_rows", "compute",
            "kind_summary", "list_registers", "preview", "record", "refresh", "replay",
@@ -93,10 +94,17 @@ def _plural(label: str) -> str:
 
     >>> _plural("Village clinic"), _plural("County library"), _plural("Infant-care institution (0-2)")
     ('village clinics', 'county libraries', 'infant-care institutions (0-2)')
+    >>> _plural("Cultural centre branch"), _plural("Township cultural complex")
+    ('cultural centre branches', 'township cultural complexes')
     """
     label = label[0].lower() + label[1:]
     head, sep, tail = label.partition(" (")
-    head = head[:-1] + "ies" if head.endswith("y") else head + "s"
+    if head.endswith("y") and head[-2:-1] not in "aeiou":
+        head = head[:-1] + "ies"
+    elif head.endswith(("s", "x", "z", "ch", "sh")):
+        head += "es"
+    else:
+        head += "s"
     return head + sep + tail
 
 
@@ -329,6 +337,18 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
                           count(*) FILTER (WHERE shown) AS n_shown
                    FROM facilities_all GROUP BY load_id) a USING (register_id)
         WHERE registers.register_id = g.register_id""")
+    # a roads register's rows are its segments, shown while it is the roads register in force
+    # (the newest not withdrawn: etl.road_store.active_register)
+    if con.execute("SELECT count(*) FROM information_schema.tables "
+                   "WHERE table_name = 'road_edges'").fetchone()[0]:
+        con.execute(f"""UPDATE registers SET
+            rows_active = CASE WHEN registers.status = '{WITHDRAWN}' THEN 0 ELSE e.n END,
+            rows_shown = CASE WHEN registers.register_id = (
+                SELECT max(register_id) FROM registers WHERE kind = ? AND status = '{ACTIVE}')
+                THEN e.n ELSE 0 END
+            FROM (SELECT register_id, count(*) AS n FROM road_edges GROUP BY register_id) e
+            WHERE registers.kind = ? AND registers.register_id = e.register_id""",
+                    [schema.ROADS_KIND, schema.ROADS_KIND])
 
 
 def _active_pairs(con: duckdb.DuckDBPyConnection) -> set[tuple[int, str]]:
@@ -560,39 +580,3 @@ def replay(con: duckdb.DuckDBPyConnection, events: list[dict[str, str]],
         if row is not None and e["event"] in ("withdraw", "restore"):
             _set(con, row[0], e["event"], who=e.get("who") or None, data_dir=None, at=at)
     return []
-
-
-# -- listing ------------------------------------------------------------------------------
-
-
-def list_registers(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Every register, in load order: id, kind, year, scope (codes and names), rows (loaded,
-    active, shown), status, generated or real, file, hash, loaded at and by, superseded by."""
-    cur = con.execute("SELECT register_id, kind, year, scope, scope_names, rows, rows_active, "
-                      "rows_shown, status, is_synthetic, file_name, sha256, loaded_at, loaded_by, "
-                      "superseded_by FROM registers ORDER BY register_id")
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur.fetchall():
-        d = dict(zip(names, r, strict=True))
-        d["superseded_by"] = [int(x) for x in (d["superseded_by"] or "").split(",") if x]
-        d["loaded_at"] = d["loaded_at"].isoformat(sep=" ", timespec="seconds") if d["loaded_at"] else None
-        out.append(d)
-    return out
-
-
-def kind_summary(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Facility rows per register kind: generated and real, active (shown in ``facilities``)
-    and inactive (superseded, withdrawn or of an earlier year)."""
-    rows = con.execute("""
-        SELECT g.kind,
-               count(*) FILTER (WHERE g.is_synthetic AND f.shown) AS generated_active,
-               count(*) FILTER (WHERE g.is_synthetic AND NOT f.shown) AS generated_inactive,
-               count(*) FILTER (WHERE NOT g.is_synthetic AND f.shown) AS real_active,
-               count(*) FILTER (WHERE NOT g.is_synthetic AND NOT f.shown) AS real_inactive
-        FROM facilities_all f JOIN registers g ON g.register_id = f.load_id
-        GROUP BY g.kind""").fetchall()
-    got = {r[0]: r[1:] for r in rows}
-    return [{"kind": k, **dict(zip(("generated_active", "generated_inactive", "real_active",
-                                    "real_inactive"), got.get(k, (0, 0, 0, 0)), strict=True))}
-            for k in schema.FACILITY_KINDS]

@@ -9,7 +9,7 @@ routes may leave the county and come back. Lengths are great-circle (haversine) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -52,10 +52,74 @@ def _vertex_ids(ways: list[Way], lon: np.ndarray, lat: np.ndarray) -> np.ndarray
     return inverse.reshape(-1).astype(np.int64) + 1
 
 
+def node_t_junctions(ways: list[Way]) -> tuple[list[Way], int]:
+    """GIS ways with a vertex added where another way's end lies on one of their segments
+    (within 1e-7°, the rounding that joins vertices): a road drawn up to another one, snapped
+    to its line but not to a vertex of it (a T-junction), then joins it. Crossings where
+    neither road ends (a bridge over a road) stay apart. OSM ways (node ids) are left as they
+    are. Returns the ways and how many junctions were added.
+
+    >>> from etl.roads import Way
+    >>> main = Way(np.array([0.0, 0.002]), np.array([0.0, 0.0]), None, "secondary")
+    >>> side = Way(np.array([0.001, 0.001]), np.array([0.001, 0.0]), None, "tertiary")
+    >>> out, n = node_t_junctions([main, side])
+    >>> n, out[0].lon.tolist()
+    (1, [0.0, 0.001, 0.002])
+    """
+    if not ways or any(w.ids is not None for w in ways):
+        return ways, 0
+    import shapely  # only when a GIS layer is read
+
+    tol = 10.0 ** -ROUND_DECIMALS
+    sizes = np.array([len(w.lon) for w in ways])
+    lon = np.concatenate([w.lon for w in ways])
+    lat = np.concatenate([w.lat for w in ways])
+    way_of = np.repeat(np.arange(len(ways)), sizes)
+    a = np.flatnonzero(way_of[:-1] == way_of[1:])
+    segs = shapely.linestrings(np.stack([np.column_stack([lon[a], lat[a]]),
+                                         np.column_stack([lon[a + 1], lat[a + 1]])], axis=1))
+    first = np.cumsum(sizes) - sizes
+    end_idx = np.unique(np.concatenate([first, first + sizes - 1]))
+    pts = shapely.points(lon[end_idx], lat[end_idx])
+    p_i, s_i = shapely.STRtree(segs).query(pts, predicate="dwithin", distance=tol)
+    if not len(p_i):
+        return ways, 0
+    px, py = lon[end_idx[p_i]], lat[end_idx[p_i]]
+    ax, ay, bx, by = lon[a[s_i]], lat[a[s_i]], lon[a[s_i] + 1], lat[a[s_i] + 1]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(len2 > 0, ((px - ax) * dx + (py - ay) * dy) / len2, 0.0)
+    # the end lies strictly inside the segment, not on one of its vertices
+    far_a = np.hypot(px - ax, py - ay) > tol
+    far_b = np.hypot(px - bx, py - by) > tol
+    hit = far_a & far_b & (t > 0) & (t < 1)
+    if not hit.any():
+        return ways, 0
+    seg_way = way_of[a[s_i[hit]]]
+    seg_pos = a[s_i[hit]] - first[seg_way]  # the segment after this vertex of its way
+    inserts: dict[int, list[tuple[int, float, float, float]]] = {}
+    for w, k, tt, x, y in zip(seg_way.tolist(), seg_pos.tolist(), t[hit].tolist(),
+                              px[hit].tolist(), py[hit].tolist(), strict=True):
+        inserts.setdefault(w, []).append((k, tt, x, y))
+    out = list(ways)
+    added = 0
+    for w, items in inserts.items():
+        way = ways[w]
+        items = sorted(set(items))
+        at = np.array([k + 1 for k, _, _, _ in items])
+        out[w] = replace(way, lon=np.insert(way.lon, at, [x for _, _, x, _ in items]),
+                         lat=np.insert(way.lat, at, [y for _, _, _, y in items]))
+        added += len(items)
+    return out, added
+
+
 def build(ways: list[Way], area: coords.Area | None) -> Network:
-    """The network of ``ways`` clipped to ``area`` (None: not clipped, for tests only)."""
+    """The network of ``ways`` clipped to ``area`` (None: not clipped, for tests only); GIS
+    ways joined at their T-junctions first (:func:`node_t_junctions`)."""
     if not ways:
         return _finish(Network(_empty_nodes(), pd.DataFrame(columns=list(EDGE_COLUMNS))))
+    ways, junctions = node_t_junctions(ways)
     sizes = np.array([len(w.lon) for w in ways])
     lon = np.concatenate([w.lon for w in ways])
     lat = np.concatenate([w.lat for w in ways])
@@ -87,7 +151,9 @@ def build(ways: list[Way], area: coords.Area | None) -> Network:
              .drop_duplicates("node_id").sort_values("node_id").reset_index(drop=True))
     net = Network(nodes, edges, ways_read=len(ways), ways_kept=int(len(np.unique(w))),
                   segments_read=n_read, segments_outside=n_read - len(a))
-    return _finish(net)
+    net = _finish(net)
+    net.stats["t_junctions"] = junctions
+    return net
 
 
 def _empty_nodes() -> pd.DataFrame:
@@ -138,6 +204,10 @@ def summary_lines(stats: dict) -> list[str]:
     lines = [f"道路 {stats['ways']} 条，节点 {stats['nodes']} 个，路段 {stats['segments']} 段，"
              f"总长 {stats['km_total']:.1f} km / ways {stats['ways']}, nodes {stats['nodes']}, "
              f"segments {stats['segments']}, total {stats['km_total']:.1f} km"]
+    if stats.get("t_junctions"):
+        lines.append(f"道路端点落在另一条道路的线段上、已接入该道路 {stats['t_junctions']} 处 / "
+                     f"{stats['t_junctions']} road ends lying on another road's segment "
+                     "joined to it (T-junctions)")
     if stats["segments_outside"]:
         lines.append(f"县界外 {CLIP_KM:g} km 以外的路段 {stats['segments_outside']} 段已舍去 / "
                      f"{stats['segments_outside']} segments beyond the county boundary + "

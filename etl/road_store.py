@@ -71,6 +71,20 @@ def _sha256(path: Path) -> str:
     return file_sha256(path)
 
 
+def raw_suffix(path: Path) -> str:
+    """The ending of the raw copy's name: an OpenStreetMap file keeps its whole ending, which
+    tells the reader its format when ``build`` loads it again (``.osm.gz``, not ``.gz``).
+
+    >>> raw_suffix(Path("开江.osm.gz")), raw_suffix(Path("x.OSM.PBF")), raw_suffix(Path("r.zip"))
+    ('.osm.gz', '.osm.pbf', '.zip')
+    """
+    name = path.name.lower()
+    for end in (".osm.pbf", ".osm.gz", ".osm.bz2"):
+        if name.endswith(end):
+            return end
+    return path.suffix.lower()
+
+
 def _check_name(path: Path, name: str) -> None:
     if path.suffix.lower() == ".shp":
         raise RegisterReadError(
@@ -103,9 +117,37 @@ def process(con: duckdb.DuckDBPyConnection, path: Path, *, crs: str = "wgs84",
         result.notes.append("未按县界裁剪（仅用于测试）：不是开江县的路网 / not clipped to the "
                             "county (tests only): this is not Kaijiang's network")
     result.notes += road_graph.summary_lines(net.stats)
+    if net.edges.empty:
+        zh, en = _nothing_to_load(result, net)
+        result.notes.append(f"{zh} / {en}")
     result.notes.append(_register_line(result))
     result.notes += _replace_lines(_active_rows(con), done=False)
     return result, net
+
+
+def _nothing_to_load(result: LoadResult, net: road_graph.Network) -> tuple[str, str]:
+    """Why a roads file gives no network (zh, en): every row rejected, or every road
+    beyond the county and its buffer (another area, or the wrong ``--crs``)."""
+    name = result.file_name
+    if net.segments_read == 0 and result.rows_rejected == 0:
+        return (f"{name}：文件中没有道路（读取 {result.rows_read} 行，没有可用的线）；未导入",
+                f"{name}: the file holds no road ({result.rows_read} rows read, no usable "
+                "line); nothing loaded")
+    if net.segments_read == 0:
+        first = ""
+        if len(result.rejects):
+            r = result.rejects.iloc[0]
+            first = (f"（第 {r['row_number']} 行 [{r['column_name']}]：{r['reason_zh']}）",
+                     f" (row {r['row_number']} [{r['column_name']}]: {r['reason_en']})")
+        return (f"{name}：没有可用的道路：{result.rows_rejected} 行全部被拒绝"
+                f"{first[0] if first else ''}；未导入",
+                f"{name}: no usable road: all {result.rows_rejected} rows were rejected"
+                f"{first[1] if first else ''}; nothing loaded")
+    return (f"{name}：县界及周边 {road_graph.CLIP_KM:g} km 内没有道路（{net.segments_read} 段"
+            "全部在外：文件是别的地区的，或 --crs 不对？）；未导入",
+            f"{name}: no road inside the county or within {road_graph.CLIP_KM:g} km of it (all "
+            f"{net.segments_read} segments lie outside: another area, or the wrong --crs?); "
+            "nothing loaded")
 
 
 def county_geometry(con: duckdb.DuckDBPyConnection) -> dict:
@@ -154,12 +196,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, crs: str = "wgs84",
     result, net = process(con, path, crs=crs, year=year, file_name=file_name, sha256=sha,
                           clip=clip)
     if net.edges.empty:
-        raise RegisterReadError(
-            f"{result.file_name}：县界及周边 {road_graph.CLIP_KM:g} km 内没有道路（文件不对，或 "
-            "--crs 不对？）；未导入",
-            f"{result.file_name}: no road inside the county or within {road_graph.CLIP_KM:g} km "
-            "of it (another area, or the wrong --crs?); nothing loaded")
-    raw_name = f"{sha}{path.suffix.lower()}"
+        raise RegisterReadError(*_nothing_to_load(result, net))
+    raw_name = f"{sha}{raw_suffix(path)}"
     with ThreadPoolExecutor(max_workers=1) as pool:
         copy = write.RawCopy(pool, path, data_dir / "raw", raw_name) if keep_raw else None
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,8 @@ CLASS_ALIASES: dict[str, str] = {
     "四级公路": "unclassified", "等外公路": "track", "机耕道": "track", "步道": "footway",
     "人行道": "footway", "小路": "path", "自行车道": "cycleway", "台阶": "steps",
     "渡口": "ferry", "轮渡": "ferry", "航线": "ferry",
-    "road": "unclassified", "pedestrian": "footway", "bridleway": "path",
+    "road": "unclassified", "unknown": "unclassified",  # Geofabrik's fclass of highway=road
+    "pedestrian": "footway", "bridleway": "path",
     "motorroad": "trunk", "busway": "service",
 }
 
@@ -119,7 +121,30 @@ def canonical_class(value: object) -> str | None:
     text = re.sub(r"_grade\d$", "", text)
     if text in CLASSES:
         return text
-    return CLASS_ALIASES.get(text) or CLASS_ALIASES.get(str(value).strip())
+    return (CLASS_ALIASES.get(text) or CLASS_ALIASES.get(str(value).strip())
+            or _route_class(str(value).strip()))
+
+
+#: The letters of GB/T 917-2017 (公路路线标识规则) for the administrative classes.
+_ROUTE_LETTERS = {"G": "trunk", "S": "primary", "X": "secondary", "Y": "tertiary",
+                  "C": "unclassified", "Z": "service"}
+
+
+def _route_class(text: str) -> str | None:
+    """The class of a route code of GB/T 917-2017: a letter alone (行政等级 coded G, S, X, Y,
+    C, Z) or with its number; G or S with 1, 2 or 4 digits is an expressway (G42, S2, G4213),
+    with 3 a 普通国道/省道 (G318, S202).
+
+    >>> [_route_class(v) for v in ("G", "G318", "G42", "S4213", "S202", "X123", "Y", "C1", "x")]
+    ['trunk', 'trunk', 'motorway', 'motorway', 'primary', 'secondary', 'tertiary', 'unclassified', None]
+    """
+    m = re.fullmatch(r"([GSXYCZ])(\d{0,4})", text)
+    if m is None:
+        return None
+    letter, digits = m.groups()
+    if letter in "GS" and len(digits) in (1, 2, 4):
+        return "motorway"
+    return _ROUTE_LETTERS[letter]
 
 
 def parse_speed(value: object) -> float | None:
@@ -129,6 +154,8 @@ def parse_speed(value: object) -> float | None:
 
     >>> parse_speed("60"), parse_speed("60 km/h"), round(parse_speed("30 mph"), 1), parse_speed("")
     (60.0, 60.0, 48.3, None)
+    >>> parse_speed(0), parse_speed("0")  # none posted
+    (None, None)
     """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -139,6 +166,8 @@ def parse_speed(value: object) -> float | None:
     if m is None:
         raise ValueError(text)
     kph = float(m.group(1)) * (_MPH if m.group(2) == "mph" else 1.0)
+    if kph == 0:
+        return None  # no speed posted (Geofabrik's shapefiles write 0 for unknown)
     if not 0 < kph <= 200:
         raise ValueError(text)
     return kph
@@ -162,6 +191,32 @@ def parse_oneway(value: object) -> int:
     if text in _NO:
         return 0
     raise ValueError(text)
+
+
+#: Geofabrik's OpenStreetMap shapefiles code ``oneway`` as B (both ways), F (along the
+#: drawing direction) and T (against it).
+_GEOFABRIK_ONEWAY = {"B": 0, "F": 1, "T": -1}
+
+
+def parse_oneway_geofabrik(value: object) -> int:
+    """The one-way of Geofabrik's coding (B, F, T; blank both ways).
+
+    >>> [parse_oneway_geofabrik(v) for v in ("B", "F", "T", None)]
+    [0, 1, -1, 0]
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return 0
+    text = str(value).strip().upper()
+    if text in _GEOFABRIK_ONEWAY:
+        return _GEOFABRIK_ONEWAY[text]
+    raise ValueError(text)
+
+
+def _geofabrik_oneway(values: pd.Series) -> bool:
+    """Whether a one-way column uses Geofabrik's B/F/T coding (only those letters, with B:
+    ``T`` alone could mean true)."""
+    seen = {str(v).strip().upper() for v in values.dropna()}
+    return bool(seen) and seen <= set(_GEOFABRIK_ONEWAY) and "B" in seen
 
 
 def _truthy(value: object) -> bool:
@@ -200,14 +255,20 @@ _NOT_ROADS = {"construction", "proposed", "platform", "bus_stop", "corridor", "e
 
 
 def _osm_oneway(tags: dict[str, str], highway: str) -> int:
-    """The one-way of an OSM way, with what OSM implies for motorways and roundabouts."""
+    """The one-way of an OSM way, with what OSM implies for motorways, their links and
+    roundabouts.
+
+    >>> _osm_oneway({}, "motorway_link"), _osm_oneway({"oneway": "no"}, "motorway_link")
+    (1, 0)
+    """
     value = tags.get("oneway")
     if value is not None:
         try:
             return parse_oneway(value)
         except ValueError:
             return 0  # oneway=alternating, reversible …: usable both ways at some time
-    if tags.get("junction") in ("roundabout", "circular") or highway == "motorway":
+    if (tags.get("junction") in ("roundabout", "circular")
+            or highway in ("motorway", "motorway_link")):
         return 1
     return 0
 
@@ -253,8 +314,9 @@ def read_osm(path: Path, name: str) -> Read:
             out.ways.append(_osm_make(tags, cls, np.array(pts)))
             out.rows_loaded += 1
     except RuntimeError as exc:
-        raise RegisterReadError(f"{name}：无法读取 OpenStreetMap 文件：{exc}",
-                                f"{name}: cannot read the OpenStreetMap file: {exc}") from exc
+        why = str(exc).replace(str(path), name)
+        raise RegisterReadError(f"{name}：无法读取 OpenStreetMap 文件：{why}",
+                                f"{name}: cannot read the OpenStreetMap file: {why}") from exc
     if skipped:
         listed = ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
         out.notes.append(f"跳过非道路的 highway 路径 / skipped highway ways that are not roads: "
@@ -279,11 +341,15 @@ def _osm_make(tags: dict[str, str], cls: str, pts: np.ndarray) -> Way:
 # -- GIS line layers ----------------------------------------------------------------------
 
 
-def find_columns(columns: list[str]) -> dict[str, str]:
-    """``{field: column}`` for the columns whose names are known aliases (first one wins).
+def find_columns(columns: list[str], *, cut: bool = False) -> dict[str, str]:
+    """``{field: column}`` for the columns whose names are known aliases (first one wins);
+    ``cut``: names cut short (a Shapefile's 10 bytes) also match the alias they begin, when
+    two characters or more and that alias is not matched whole.
 
     >>> find_columns(["FID", "道路等级", "限速", "单向"])
     {'road_class': '道路等级', 'speed': '限速', 'oneway': '单向'}
+    >>> find_columns(["道路等", "限速"], cut=True)
+    {'road_class': '道路等', 'speed': '限速'}
     """
     norm = {re.sub(r"\s+", "", c).lower(): c for c in columns}
     out: dict[str, str] = {}
@@ -292,7 +358,53 @@ def find_columns(columns: list[str]) -> dict[str, str]:
             if alias.lower() in norm and norm[alias.lower()] not in out.values():
                 out[fld] = norm[alias.lower()]
                 break
-    return out
+    if cut:
+        for fld, names in COLUMN_ALIASES.items():
+            if fld in out:
+                continue
+            hit = next((c for alias in names for k, c in norm.items()
+                        if len(k) >= 2 and alias.lower().startswith(k)
+                        and c not in out.values()), None)
+            if hit is not None:
+                out[fld] = hit
+    return {f: out[f] for f in COLUMN_ALIASES if f in out}
+
+
+def _utf8(text: object, *, cut: bool = False) -> object:
+    """Text read as Latin-1 decoded again as UTF-8 (``cut``: a name cut inside a character
+    keeps its whole characters); anything else as it is.
+
+    >>> _utf8("道路等级".encode()[:10].decode("latin1"), cut=True)
+    '道路等'
+    """
+    if not isinstance(text, str):
+        return text
+    raw = text.encode("latin1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="ignore" if cut else "replace")
+
+
+_ROAD_LAYER_WORDS = ("road", "道路", "公路", "lrdl", "highway")
+
+
+def _line_layer(layers: np.ndarray, name: str) -> str | int:
+    """The layer to read: the only one; else the line layer (a file of several layers, e.g.
+    Geofabrik's zip of buildings, POIs, roads …), one named for roads first.
+
+    >>> _line_layer(np.array([["buildings", "Polygon"], ["gis_osm_roads", "LineString"],
+    ...                       ["rivers", "MultiLineString"]]), "x.zip")
+    'gis_osm_roads'
+    """
+    if len(layers) <= 1:
+        return 0
+    lines = [str(n) for n, kind in layers if "LINESTRING" in str(kind).upper()]
+    if not lines:
+        listed = ", ".join(f"{n} ({k})" for n, k in layers)
+        raise RegisterReadError(f"{name}：文件中没有线图层（道路）；图层：{listed}",
+                                f"{name}: no line layer (roads) in the file; layers: {listed}")
+    return next((n for n in lines if any(w in n.lower() for w in _ROAD_LAYER_WORDS)), lines[0])
 
 
 def _read_layer(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray, str | None]:
@@ -300,14 +412,43 @@ def _read_layer(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray, str | 
     import pyogrio  # only when a GIS layer is read
     import shapely
 
+    cut = False
     try:
-        meta, _fids, geom, fields = pyogrio.raw.read(str(path))
+        layer = _line_layer(pyogrio.list_layers(str(path)), name)
+        try:
+            meta, _fids, geom, fields = pyogrio.raw.read(str(path), layer=layer)
+        except UnicodeDecodeError:
+            # a Shapefile's field names are at most 10 bytes: GDAL cuts a UTF-8 Chinese name
+            # (3 bytes a character) inside a character; read the bytes as they are, decode
+            # them again and keep the whole characters ('道路等级' becomes '道路等')
+            meta, _fids, geom, fields = pyogrio.raw.read(str(path), layer=layer,
+                                                         encoding="latin1")
+            meta = {**meta, "fields": [_utf8(f, cut=True) for f in meta["fields"]]}
+            fields = [np.array([_utf8(v) for v in col], dtype=object)
+                      if col.dtype == object else col for col in fields]
+            cut = True
+    except RegisterReadError:
+        raise
     except Exception as exc:  # pyogrio raises its own DataSourceError, DataLayerError …
-        raise RegisterReadError(f"{name}：无法读取道路图层：{exc}",
-                                f"{name}: cannot read the road layer: {exc}") from exc
-    n = len(geom) if geom is not None else (len(fields[0]) if len(fields) else 0)
+        why = str(exc).replace(str(path), name)  # never the machine's path (an upload's temp)
+        raise RegisterReadError(f"{name}：无法读取道路图层：{why}",
+                                f"{name}: cannot read the road layer: {why}") from exc
+    if geom is None:
+        raise RegisterReadError(
+            f"{name}：没有几何（线）列，不是道路图层（例如设施表格？）；道路应为 GeoJSON、"
+            "GeoPackage、压缩的 Shapefile 或 OpenStreetMap 文件中的线",
+            f"{name}: no geometry column: not a road line layer (a table of facilities?); "
+            "roads are lines in GeoJSON, GeoPackage, a zipped Shapefile or OpenStreetMap")
+    n = len(geom)
+    if n == 0:
+        raise RegisterReadError(f"{name}：图层中没有要素（0 条线），未导入",
+                                f"{name}: the layer holds no features (0 lines); nothing loaded")
     frame = pd.DataFrame(dict(zip(meta["fields"], fields, strict=True)), index=pd.RangeIndex(n))
-    geoms = shapely.from_wkb(geom) if geom is not None else np.full(len(frame), None)
+    frame.attrs["names_cut"] = cut
+    frame.attrs["layer"] = layer
+    with warnings.catch_warnings():  # NaN coordinates: rejected row by row (_lines)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        geoms = shapely.from_wkb(geom)
     return frame, geoms, meta.get("crs")
 
 
@@ -328,7 +469,7 @@ def read_gis(path: Path, crs: str, name: str) -> Read:
     """LineString and MultiLineString features of a GIS layer, with a class column."""
     frame, geoms, layer_crs = _read_layer(path, name)
     _check_crs(layer_crs, name)
-    cols = find_columns(list(frame.columns))
+    cols = find_columns(list(frame.columns), cut=bool(frame.attrs.get("names_cut")))
     if "road_class" not in cols:
         raise RegisterReadError(
             f"{name}：缺少道路等级列（道路等级、技术等级、highway、class、fclass …）；"
@@ -338,9 +479,20 @@ def read_gis(path: Path, crs: str, name: str) -> Read:
     out = Read(rows_read=len(frame))
     out.notes.append("使用的列 / columns used: "
                      + ", ".join(f"{f}={c}" for f, c in cols.items()))
-    for i in range(len(frame)):
-        row = frame.iloc[i]
-        way_attrs = _gis_attrs(row, cols, i + 1, out)
+    if isinstance(frame.attrs.get("layer"), str):
+        out.notes.append(f"文件有多个图层，读取线图层 {frame.attrs['layer']} / the file holds "
+                         f"several layers; read the line layer {frame.attrs['layer']}")
+    if frame.attrs.get("names_cut"):
+        out.notes.append("列名在 Shapefile 中被截断（最多 10 字节），已按开头匹配 / column names "
+                         "were cut short in the Shapefile (10 bytes at most) and matched by "
+                         "their beginning")
+    geofabrik = "oneway" in cols and _geofabrik_oneway(frame[cols["oneway"]])
+    if geofabrik:
+        out.notes.append(f"单向列 {cols['oneway']} 按 Geofabrik 编码读取（B 双向、F 顺画线方向、"
+                         f"T 逆画线方向） / one-way column {cols['oneway']} read as Geofabrik's "
+                         "coding (B both ways, F along the drawing direction, T against it)")
+    for i, row in enumerate(frame.to_dict("records")):  # one conversion, not a Series a row
+        way_attrs = _gis_attrs(row, cols, i + 1, out, geofabrik=geofabrik)
         if way_attrs is None:
             continue
         lines = _lines(geoms[i], i + 1, out)
@@ -354,9 +506,20 @@ def read_gis(path: Path, crs: str, name: str) -> Read:
     return out
 
 
-def _gis_attrs(row: pd.Series, cols: dict[str, str], n: int, out: Read) -> dict | None:
+def _plain(value: object) -> object:
+    """A cell as a plain Python value (numpy scalars shown as numbers), None when blank."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # a list or an array: not a scalar
+        return value
+
+
+def _gis_attrs(row: dict, cols: dict[str, str], n: int, out: Read, *,
+               geofabrik: bool = False) -> dict | None:
     """A row's attributes, or None (rejected, with the column and reason) when unusable."""
-    raw = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    raw = {k: _plain(v) for k, v in row.items()}
     cls_col = cols["road_class"]
     cls = canonical_class(raw[cls_col])
     if cls is None:
@@ -370,8 +533,9 @@ def _gis_attrs(row: pd.Series, cols: dict[str, str], n: int, out: Read) -> dict 
     for fld, parse, zh, en in (
             ("speed", parse_speed, "限速无法识别；应为 km/h 数值（如 60、60 km/h、30 mph）",
              "speed not understood; expected km/h (e.g. 60, 60 km/h, 30 mph)"),
-            ("oneway", parse_oneway, "单向无法识别；应为 是/否、yes/no、1/0/-1",
-             "one-way not understood; expected yes/no, 是/否, 1/0/-1")):
+            ("oneway", parse_oneway_geofabrik if geofabrik else parse_oneway,
+             "单向无法识别；应为 是/否、yes/no、1/0/-1（或 Geofabrik 的 B/F/T）",
+             "one-way not understood; expected yes/no, 是/否, 1/0/-1 (or Geofabrik's B/F/T)")):
         if fld in cols:
             try:
                 attrs["maxspeed_kph" if fld == "speed" else fld] = parse(raw[cols[fld]])
@@ -399,8 +563,27 @@ def _lines(geom, n: int, out: Read) -> list[np.ndarray] | None:
                    f"几何类型为 {kind or '空'}；应为 LineString 或 MultiLineString（线）",
                    f"geometry is {kind or 'empty'}; expected LineString or MultiLineString")
         return None
-    lines = [np.asarray(p.coords)[:, :2] for p in parts if not p.is_empty and len(p.coords) >= 2]
+    lines = [np.asarray(p.coords, dtype=float)[:, :2] for p in parts
+             if not p.is_empty and len(p.coords) >= 2]
     if not lines:
         out.reject(n, "geometry", kind, "线少于两个点", "the line has fewer than two points")
+        return None
+    for xy in lines:
+        bad = ~(np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180)
+                & (np.abs(xy[:, 1]) <= 90))
+        if bad.any():
+            x, y = (float(c) for c in xy[np.argmax(bad)])
+            out.reject(n, "geometry", f"{x!r},{y!r}",
+                       f"坐标 {x!r},{y!r} 不是有效的经纬度（应为有限数值，经度 ±180、纬度 ±90 以内）",
+                       f"coordinate {x!r},{y!r} is not a valid longitude/latitude (finite, "
+                       "longitude within ±180, latitude within ±90)")
+            return None
+    # a part whose points are all the same (after rounding to about 1 cm) has no length
+    scale = 10.0 ** 7
+    lines = [xy for xy in lines
+             if (np.round(xy[1:] * scale) != np.round(xy[:-1] * scale)).any()]
+    if not lines:
+        out.reject(n, "geometry", kind, "线的长度为 0（各点位置相同）",
+                   "the line has zero length (all its points are the same)")
         return None
     return lines

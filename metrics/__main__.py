@@ -17,12 +17,19 @@ def _overrides(items: list[str] | None) -> dict[str, float]:
 
     try:
         return parse_overrides(items)
-    except ValueError as exc:
-        raise SystemExit(str(exc)) from None
+    except ValueError as exc:  # one line, exit 2 like every other bad argument
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
+
+    def one_line(message: str) -> None:  # argparse would print the usage first
+        print(f"{ap.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
+
+    ap.error = one_line  # type: ignore[method-assign]
     sub = ap.add_subparsers(dest="cmd", required=True)
     rep = sub.add_parser("report", help="urban-rural gap report of every domain")
     rep.add_argument("--db", default=None, help="database file (default data/equity.duckdb)")
@@ -64,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from etl import scenarios as saved
         from reports.document import write_report
-        from reports.pdf import PdfError
+        from reports.pdf import PdfError, ReportError
 
         picked = []
         for sid in args.scenario:
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             write_report(db_path, args.out, fmt=fmt, year=args.year, lang=args.lang,
                          overrides=overrides, scenarios=picked)
-        except (FileNotFoundError, PdfError) as exc:
+        except (FileNotFoundError, ReportError, PdfError) as exc:
             print(exc, file=sys.stderr)
             return 2
         return 0

@@ -37,14 +37,14 @@ FAR_WORDS = "离道路较远 / far from any road"
 def lon_lat(text: str) -> tuple[float, float]:
     """``"LON,LAT"`` → ``(lon, lat)``, WGS-84 degrees; anything else raises a readable error.
 
-    >>> lon_lat(" 107.83, 31.09 ")
-    (107.83, 31.09)
+    >>> lon_lat(" 107.83, 31.09 "), lon_lat("107.83，31.09")
+    ((107.83, 31.09), (107.83, 31.09))
     >>> lon_lat("31.09,107.83")
     Traceback (most recent call last):
     ...
     argparse.ArgumentTypeError: '31.09,107.83': latitude 107.83 is beyond ±90 (LON,LAT: longitude first — swapped?)
     """
-    parts = text.split(",")
+    parts = text.replace("，", ",").split(",")  # a full-width comma as typed in Chinese
     try:
         if len(parts) != 2:
             raise ValueError
@@ -66,6 +66,11 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     """The options of ``python -m metrics travel``."""
     from metrics import settings
 
+    def one_line(message: str) -> None:  # argparse would print the usage first
+        print(f"{ap.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
+
+    ap.error = one_line  # type: ignore[method-assign]
     modes = sorted(settings.MODES)
     ap.add_argument("--mode", required=True, choices=modes, metavar="MODE",
                     help=f"travel mode: {', '.join(modes)}")
@@ -167,12 +172,25 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    import duckdb
+
+    db = args.db or paths.DEFAULT_DB
     try:
-        found = store.read_network(args.db or paths.DEFAULT_DB)
+        found = store.read_network(db)
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
-    model: Any = travel.STRAIGHT if found is None else network.NetworkModel.from_frames(**found[1])
+    except (duckdb.Error, OSError) as exc:  # not a database, a folder, another version …
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"cannot read the database {db}: {first}", file=sys.stderr)
+        return 2
+    try:
+        model: Any = (travel.STRAIGHT if found is None
+                      else network.NetworkModel.from_frames(**found[1]))
+    except ValueError as exc:  # a network stored by an older reader, damaged by hand …
+        print(f"the roads register {found[0] if found else ''} in {db} cannot be used: {exc}",
+              file=sys.stderr)
+        return 2
     try:
         answer = travel_minutes(model, args.origin, args.dest, args.mode, overrides)
     except ValueError as exc:  # a speed set to 0, a mode without road speeds

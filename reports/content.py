@@ -56,8 +56,11 @@ N_LARGEST = 8
 def gini_ci(table: IndicatorTable, key: str) -> tuple[float | None, tuple[float, float] | None]:
     """Gini between units of indicator ``key`` and its bootstrap 95 % interval (seed 2022),
     as ``ui.data.gini_ci`` computes it for the overview."""
-    s = summarise(table.values[key], table.weights[key], table.units["urban_rural"],
-                  higher_is_better=INDICATORS[key].higher_is_better, n_boot=N_BOOT, seed=2022)
+    try:
+        s = summarise(table.values[key], table.weights[key], table.units["urban_rural"],
+                      higher_is_better=INDICATORS[key].higher_is_better, n_boot=N_BOOT, seed=2022)
+    except ValueError:  # no unit with both a value and a weight: no Gini to report
+        return None, None
     ci = s["ci"].get("gini")
     g = s["gini"]
     return (None if g is None or pd.isna(g) else float(g),
@@ -133,6 +136,7 @@ def _ranking(table: IndicatorTable, ind: Indicator, towns: pd.DataFrame,
     frame[name_col] = frame[name_col].map(lambda n: place(n, lang))
     n = digits(ind)
     cols = list(frame.columns)
+    frame[cols[5]] = frame[cols[5]].map(lambda z: place(z, lang))  # the planning zone
     # rank and counts as integers, values and gaps in the indicator's precision
     return display_frame(frame, {cols[0]: 0, cols[2]: n, cols[3]: n, cols[4]: 1, cols[6]: 0})
 

@@ -102,12 +102,34 @@ def evaluate(frames: Mapping[str, pd.DataFrame], overrides: Mapping[str, float],
     return indicators.evaluate(prepared, dict(overrides))
 
 
+def _check_year(db_path: Path, year: int, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Raise the one-line reason a report of ``year`` cannot be made: no facility as of it
+    (before the first register), or a year after the latest register (a title page would
+    name a year no register speaks of)."""
+    from etl.schema import FACILITY_KINDS
+    from reports.pdf import ReportError
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        held = sorted({y for k, ys in _register_years(con).items() if k in FACILITY_KINDS
+                       for y in ys})
+    finally:
+        con.close()
+    if len(frames["facilities"]) and held and year <= held[-1]:
+        return
+    raise ReportError(f"no facility data of {year} in {db_path.name}: its registers are of "
+                      + (", ".join(map(str, held)) if held else "no year") + "; choose --year "
+                      "accordingly")
+
+
 def load(db_path: str | Path, *, year: int | None = None,
          overrides: Mapping[str, float] | None = None) -> Inputs:
     """Read and compute everything one report needs (``FileNotFoundError`` without a database)."""
     db_path = Path(db_path)
     over = {k: float(v) for k, v in (overrides or {}).items()}
     frames = store.read_frames(db_path, year=year)
+    if year is not None:
+        _check_year(db_path, year, frames)
     model = read_model(db_path)
     table = evaluate(frames, over, model)
     report = build_report(frames, over, table=table,
@@ -132,8 +154,12 @@ def load_year(inputs: Inputs, year: int) -> tuple[dict[str, pd.DataFrame], indic
 
 
 def data_year(inputs: Inputs) -> int | None:
-    """The year the report speaks of: the one asked for, else the latest register year."""
+    """The year the report speaks of: the one asked for, else the latest facility register
+    year."""
     if inputs.year is not None:
         return inputs.year
-    years = [y for ys in inputs.register_years.values() for y in ys]
+    from etl.schema import FACILITY_KINDS
+
+    # the facility registers' (as the app's year selector), not the population's
+    years = [y for k in FACILITY_KINDS for y in inputs.register_years.get(k, ())]
     return max(years) if years else None

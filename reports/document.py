@@ -34,7 +34,7 @@ from reports import docx_tools as dt
 from reports.model import Content, Figure, Heading, Paragraph, Table
 from reports.text import tr
 
-__all__ = ["FORMATS", "build_docx", "docx_bytes", "report_bytes", "write_report"]
+__all__ = ["FORMATS", "build_docx", "check_out", "docx_bytes", "report_bytes", "write_report"]
 
 FORMATS = ("docx", "pdf")
 _TEXT_WIDTH_CM = 16.0
@@ -122,10 +122,16 @@ def _text_width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
+#: A number with its interval (a Gini and its 95 % interval): never broken at the dash.
+_INTERVAL = re.compile(r"^-?[\d.,]+ ?[（(]-?[\d.,]+–-?[\d.,]+[）)]$")
+
+
 def _unbreakable(text: str) -> float:
     """Width of the longest piece a line cannot break inside: a number with its unit (joined
     by a no-break space), a Latin word; Chinese text may break between characters, but a
     column of Chinese is kept at least two characters wide."""
+    if _INTERVAL.match(text):  # a value with its interval, "0.283（0.228–0.334）": one line
+        return _text_width(text)
     runs = re.findall(r"[^ \t\n\u2e80-\uffff]+", text)
     cjk = min(_text_width(text), 4.0) if re.search(r"[\u2e80-\uffff]", text) else 0.0
     return max([_text_width(r) for r in runs] + [cjk])
@@ -133,6 +139,10 @@ def _unbreakable(text: str) -> float:
 
 #: Centimetres per unit of :func:`_text_width` at the table's 8.5 pt, and a cell's padding.
 _CM_PER_CHAR, _PAD_CM = 0.17, 0.35
+#: The most of the text width one column asks for beyond its unbreakable pieces.
+_MAX_SHARE = 0.5
+#: How much wider a bold header's word is than the estimate of :func:`_text_width`.
+_BOLD = 1.15
 
 
 def column_widths_cm(frame: Any, total_cm: float = _TEXT_WIDTH_CM) -> list[float]:
@@ -142,17 +152,37 @@ def column_widths_cm(frame: Any, total_cm: float = _TEXT_WIDTH_CM) -> list[float
     least, want = [], []
     for col in frame.columns:
         texts = [str(col), *(str(v) for v in frame[col])]
-        least.append(max(_unbreakable(x) for x in texts) * _CM_PER_CHAR + _PAD_CM)
+        # the header is bold: its words are wider
+        widest = max([_unbreakable(texts[0]) * _BOLD] + [_unbreakable(x) for x in texts[1:]])
+        least.append(min(widest * _CM_PER_CHAR + _PAD_CM, total_cm * _MAX_SHARE))
         # a header may wrap onto about three lines, a cell's text wants one
         need = max([_text_width(x) for x in texts[1:]] + [_text_width(texts[0]) / 3])
-        want.append(max(need * _CM_PER_CHAR + _PAD_CM, least[-1]))
-    if sum(least) >= total_cm:
-        return [total_cm * w / sum(least) for w in least]
+        # a column of long text (a long name) wraps rather than squeezing the others
+        want.append(max(min(need * _CM_PER_CHAR + _PAD_CM, total_cm * _MAX_SHARE), least[-1]))
+    if sum(least) >= total_cm:  # too wide: cut the widest columns down, keep the narrow ones
+        return _cut_widest(least, total_cm)
     extra = [w - lo for w, lo in zip(want, least, strict=True)]
     room = total_cm - sum(least)
     if sum(extra) <= room:  # everything fits on one line: share the rest by width
         return [total_cm * w / sum(want) for w in want]
     return [lo + room * e / sum(extra) for lo, e in zip(least, extra, strict=True)]
+
+
+def _cut_widest(widths: list[float], total: float) -> list[float]:
+    """``widths`` capped at one common width so that they add up to ``total``: only the
+    widest columns give way (a very long word wraps; the numbers beside it stay whole).
+
+    >>> _cut_widest([1.0, 2.0, 12.0, 8.0], 16.0)
+    [1.0, 2.0, 6.5, 6.5]
+    """
+    order = sorted(widths)
+    rest = total
+    for i, w in enumerate(order):
+        share = rest / (len(order) - i)
+        if w > share:  # this and every wider column get the same share
+            return [min(x, share) for x in widths]
+        rest -= w
+    return list(widths)
 
 
 def _table(doc: Any, block: Table) -> None:
@@ -179,7 +209,9 @@ def _table(doc: Any, block: Table) -> None:
             r.bold = True
     numeric = [_is_numeric(frame[c]) for c in frame.columns]
     for row in frame.itertuples(index=False):
-        cells = table.add_row().cells
+        added = table.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row on one page
+        cells = added.cells
         for cell, value, right in zip(cells, row, numeric, strict=True):
             cell.text = "–" if value is None else str(value)
             cell.paragraphs[0].style = cell_style
@@ -281,6 +313,10 @@ def report_bytes(db_path: str | Path, fmt: str = "docx", *, year: int | None = N
 
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    if lang not in ("zh", "en"):
+        from reports.pdf import ReportError
+
+        raise ReportError(f"language must be zh or en, not {lang!r}")
     inputs = data.load(db_path, year=year, overrides=overrides)
     content = rc.build_content(inputs, lang, scenarios)
     figures.render(content.figures)
@@ -297,24 +333,53 @@ def report_bytes(db_path: str | Path, fmt: str = "docx", *, year: int | None = N
     return raw if fmt == "docx" else pdf.docx_to_pdf(raw)
 
 
+def check_out(out: str | Path) -> Path:
+    """``out`` as a path a report can be written to, else :class:`reports.pdf.ReportError`
+    with the reason (checked before the report is built, and again when it is written)."""
+    from reports.pdf import ReportError
+
+    out = Path(out)
+    if out.is_dir():
+        raise ReportError(f"--out {out} is a folder: give the report's file name")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ReportError(f"no folder {folder} for --out {out}: create it first")
+    if not os.access(folder, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ReportError(f"cannot write {out}: the location is read-only")
+    try:  # what access() cannot tell (a read-only file system, /proc): try, then clean up
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    return out
+
+
 def write_report(db_path: str | Path, out: str | Path, *, fmt: str = "docx",
                  year: int | None = None, lang: str = "zh",
                  overrides: Mapping[str, float] | None = None,
                  scenarios: Sequence[dict[str, Any]] = ()) -> Path:
-    """Write the report to ``out`` (a temporary file beside it, renamed when complete)."""
-    out = Path(out)
+    """Write the report to ``out`` (a temporary file beside it, renamed when complete).
+
+    ``out``'s folder must exist and be writable (:func:`check_out`, before anything is
+    built); nothing is left behind when the report cannot be made or written."""
+    from reports.pdf import ReportError
+
+    out = check_out(out)
     body = report_bytes(db_path, fmt, year=year, lang=lang, overrides=overrides,
                         scenarios=scenarios)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(body)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp is not None:  # gone once renamed; left only when writing failed
+            Path(tmp).unlink(missing_ok=True)
     return out

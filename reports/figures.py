@@ -27,7 +27,7 @@ from ui.format import unit_of, value_format
 from ui.i18n import plain, t, with_unit
 from ui.maps import county_map_spec
 
-__all__ = ["MAP_SIZE", "bar_spec", "map_spec", "render"]
+__all__ = ["MAP_SIZE", "bar_spec", "map_spec", "render", "shorten"]
 
 #: Width and height (px) of a map as rendered; the document scales it to the text width.
 MAP_SIZE = (900, 620)
@@ -83,7 +83,9 @@ def bar_spec(ind: Indicator, table: IndicatorTable, towns: pd.DataFrame,
     if gaps.empty:
         return None
     names = dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
-    frame = pd.DataFrame({"name": [place(names.get(c, c), lang) for c in gaps.index],
+    labels = [place(names.get(c, c), lang) for c in gaps.index]
+    short = [shorten(n) for n in labels]
+    frame = pd.DataFrame({"name": short if len(set(short)) == len(short) else labels,
                           "value": gaps["value"].to_numpy()})
     target = table.county.loc[ind.key, "target"]
     spec = ranked_bar_spec(frame, "value", "name", t("dom.map_value", lang), unit_of(ind, lang),
@@ -96,6 +98,26 @@ def bar_spec(ind: Indicator, table: IndicatorTable, towns: pd.DataFrame,
                                             "showlegend": False, "width": 900,
                                             "font": {"size": 15}})
     return spec
+
+
+#: The widest a chart's category label may be (Latin characters; a Chinese one counts two).
+LABEL_WIDTH = 36
+
+
+def shorten(text: str, width: int = LABEL_WIDTH) -> str:
+    """``text`` cut to ``width`` with an ellipsis, so that a long name leaves the chart its
+    room (the table beside it gives the name in full).
+
+    >>> shorten("任市镇 Renshi Zhen"), shorten("很长" * 30)
+    ('任市镇 Renshi Zhen', '很长很长很长很长很长很长很长很长很…')
+    """
+    out, used = "", 0.0
+    for ch in text:
+        w = 2.0 if ord(ch) > 0x2E80 else 1.0
+        if used + w > width - 1:
+            return out.rstrip() + "…"
+        out, used = out + ch, used + w
+    return text
 
 
 def render(figures: Sequence[Figure]) -> None:

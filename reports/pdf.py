@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["PdfError", "available", "bookmark_pages", "docx_to_pdf", "soffice"]
+__all__ = ["PdfError", "ReportError", "available", "bookmark_pages", "docx_to_pdf", "soffice"]
 
 #: Longest a conversion may take (seconds).
 TIMEOUT_S = 120
@@ -23,6 +23,12 @@ _FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boo
 
 class PdfError(RuntimeError):
     """LibreOffice is missing or the conversion failed."""
+
+
+class ReportError(PdfError):
+    """The report cannot be made, for a reason said in one line: no data of the year asked
+    for, ``--out`` in a missing or read-only folder. A :class:`PdfError`, which the command
+    line (``metrics/__main__.py``) reports as one line with exit status 2."""
 
 
 def soffice() -> str | None:

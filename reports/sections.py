@@ -22,6 +22,7 @@ from reports.model import Content, Heading, Paragraph, Table
 from reports.text import place, tr
 from ui.format import display_frame, fmt_value, label_of, unit_of
 from ui.i18n import facility_label, setting_unit, t
+from ui.plan_text import lead_text, names_in
 from ui.tables import localise
 
 __all__ = ["appendix", "culture_audit", "item_label", "plan_tracker", "scenario_section"]
@@ -134,7 +135,7 @@ def plan_tracker(content: Content, inputs: Any, no: str, lang: str) -> None:
     table = pd.DataFrame({
         t("plan.task", lang): [str(int(x)) for x in plan["task"]],
         t("plan.target", lang): plan["plan_zh" if zh else "plan_en"],
-        t("plan.lead", lang): plan["lead_unit"].fillna("–"),
+        t("plan.lead", lang): [lead_text(x, lang) for x in plan["lead_unit"]],
         t("plan.status", lang): [t(f"status.{s}", lang) for s in plan["status"]],
         t("plan.planned", lang): [_count(v) for v in plan["planned"]],
         t("plan.in_data", lang): [_count(v) for v in plan["in_data"]],
@@ -143,7 +144,7 @@ def plan_tracker(content: Content, inputs: Any, no: str, lang: str) -> None:
         t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
     })
     content.add(Table("plan", tr("cap.plan", lang), table))
-    details = [f"{t('plan.task', lang)} {int(task)}{sep}{d}" for task, d in
+    details = [f"{t('plan.task', lang)} {int(task)}{sep}{names_in(d, lang)}" for task, d in
                zip(plan["task"], plan["detail_zh" if zh else "detail_en"], strict=True)
                if isinstance(d, str) and d]
     content.add(*[Paragraph(d, style="List Bullet") for d in details])
@@ -183,6 +184,39 @@ def _group(table: Any, key: str, group: str) -> Any:
     return None if s is None else s["groups"]["mean"].get(group)
 
 
+#: Setting "units" that are not units: a switch is shown as 1 (yes) / 0 (no), a share or a
+#: weight as the bare number.
+_SWITCH, _BARE = "1 = yes, 0 = no", ("0–1", "weight")
+
+
+def setting_text(value: float, declared: str, unit: str, lang: str) -> str:
+    """A setting's value with its unit (joined by a no-break space); a switch as 是/否.
+
+    >>> setting_text(4.5, "km/h", "km/h", "en"), setting_text(1.0, _SWITCH, "", "zh")
+    ('4.5\xa0km/h', '1（是）')
+    >>> setting_text(0.5, "0–1", "0–1", "en"), setting_text(0.0, _SWITCH, "", "en")
+    ('0.5', '0 (no)')
+    """
+    if declared == _SWITCH:
+        word = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return f"{value:g}（{word}）" if lang == "zh" else f"{value:g} ({word})"
+    if declared in _BARE:
+        return f"{value:g}"
+    return f"{value:g}\u00a0{unit}".strip()
+
+
+def source_text(source: str | None, lang: str) -> str:
+    """A source as the report shows it: the word ``assumption`` in the report's language,
+    the parts joined by the language's semicolon.
+
+    >>> source_text("assumption；Luo & Wang (2003)", "zh"), source_text("assumption；X", "en")
+    ('假设；Luo & Wang (2003)', 'assumption; X')
+    """
+    parts = [p.strip() for p in str(source or "").split("；") if p.strip() and p.strip() != "—"]
+    parts = [tr("assumption", lang) if p == "assumption" else p for p in parts]
+    return ("；" if lang == "zh" else "; ").join(parts) or "–"
+
+
 def appendix(content: Content, inputs: Any, lang: str, *, boot: int) -> None:
     """Formulas, settings with their sources (which are assumptions), the travel model, the
     data sources and exactly which data are generated."""
@@ -191,7 +225,7 @@ def appendix(content: Content, inputs: Any, lang: str, *, boot: int) -> None:
     rows = [{tr("col.indicator", lang): label_of(i, lang),
              tr("col.unit", lang): unit_of(i, lang) or "–",
              tr("col.formula", lang): i.help_zh if zh else i.help_en,
-             tr("col.source", lang): i.source or "–"} for i in CATALOGUE if i.headline]
+             tr("col.source", lang): source_text(i.source, lang)} for i in CATALOGUE if i.headline]
     content.add(Table("formulas", tr("cap.formulas", lang), pd.DataFrame(rows)),
                 Heading(tr("h.measures", lang), 3), Paragraph(tr("measures.text", lang, boot=boot)))
 
@@ -203,10 +237,10 @@ def appendix(content: Content, inputs: Any, lang: str, *, boot: int) -> None:
         value = used.get(s.key, s.default)
         rows.append({
             tr("col.setting", lang): f"{s.zh if zh else s.en}（{s.key}）" if zh else f"{s.en} ({s.key})",
-            tr("col.value", lang): f"{value:g}\u00a0{unit}".strip(),
-            tr("col.default", lang): f"{s.default:g}\u00a0{unit}".strip(),
+            tr("col.value", lang): setting_text(value, s.unit, unit, lang),
+            tr("col.default", lang): setting_text(s.default, s.unit, unit, lang),
             tr("col.kind", lang): tr("verified" if s.verified else "assumption", lang),
-            tr("col.source", lang): tr("assumption", lang) if s.source == "assumption" else s.source,
+            tr("col.source", lang): source_text(s.source, lang),
         })
     content.add(Table("settings", tr("cap.settings", lang), pd.DataFrame(rows)))
 

@@ -185,7 +185,8 @@ def test_ranking_and_plan_tables_equal_the_metrics(built_db, monkeypatch, world)
     # the plan's long wording wraps in tall rows instead of being cut at the column edge
     element = next(d for d in at.dataframe if t("plan.status", "en") in d.value.columns)
     assert element.proto.row_height >= 3 * 20
-    assert tracker[t("plan.lead", "en")].iloc[0] == "县教科局"
+    # the lead unit in English with the Chinese beside it (ui.plan_text)
+    assert tracker[t("plan.lead", "en")].iloc[0] == "County Education and Science Bureau (县教科局)"
     # the village-centre target: x of 162 in the data
     row = plan.set_index("key").loc["village_centre"]
     assert row["planned"] == 162

@@ -195,6 +195,7 @@ def test_write_report_renames_a_complete_file(built_db, tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "render", fake_render)
     monkeypatch.setattr(pdf, "available", lambda: False)
     out = tmp_path / "out" / "report.docx"
+    out.parent.mkdir()  # --out's folder must exist (tests/test_report_review.py)
     document.write_report(built_db, out, fmt="docx", lang="en")
     assert [p.name for p in out.parent.iterdir()] == ["report.docx"]
     assert Document(str(out)).paragraphs

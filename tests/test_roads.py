@@ -287,6 +287,8 @@ def test_the_command_line_and_a_rebuild(built_db, tmp_path):
     assert got["roads"]["segments"] == 6 and got["kind"] == "roads"
     listed = json.loads(_etl("--db", str(dbfile), "registers", "--json").stdout)
     assert listed[-1]["kind"] == "roads" and listed[-1]["status"] == "active"
+    # a roads register's rows are its segments, shown while it is in force
+    assert listed[-1]["rows_active"] == listed[-1]["rows_shown"] == 6
     before = _network(dbfile)
     db.build(dbfile)  # the raw copy is loaded again
     assert _network(dbfile) == before and before[0] is not None

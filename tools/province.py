@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     counties = _counties(args.counties)
     if args.task == "nearest":
         index, minutes = run_nearest(nodes, edges, origins, dests, counties, args.mode,
-                                     buffer_km=args.buffer_km or partition.BUFFER_KM,
+                                     buffer_km=(partition.BUFFER_KM if args.buffer_km is None
+                                                else args.buffer_km),
                                      workers=args.workers)
         out = origins.assign(facility=index, minutes=minutes)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ui.i18n import t
@@ -88,12 +89,17 @@ def far_from_road_table(far: pd.DataFrame, towns: Mapping[str, str], lang: str) 
     ...                     "snap_m": [2345.6]})
     >>> far_from_road_table(far, {"t": "乙镇"}, "en").values.tolist()
     [['甲村 Jia Cun', '乙镇 Yi Zhen', 2346]]
+    >>> far.loc[0, "snap_m"] = float("inf")  # no road walkers may use at all: no distance
+    >>> pd.isna(far_from_road_table(far, {"t": "乙镇"}, "en").iloc[0, 2])
+    True
     """
+    metres = far["snap_m"].astype(float)
     return pd.DataFrame({
         t("dom.col.name", lang): [place_label(n, lang) for n in far["name"].astype(str)],
         t("dom.col.township", lang): [place_label(towns.get(str(c), str(c)), lang)
                                       for c in far["township_code"]],
-        t("dom.far_road.col", lang): far["snap_m"].round().astype(int).to_numpy()})
+        t("dom.far_road.col", lang): pd.array(metres.where(np.isfinite(metres)).round()
+                                              .to_numpy(), dtype="Int64")})
 
 
 def show_far_from_road(lang: str) -> None:

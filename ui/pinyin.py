@@ -2,7 +2,8 @@
 
 ``任市镇`` → ``任市镇 Renshi Zhen``: the proper name's syllables joined and capitalised (an
 apostrophe before a syllable starting with a, o or e, as in ``Pu'an``), the generic part
-(镇 Zhen, 乡 Xiang, 街道 Jiedao, 村 Cun, 社区 Shequ) as a separate word, as in the national
+(镇 Zhen, 乡 Xiang, 街道 Jiedao, 村 Cun, 社区 Shequ, the county's planning zones' 片区 Pianqu)
+as a separate word, as in the national
 standard for place names in romanisation (GB/T 16159-2012, 6.1; GB 17733-2008). A village
 committee's full name (``…村民委员会``, ``…社区居民委员会``) is romanised as its village or
 community (``Cun``, ``Shequ``), the short form the registers use. Readings are pypinyin's,
@@ -28,7 +29,7 @@ __all__ = ["GENERIC", "PHRASES", "READINGS", "SURNAMES", "place_label", "romanis
 GENERIC: tuple[tuple[str, str], ...] = (
     ("社区居民委员会", "Shequ"), ("社区村民委员会", "Shequ"), ("村民委员会", "Cun"),
     ("居民委员会", "Shequ"), ("街道办事处", "Jiedao"), ("街道", "Jiedao"), ("社区", "Shequ"),
-    ("居委会", "Shequ"), ("村委会", "Cun"), ("镇", "Zhen"), ("乡", "Xiang"), ("村", "Cun"),
+    ("居委会", "Shequ"), ("村委会", "Cun"), ("片区", "Pianqu"), ("镇", "Zhen"), ("乡", "Xiang"), ("村", "Cun"),
     ("县", "Xian"),
 )
 

@@ -72,9 +72,24 @@ def _file_name(lang: str, year: int | None, fmt: str) -> str:
     return f"{stem}_{year}.{fmt}" if year is not None else f"{stem}.{fmt}"
 
 
+def _data_year(key: str) -> int | None:
+    """The year the report speaks of (as on its title page): the page's year, else the
+    latest register year of a facility kind."""
+    from ui.data import data_years, year_of
+
+    year = year_of(key)
+    if year is not None:
+        return year
+    try:
+        years = data_years(key)
+    except Exception:  # noqa: BLE001 - the file name only: without the year then
+        return None
+    return max(years) if years else None
+
+
 def report_section(lang: str) -> None:
     """The report's heading, help and the Word and PDF buttons (PDF only with LibreOffice)."""
-    from ui.data import data_key, year_of
+    from ui.data import data_key
 
     st.subheader(t("report.heading", lang))
     st.caption(t("report.help", lang))
@@ -98,6 +113,6 @@ def report_section(lang: str) -> None:
         if st.session_state.get(ready) == (key, lang, picked):
             col.download_button(t(f"report.download_{fmt}", lang),
                                 data=report_file(fmt, lang, picked, path=key),
-                                file_name=_file_name(lang, year_of(key), fmt), mime=_MIME[fmt],
+                                file_name=_file_name(lang, _data_year(key), fmt), mime=_MIME[fmt],
                                 key=f"report_download_{fmt}", on_click="ignore",
                                 icon=":material/download:")

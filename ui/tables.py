@@ -127,7 +127,7 @@ def township_gap_table(gaps: pd.DataFrame, ind: Indicator, townships: pd.DataFra
         with_unit(t("col.value", lang), unit, lang): no_minus_zero(gaps["value"].round(n)),
         with_unit(t("col.gap", lang), gap_unit(ind, lang), lang): no_minus_zero(gaps["gap"].round(n)),
         t("col.shortfall_pct", lang): no_minus_zero(gaps["shortfall_pct"].astype(float).round(1)),
-        t("col.zone", lang): [zone.get(c, "") for c in gaps.index],
+        t("col.zone", lang): [place_label(zone.get(c, ""), lang) for c in gaps.index],
         t("col.n_units", lang): integer_counts(gaps["n_units"]),
     }).reset_index(drop=True)
 

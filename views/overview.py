@@ -45,6 +45,7 @@ from ui.frame import (
 from ui.i18n import current_lang, domain_label, facility_label, md_text, t, with_unit
 from ui.missing import kinds_of_types, missing_note
 from ui.pinyin import place_label
+from ui.plan_text import lead_text, names_in
 from ui.report_download import report_section
 from ui.settings_ui import overrides_from, setting_slider
 from ui.tables import all_gaps_table, township_gap_table, urban_rural_rule
@@ -280,12 +281,12 @@ def detail_text(key: str, status: str, detail: str) -> str:
 tracker = pd.DataFrame({
     t("plan.task", lang): plan["task"],
     t("plan.target", lang): plan["plan_zh" if zh else "plan_en"],
-    t("plan.lead", lang): plan["lead_unit"],
+    t("plan.lead", lang): [lead_text(x, lang) for x in plan["lead_unit"]],
     t("plan.status", lang): [t(f"status.{s}", lang) for s in plan["status"]],
     t("plan.planned", lang): [count_text(v) for v in plan["planned"]],
     t("plan.in_data", lang): [count_text(v) for v in plan["in_data"]],
     t("plan.measure", lang): plan["measure_zh" if zh else "measure_en"],
-    t("plan.detail", lang): [detail_text(k, s, d) for k, s, d in
+    t("plan.detail", lang): [names_in(detail_text(k, s, d), lang) for k, s, d in
                              zip(plan["key"], plan["status"], plan["detail_zh" if zh else "detail_en"],
                                  strict=True)],
 })

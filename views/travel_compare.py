@@ -70,7 +70,8 @@ else:
     fac = frames()["facilities"]
     fac = fac.loc[fac["type"].isin(ind.facility_types), ["lon", "lat", "type", "name"]]
     values = villages["diff_min" if measure == "diff" else "ratio"]
-    top = float(values.abs().max()) if values.notna().any() else 1.0
+    # a scale of zero width (every village the same under both models) would draw nothing
+    top = max(float(values.abs().max()), 0.1) if values.notna().any() else 1.0
     # ratios: a village beside its facility may show 10× for a minute; the scale stops at the 95th
     high = max(float(values.quantile(0.95)), 1.5) if values.notna().any() else 2.0
     roads = road_lines()
