@@ -20,7 +20,7 @@ from metrics.indicators import CATALOGUE
 from metrics.plan import TARGET_YEAR, plan_path, plan_status
 from reports.model import Content, Heading, Paragraph, Table
 from reports.text import place, tr
-from ui.format import display_frame, fmt_value, label_of, unit_of
+from ui.format import display_frame, fmt_value, label_of, source_text, unit_of
 from ui.i18n import facility_label, setting_unit, t
 from ui.plan_text import lead_text, names_in
 from ui.tables import localise
@@ -203,18 +203,6 @@ def setting_text(value: float, declared: str, unit: str, lang: str) -> str:
     if declared in _BARE:
         return f"{value:g}"
     return f"{value:g}\u00a0{unit}".strip()
-
-
-def source_text(source: str | None, lang: str) -> str:
-    """A source as the report shows it: the word ``assumption`` in the report's language,
-    the parts joined by the language's semicolon.
-
-    >>> source_text("assumption；Luo & Wang (2003)", "zh"), source_text("assumption；X", "en")
-    ('假设；Luo & Wang (2003)', 'assumption; X')
-    """
-    parts = [p.strip() for p in str(source or "").split("；") if p.strip() and p.strip() != "—"]
-    parts = [tr("assumption", lang) if p == "assumption" else p for p in parts]
-    return ("；" if lang == "zh" else "; ").join(parts) or "–"
 
 
 def appendix(content: Content, inputs: Any, lang: str, *, boot: int) -> None:

@@ -50,6 +50,7 @@ from ui.format import (
     metric_value,
     round_format,
     signed,
+    source_text,
     unit_of,
     value_format,
 )
@@ -295,7 +296,7 @@ def _brief(view: DomainView, units: pd.DataFrame, ranked: pd.DataFrame,
             cards[2] = {**cards[2], "note": sens}
         return page_brief(title, subtitle, cards, figs, tables, lang,
                           synthetic=bool(view.frames["units"]["is_synthetic"].any()),
-                          standard=ind.source)
+                          standard=source_text(ind.source, lang))
 
     return build
 
@@ -490,7 +491,8 @@ def _show_ranking_and_tables(view: DomainView, common: Mapping[str, Any],
             show_chart(local["distribution"], key="distribution")
 
     st.subheader(t("dom.tables", lang))
-    std = (" " + t("dom.source.standard", lang, source=ind.source)) if ind.source != "—" else ""
+    std = (" " + t("dom.source.standard", lang, source=source_text(ind.source, lang))
+           if ind.source != "—" else "")
     st.caption(t("dom.sources_line", lang, unit=unit_of(ind, lang)) + std)
     tab1, tab2 = st.tabs([t("dom.table.townships", lang), t("dom.table.units", lang)])
     with tab1:

@@ -330,3 +330,17 @@ def display_frame(frame: pd.DataFrame, formats: Mapping[str, int] | None = None,
         else:
             out[col] = s.map(lambda v, n=n: plain_number(v, n) if not pd.isna(v) else missing)
     return out
+
+
+def source_text(source: str | None, lang: str) -> str:
+    """A declared source as a reader sees it: the word ``assumption`` in the reader's
+    language, the parts joined by the language's semicolon, "–" for none.
+
+    >>> source_text("assumption；Luo & Wang (2003)", "zh"), source_text("assumption；X", "en")
+    ('假设；Luo & Wang (2003)', 'assumption; X')
+    >>> source_text("—", "en")
+    '–'
+    """
+    parts = [p.strip() for p in str(source or "").split("；") if p.strip() and p.strip() != "—"]
+    parts = [t("source.assumption", lang) if p == "assumption" else p for p in parts]
+    return ("；" if lang == "zh" else "; ").join(parts) or "–"

@@ -232,6 +232,7 @@ _UI: dict[str, tuple[str, str]] = {
     "nav.services": ("公共服务", "Public services"),
     "frame.registers_year": ("设施登记表：{year} 年", "Facility registers: {year}"),
     "frame.travel": ("出行时间：{model}", "Travel times: {model}"),
+    "source.assumption": ("假设", "assumption"),
     "frame.registers_years": ("设施登记表：{years}", "Facility registers: {years}"),
     "frame.no_registers": ("尚未导入设施登记表", "No facility register loaded yet"),
     "frame.registers_loaded": ("设施登记表：{files}", "Facility registers: {files}"),

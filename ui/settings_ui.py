@@ -12,7 +12,7 @@ from typing import Any
 
 from metrics import settings
 from metrics.indicators import Indicator
-from ui.format import band_label, unit_of
+from ui.format import band_label, source_text, unit_of
 from ui.i18n import setting_unit, t, with_unit
 
 __all__ = [
@@ -75,7 +75,7 @@ def setting_help(key: str, lang: str, *, flag_unverified: bool = False) -> str:
     """
     s = settings.SETTINGS[key]
     flag = "; " + t("dom.verified_no", lang) if flag_unverified and not s.verified else ""
-    return f"{s.help_en if lang == 'en' else s.help_zh} ({s.source}{flag})"
+    return f"{s.help_en if lang == 'en' else s.help_zh} ({source_text(s.source, lang)}{flag})"
 
 
 def bind_setting(key: str) -> float:
@@ -131,5 +131,5 @@ def indicator_facts(ind: Indicator, over: Mapping[str, float], lang: str) -> lis
                    f"{s.help_en if en else s.help_zh}")
     lines.append((t("dom.standard", lang), "；".join(std) if std and not en else
                   "; ".join(std) if std else t("dom.no_standard", lang)))
-    lines.append((t("dom.source", lang), ind.source))
+    lines.append((t("dom.source", lang), source_text(ind.source, lang)))
     return lines

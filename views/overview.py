@@ -32,7 +32,7 @@ from ui.data import (
     plan_table,
     township_names,
 )
-from ui.format import digits, label_of, plain_number, unit_of, weighting_text
+from ui.format import digits, label_of, plain_number, source_text, unit_of, weighting_text
 from ui.frame import (
     data_facts,
     download_buttons,
@@ -81,7 +81,7 @@ overrides: dict[str, float] = {}
 if setting is not None:
     value = setting_slider(c2, setting.key, lang, help_text=t(
         "ov.threshold_help", lang, help=setting.help_zh if lang == "zh" else setting.help_en,
-        source=setting.source, default=setting.default))
+        source=source_text(setting.source, lang), default=setting.default))
     overrides = overrides_from({setting.key: value})
 else:
     c2.caption(t("ov.no_threshold", lang))
