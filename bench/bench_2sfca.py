@@ -22,16 +22,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import best  # noqa: E402
 from metrics.access import step_weights, two_step_fca, two_step_fca_points  # noqa: E402
-
-
-def _best(fn, repeat: int = 3):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def cost_table(n_pairs: int) -> None:
@@ -55,8 +47,8 @@ def cost_table(n_pairs: int) -> None:
         ("E2SFCA steps", step_weights([(10, 1.0), (20, 0.68), (30, 0.22)]),
          weights.step_fn({10: 1.0, 20: 0.68, 30: 0.22})),
     ]:
-        t_ours, ours = _best(lambda dec=ours_decay: two_step_fca(demand, supply, cost, 30, dec))
-        t_peer, theirs = _best(lambda fn=their_fn: fca.two_stage_fca(
+        t_ours, ours = best(lambda dec=ours_decay: two_step_fca(demand, supply, cost, 30, dec))
+        t_peer, theirs = best(lambda fn=their_fn: fca.two_stage_fca(
             demand_df, supply_df, cost, max_cost=30, demand_index="geoid", demand_name="pop",
             supply_name="doc", weight_fn=fn), repeat=1 if their_fn else 3)
         diff = float(np.abs(ours.to_numpy() - theirs.reindex(demand.index).fillna(0).to_numpy()).max())

@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.timing import best
 from etl import db, paths, store
 from metrics import settings, travel
+from metrics.geo import haversine_km
 from metrics.indicators import evaluate, prepare
 from metrics.network import NetworkModel
 from metrics.report import county_town
@@ -57,22 +59,11 @@ def synthetic_county(lat0: float, lat1: float, lon0: float, lon1: float, side: i
     dv = np.concatenate([ids[diag + 1, diag + 1], ids[diag + 1, side - 2 - diag]])
     u, v = np.concatenate([u, du]), np.concatenate([v, dv])
     cls = np.concatenate([cls, np.full(len(du), "trunk", dtype=object)])
-    r = 6_371_008.8
-    la, lo = np.radians(lat), np.radians(lon)
-    length = r * np.hypot((lo[v] - lo[u]) * np.cos((la[u] + la[v]) / 2), la[v] - la[u])
+    length = haversine_km(lat[u], lon[u], lat[v], lon[v]) * 1000.0
     edges = pd.DataFrame({"u": u, "v": v, "length_m": length, "road_class": cls,
                           "oneway": rng.choice([0] * 18 + [1, -1], size=len(u)),
                           "maxspeed_kph": np.nan, "ferry": False})
     return nodes, edges
-
-
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def run(db_path: Path, side: int, repeat: int) -> None:
@@ -102,8 +93,8 @@ def run(db_path: Path, side: int, repeat: int) -> None:
         return NetworkModel(model.network)
 
     for mode in settings.MODES:  # each mode alone, on a model that remembers no search
-        t_net, mat = _best(lambda mode=mode: fresh().matrix(villages, places, mode), repeat)
-        t_st, _ = _best(lambda mode=mode: travel.STRAIGHT.matrix(villages, places, mode), repeat)
+        t_net, mat = best(lambda mode=mode: fresh().matrix(villages, places, mode), repeat)
+        t_st, _ = best(lambda mode=mode: travel.STRAIGHT.matrix(villages, places, mode), repeat)
         rows.append((f"matrix {mode} (alone)", t_net, t_st,
                      f"{np.isinf(mat).mean():.1%} unreachable"))
 
@@ -113,17 +104,17 @@ def run(db_path: Path, side: int, repeat: int) -> None:
 
     # every mode in one pass: modes whose segment times are proportional (the walking modes;
     # bicycle and e-bike) share one search (NetworkModel._proportional)
-    total_net, _ = _best(lambda: every_mode(fresh()), repeat)
-    total_st, _ = _best(lambda: every_mode(travel.STRAIGHT), repeat)
+    total_net, _ = best(lambda: every_mode(fresh()), repeat)
+    total_st, _ = best(lambda: every_mode(travel.STRAIGHT), repeat)
     rows.append(("every mode's matrix, one pass", total_net, total_st,
                  f"target < {TARGET_S:g} s: {total_net < TARGET_S}"))
-    t_pn, p_net = _best(lambda: prepare(units, fac, county_town=town, model=model), repeat)
-    t_ps, p_st = _best(lambda: prepare(units, fac, county_town=town), repeat)
-    t_en, _ = _best(lambda: evaluate(p_net), repeat)
-    t_es, _ = _best(lambda: evaluate(p_st), repeat)
+    t_pn, p_net = best(lambda: prepare(units, fac, county_town=town, model=model), repeat)
+    t_ps, p_st = best(lambda: prepare(units, fac, county_town=town), repeat)
+    t_en, _ = best(lambda: evaluate(p_net), repeat)
+    t_es, _ = best(lambda: evaluate(p_st), repeat)
     over = {"speed_walk_kmh": 4.0, "speed_car_kmh": 45.0}
-    t_on, _ = _best(lambda: evaluate(p_net, over), 1)
-    t_os, _ = _best(lambda: evaluate(p_st, over), 1)
+    t_on, _ = best(lambda: evaluate(p_net, over), 1)
+    t_os, _ = best(lambda: evaluate(p_st, over), 1)
     n_ind = len(p_net.catalogue)
     rows.append((f"indicators.prepare ({n_ind} indicators)", t_pn, t_ps, ""))
     rows.append(("indicators.evaluate (defaults)", t_en, t_es, ""))

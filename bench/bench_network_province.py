@@ -46,6 +46,8 @@ LAT0, LON0 = 27.0, 98.0
 
 
 def province_graph(side: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from metrics.geo import haversine_km
+
     rng = np.random.default_rng(seed)
     n = side * side
     i, j = np.divmod(np.arange(n), side)
@@ -68,8 +70,7 @@ def province_graph(side: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame
     u = np.concatenate([u, *du])
     v = np.concatenate([v, *dv])
     cls = np.concatenate([cls, np.full(len(u) - len(cls), "trunk", dtype=object)])
-    la, lo = np.radians(lat), np.radians(lon)
-    length = R_M * np.hypot((lo[v] - lo[u]) * np.cos((la[u] + la[v]) / 2), la[v] - la[u])
+    length = haversine_km(lat[u], lon[u], lat[v], lon[v]) * 1000.0
     edges = pd.DataFrame({"u": u, "v": v, "length_m": length, "road_class": cls,
                           "oneway": rng.choice([0] * 38 + [1, -1], size=len(u)),
                           "maxspeed_kph": np.nan, "ferry": False})

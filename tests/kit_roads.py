@@ -74,3 +74,14 @@ def withdraw_roads(dbfile: Path) -> None:
     out = etl("--db", str(dbfile), "withdraw", str(rid[-1]))
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
+
+
+def process(dbfile: Path, path: Path, **kw):
+    """:func:`etl.road_store.process` (validate a roads file) on a read-only connection."""
+    from etl import db, road_store
+
+    con = db.connect(dbfile, read_only=True)
+    try:
+        return road_store.process(con, path, **kw)
+    finally:
+        con.close()

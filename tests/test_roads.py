@@ -16,6 +16,7 @@ import pytest
 from etl import coords, db, registers, road_graph, road_store, roads
 from metrics.geo import haversine_km
 from tests.conftest import reference_db
+from tests.kit_roads import process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,16 +67,8 @@ def refdb(tmp_path) -> Path:
     return path
 
 
-def _process(dbfile: Path, path: Path, **kw):
-    con = db.connect(dbfile, read_only=True)
-    try:
-        return road_store.process(con, path, **kw)
-    finally:
-        con.close()
-
-
 def test_a_gis_layer_with_chinese_classes_speeds_and_one_way(refdb, tmp_path):
-    result, net = _process(refdb, _roads_geojson(tmp_path / "roads.geojson"))
+    result, net = process(refdb, _roads_geojson(tmp_path / "roads.geojson"))
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 4, 2)
     rej = result.rejects.set_index("row_number")
     assert rej.loc[4, "column_name"] == "道路等级" and "大道" in rej.loc[4, "reason_en"]
@@ -110,8 +103,8 @@ def test_a_gis_layer_with_chinese_classes_speeds_and_one_way(refdb, tmp_path):
 
 
 def test_gcj02_coordinates_are_converted(refdb, tmp_path):
-    plain = _process(refdb, _roads_geojson(tmp_path / "wgs.geojson"))[1]
-    gcj = _process(refdb, _roads_geojson(tmp_path / "gcj.geojson",
+    plain = process(refdb, _roads_geojson(tmp_path / "wgs.geojson"))[1]
+    gcj = process(refdb, _roads_geojson(tmp_path / "gcj.geojson",
                                          convert=coords.wgs84_to_gcj02), crs="gcj02")[1]
     assert len(gcj.nodes) == len(plain.nodes) == 8
     a = plain.nodes.sort_values(["lon", "lat"])[["lon", "lat"]].to_numpy()
@@ -126,7 +119,7 @@ def test_segments_far_outside_the_county_are_dropped(refdb, tmp_path):
         _feature({"highway": "primary"}, "LineString", [list(A0), list(A1)]),
         _feature({"highway": "primary"}, "LineString", [[100.0, 30.0], [100.01, 30.0]]),
     ]}), encoding="utf-8")
-    result, net = _process(refdb, path)
+    result, net = process(refdb, path)
     assert net.stats["segments"] == 1 and net.stats["segments_outside"] == 1
     assert "dropped" in "\n".join(result.notes)
     area = coords.Area(road_store.county_geometry(db.connect(refdb, read_only=True)),
@@ -139,7 +132,7 @@ def test_an_unknown_class_column_refuses_the_file(refdb, tmp_path):
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         _feature({"名称": "x"}, "LineString", [list(A0), list(A1)])]}), encoding="utf-8")
     with pytest.raises(roads.RegisterReadError) as err:
-        _process(refdb, path)
+        process(refdb, path)
     assert "道路等级" in err.value.zh and "名称" in err.value.en
 
 
@@ -153,7 +146,7 @@ def test_a_bad_speed_or_one_way_value_rejects_the_row(refdb, tmp_path):
         _feature({"class": "motorway_link", "speed_kph": "30 mph", "oneway": "true"},
                  "LineString", [list(A2), list(B1)]),
     ]}), encoding="utf-8")
-    result, net = _process(refdb, path)
+    result, net = process(refdb, path)
     assert result.rejects[["row_number", "column_name"]].values.tolist() == [
         [1, "speed_kph"], [2, "oneway"]]
     assert net.edges[["road_class", "oneway"]].values.tolist() == [["motorway", 1]]
@@ -170,14 +163,14 @@ def test_the_osm_sample_of_a_package_is_read_and_clipped_away(refdb):
     read = roads.read_roads(SAMPLE_OSM)
     assert read.rows_loaded == len(read.ways) == 36
     assert all(w.ids is not None and len(w.ids) >= 2 for w in read.ways)
-    result, net = _process(refdb, SAMPLE_OSM, clip=False)
+    result, net = process(refdb, SAMPLE_OSM, clip=False)
     got = net.edges.groupby("road_class").size().to_dict()
     assert set(got) == {"motorway", "secondary", "tertiary", "residential", "service",
                         "footway", "cycleway"}
     assert set(net.edges.loc[net.edges["road_class"] == "motorway", "oneway"]) == {1}
     assert 1709246789 in set(net.nodes["node_id"])  # OSM node ids are the node ids
     assert "not Kaijiang's network" in "\n".join(result.notes)
-    clipped = _process(refdb, SAMPLE_OSM)[1]
+    clipped = process(refdb, SAMPLE_OSM)[1]
     assert clipped.stats["segments"] == 0 and clipped.stats["nodes"] == 0
     assert clipped.stats["segments_outside"] == net.stats["segments"]
     with pytest.raises(roads.RegisterReadError):

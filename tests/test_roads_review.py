@@ -16,6 +16,7 @@ import pytest
 from etl import db, road_store, roads
 from metrics.__main__ import main as metrics_main
 from tests.conftest import reference_db
+from tests.kit_roads import process
 
 A, B, C = (107.86, 31.08), (107.87, 31.08), (107.88, 31.09)
 R_M = 6_371_008.8
@@ -40,14 +41,6 @@ def _line(props: dict, pts) -> dict:
             "geometry": {"type": "LineString", "coordinates": [list(p) for p in pts]}}
 
 
-def _process(dbfile: Path, path: Path, **kw):
-    con = db.connect(dbfile, read_only=True)
-    try:
-        return road_store.process(con, path, **kw)
-    finally:
-        con.close()
-
-
 def _load(dbfile: Path, path: Path, **kw):
     with db.writing(dbfile, what="test roads") as change:
         return road_store.load_file(change.con, path, year=2024, data_dir=dbfile.parent,
@@ -67,7 +60,7 @@ def test_nan_and_huge_coordinates_reject_the_row_and_never_reach_the_network(ref
         _line({"道路等级": "县道"}, [(1e308, 31.08), B])]}).replace(
         "[107.87, 31.08]]", "[NaN, 31.08]]", 1)  # the first line ends at NaN
     path = _geojson(tmp_path / "bad.geojson", text)
-    result, net = _process(refdb, path)
+    result, net = process(refdb, path)
     assert _rejects(result) == [(1, "geometry"), (3, "geometry")]
     assert "nan" in result.rejects.reason_en[0] and "1e+308" in result.rejects.reason_en[1]
     assert "np.float64" not in " ".join(result.rejects.reason_en)
@@ -84,7 +77,7 @@ def test_nan_and_huge_coordinates_reject_the_row_and_never_reach_the_network(ref
 def test_a_zero_length_line_is_rejected(refdb, tmp_path):
     path = _geojson(tmp_path / "z.geojson", [_line({"道路等级": "县道"}, [A, A, A]),
                                              _line({"道路等级": "县道"}, [A, B])])
-    result, net = _process(refdb, path)
+    result, net = process(refdb, path)
     assert _rejects(result) == [(1, "geometry")] and "zero length" in result.rejects.reason_en[0]
     assert result.rows_loaded == 1 and len(net.edges) == 1
 
@@ -92,16 +85,16 @@ def test_a_zero_length_line_is_rejected(refdb, tmp_path):
 def test_an_empty_layer_and_a_table_without_lines_are_refused_clearly(refdb, tmp_path):
     empty = _geojson(tmp_path / "empty.geojson", [])
     with pytest.raises(roads.RegisterReadError, match="no features"):
-        _process(refdb, empty)
+        process(refdb, empty)
     csv = tmp_path / "facilities.csv"
     csv.write_text("名称,类型,经度,纬度\n开江县人民医院,医院,107.86,31.08\n", encoding="utf-8")
     with pytest.raises(roads.RegisterReadError, match="not a road line layer"):
-        _process(refdb, csv)
+        process(refdb, csv)
 
 
 def test_a_file_whose_rows_are_all_rejected_names_the_row_and_loads_nothing(refdb, tmp_path):
     path = _geojson(tmp_path / "abc.geojson", [_line({"道路等级": "县道", "限速": "abc"}, [A, B])])
-    result, _ = _process(refdb, path)
+    result, _ = process(refdb, path)
     assert any("nothing loaded" in n and "row 1 [限速]" in n for n in result.notes)
     published = refdb.read_bytes()
     with pytest.raises(roads.RegisterReadError) as err:
@@ -128,7 +121,7 @@ def test_geofabrik_shapefile_coding_is_understood(refdb, tmp_path):
     with zipfile.ZipFile(zipped, "w") as z:
         for f in folder.iterdir():
             z.write(f, f.name)
-    result, net = _process(refdb, zipped)
+    result, net = process(refdb, zipped)
     assert result.rows_rejected == 0 and result.rows_loaded == 3  # maxspeed 0: none posted
     by_class = net.edges.set_index("road_class")
     assert by_class.loc["secondary", "oneway"] == 0 and by_class.loc["tertiary", "oneway"] == 1
@@ -144,7 +137,7 @@ def test_yes_no_one_way_columns_keep_their_meaning():
 
 def test_the_osm_sample_clipped_away_says_why_in_validate(refdb):
     sample = Path(__import__("pyogrio").__file__).parent / "tests" / "fixtures" / "sample.osm.pbf"
-    result, net = _process(refdb, sample)
+    result, net = process(refdb, sample)
     assert net.edges.empty
     assert any("all" in n and "segments lie outside" in n for n in result.notes)
 
@@ -221,7 +214,7 @@ def test_a_shapefile_with_chinese_names_cut_inside_a_character_is_read(refdb, tm
     with zipfile.ZipFile(zipped, "w") as z:
         for f in folder.iterdir():
             z.write(f, f.name)
-    result, net = _process(refdb, zipped)
+    result, net = process(refdb, zipped)
     assert result.rows_loaded == 1 and any("cut short" in n for n in result.notes)
     assert set(net.edges["road_class"]) == {"secondary"} and set(net.edges["oneway"]) == {1}
 
@@ -264,7 +257,7 @@ def _edges(dbfile: Path) -> list:
 
 def test_route_codes_of_gb_t_917_are_classes(refdb, tmp_path):
     feats = [_line({"行政等级": code}, [A, B]) for code in ("G318", "G42", "S202", "X", "Y", "C")]
-    result, net = _process(refdb, _geojson(tmp_path / "codes.geojson", feats))
+    result, net = process(refdb, _geojson(tmp_path / "codes.geojson", feats))
     assert result.rows_rejected == 0
     assert sorted(net.stats["km_by_class"]) == sorted(
         ["trunk", "motorway", "primary", "secondary", "tertiary", "unclassified"])
@@ -287,7 +280,7 @@ def test_a_zip_of_several_layers_is_read_at_its_road_layer(refdb, tmp_path):
     with zipfile.ZipFile(zipped, "w") as z:
         for f in folder.iterdir():
             z.write(f, f.name)
-    result, net = _process(refdb, zipped)
+    result, net = process(refdb, zipped)
     assert result.rows_rejected == 0 and len(net.edges) == 2
     assert any("gis_osm_roads_free_1" in n for n in result.notes)
 
@@ -296,14 +289,14 @@ def test_files_without_roads_or_unreadable_say_so_without_the_machine_path(refdb
     nodes = tmp_path / "nodes.osm"
     nodes.write_text('<?xml version="1.0"?>\n<osm version="0.6"><node id="1" lat="31.08" '
                      'lon="107.86" version="1"/></osm>\n', encoding="utf-8")
-    result, _ = _process(refdb, nodes)
+    result, _ = process(refdb, nodes)
     assert any("the file holds no road" in n for n in result.notes)
     with pytest.raises(roads.RegisterReadError, match="holds no road"):
         _load(refdb, nodes)
     garbage = tmp_path / "garbage.geojson"
     garbage.write_bytes(bytes(range(256)))
     with pytest.raises(roads.RegisterReadError) as err:
-        _process(refdb, garbage)
+        process(refdb, garbage)
     assert "cannot read the road layer" in err.value.en and str(tmp_path) not in err.value.en
 
 
@@ -314,7 +307,7 @@ def test_a_road_drawn_up_to_another_joins_it_and_a_crossing_does_not(refdb, tmp_
              _line({"道路等级": "乡道"}, [(107.87, 31.09), (107.87, 31.08)]),
              _line({"道路等级": "村道"}, [(107.865, 31.07), (107.865, 31.09)])]
     path = _geojson(tmp_path / "t.geojson", feats)
-    result, net = _process(refdb, path)
+    result, net = process(refdb, path)
     assert net.stats["t_junctions"] == 1 and any("T-junctions" in n for n in result.notes)
     assert net.stats["pieces"] == 2  # the 县道 with the 乡道; the 村道 alone
     _load(refdb, path)

@@ -335,12 +335,19 @@ def frames(path: str | None = None) -> Mapping[str, pd.DataFrame]:
 
 
 @cached(max_entries=2, ttl=None, spinner="读取路网… / Reading the road network…", per_year=False)
+def road_network(path: str | None = None) -> tuple[int, Mapping[str, pd.DataFrame]] | None:
+    """The active roads register's id and its ``nodes``/``edges`` frames, read once for the
+    travel model and the maps (:func:`etl.road_store.read_network`); None without one."""
+    with cursor(path) as cur:
+        return road_store.read_network(cur)
+
+
+@cached(max_entries=2, ttl=None, per_year=False)
 def travel_model(path: str | None = None) -> travel.TravelModel:
     """The one travel model of the data on screen: along the roads of the active roads
     register (:class:`metrics.network.NetworkModel`) when one is loaded, else the straight-line
     estimate (:data:`metrics.travel.STRAIGHT`). Every consumer takes its times from here."""
-    with cursor(path) as cur:
-        found = road_store.read_network(cur)
+    found = road_network(path)
     if found is None:
         return travel.STRAIGHT
     from metrics.network import NetworkModel
@@ -576,8 +583,7 @@ def road_lines(path: str | None = None) -> Mapping[str, Any] | None:
     ``register_id``); None without one (maps then draw no road)."""
     from ui.maps import road_lines as simplified
 
-    with cursor(path) as cur:
-        found = road_store.read_network(cur)
+    found = road_network(path)
     return None if found is None else {"register_id": found[0], **simplified(**found[1])}
 
 
